@@ -1,0 +1,111 @@
+// Why a Pending claim does not bind, decided the way the PV controller's
+// syncUnboundClaim decides it (pv_controller.go). Shared by the PVC checks and
+// by STS-008, so every code names the same cause.
+import type { Claim, StorageClass, Volume } from '../kube/types.js';
+import type { ClusterSnapshot } from '../snapshot/cluster-snapshot.js';
+import {
+  claimClass,
+  claimHasClass,
+  isVolumeBoundToClaim,
+  isWaitForFirstConsumer,
+  mismatchReasons,
+  NO_PROVISIONER,
+  requirementsOf,
+  satisfyReasons,
+} from '../kube/binding.js';
+
+/** Released (or releasing) PVs whose claimRef names this claim but carries another uid. */
+export function staleClaimRefVolumes(snapshot: ClusterSnapshot, claim: Claim): Volume[] {
+  return snapshot
+    .volumesReferencing(claim.metadata?.namespace, claim.metadata?.name)
+    .filter((v) => !!v.spec?.claimRef?.uid && v.spec.claimRef.uid !== claim.metadata?.uid);
+}
+
+export type VolumeNameProblem =
+  | { kind: 'missing'; name: string }
+  | { kind: 'other-claim'; name: string; volume: Volume }
+  | { kind: 'mismatch'; name: string; volume: Volume; reasons: string[] };
+
+/** spec.volumeName path of syncUnboundClaim. A stale claimRef to this claim is PVC-003's, not ours. */
+export function volumeNameProblem(snapshot: ClusterSnapshot, claim: Claim): VolumeNameProblem | undefined {
+  const name = claim.spec?.volumeName;
+  if (!name) return undefined;
+  const volume = snapshot.volume(name);
+  if (!volume) return { kind: 'missing', name };
+  const ref = volume.spec?.claimRef;
+  if (ref && !isVolumeBoundToClaim(volume, claim)) {
+    if (ref.name === claim.metadata?.name && ref.namespace === claim.metadata?.namespace) return undefined;
+    return { kind: 'other-claim', name, volume };
+  }
+  if (!ref) {
+    const reasons = satisfyReasons(volume, requirementsOf(claim), { compareClass: true });
+    if (reasons.length > 0) return { kind: 'mismatch', name, volume, reasons };
+  }
+  return undefined;
+}
+
+export interface EffectiveClass {
+  name: string;
+  storageClass?: StorageClass;
+  /** nil class that the binder will default retroactively once no PV matches */
+  defaulted: boolean;
+}
+
+export function effectiveClass(snapshot: ClusterSnapshot, claim: Claim): EffectiveClass {
+  const name = claimClass(claim);
+  if (name === '' && !claimHasClass(claim)) {
+    const def = snapshot.defaultClass();
+    if (def) return { name: def.metadata?.name ?? '', storageClass: def, defaulted: true };
+  }
+  return { name, storageClass: snapshot.storageClass(name), defaulted: false };
+}
+
+/** Can the class provision at all (exists and is not kubernetes.io/no-provisioner)? */
+export function canProvision(cls: EffectiveClass): boolean {
+  return cls.name !== '' && !!cls.storageClass && cls.storageClass.provisioner !== NO_PROVISIONER;
+}
+
+export interface NearMiss {
+  volume: Volume;
+  reasons: string[];
+}
+
+/**
+ * Every PV the binder could consider for this claim: free or reserved ones,
+ * not those bound to another live claim (they are never near misses).
+ */
+export function matchVolumes(snapshot: ClusterSnapshot, claim: Claim): { matches: Volume[]; nearMisses: NearMiss[] } {
+  const req = requirementsOf(claim);
+  const matches: Volume[] = [];
+  const nearMisses: NearMiss[] = [];
+  for (const volume of snapshot.candidateVolumes(claim)) {
+    // Node affinity and WaitForFirstConsumer are the scheduler's business: a
+    // PV that fits otherwise will be bound once a consumer is scheduled.
+    const reasons = mismatchReasons(volume, req, false);
+    if (reasons.length === 0) matches.push(volume);
+    else nearMisses.push({ volume, reasons });
+  }
+  nearMisses.sort((a, b) => a.reasons.length - b.reasons.length || (a.volume.metadata?.name ?? '').localeCompare(b.volume.metadata?.name ?? ''));
+  return { matches, nearMisses };
+}
+
+export type PendingCause = 'PVC-001' | 'PVC-002' | 'PVC-003' | 'PVC-004';
+
+/** The definite cause of a Pending claim, if one can be named now. */
+export function pendingCause(snapshot: ClusterSnapshot, claim: Claim): PendingCause | undefined {
+  if (claim.status?.phase !== 'Pending') return undefined;
+  if (snapshot.has('persistentvolumes') && staleClaimRefVolumes(snapshot, claim).length > 0) return 'PVC-003';
+  if (snapshot.has('persistentvolumes') && volumeNameProblem(snapshot, claim)) return 'PVC-004';
+  if (claim.spec?.volumeName) return undefined;
+  if (!snapshot.has('storageclasses')) return undefined;
+  const cls = effectiveClass(snapshot, claim);
+  if (cls.name !== '' && !cls.storageClass) return 'PVC-002';
+  if (canProvision(cls)) return undefined;
+  if (!snapshot.has('persistentvolumes')) return undefined;
+  if (matchVolumes(snapshot, claim).matches.length > 0) return undefined;
+  return 'PVC-001';
+}
+
+export function isDelayBinding(cls: EffectiveClass): boolean {
+  return isWaitForFirstConsumer(cls.storageClass);
+}

@@ -1,0 +1,56 @@
+import type { Claim, KubeEvent, StatefulSet, Volume, KubeObject } from '../kube/types.js';
+import { refOf, keyOf } from '../kube/types.js';
+import { eventTime } from '../snapshot/cluster-snapshot.js';
+import type { ClusterSnapshot } from '../snapshot/cluster-snapshot.js';
+import { formatDuration, timeOf } from '../kube/time.js';
+import type { Finding, Severity } from './check.js';
+
+export const PLUGIN = 'kubectl sts-storage';
+
+export function stsKey(sts: StatefulSet): string {
+  return keyOf(sts.metadata?.namespace, sts.metadata?.name);
+}
+
+/** Quotes the controller's own words: "FailedBinding (x12, 40s ago): no persistent volumes ...". */
+export function quoteEvents(snapshot: ClusterSnapshot, events: KubeEvent[], max = 3): string[] {
+  return events.slice(0, max).map((e) => {
+    const t = eventTime(e);
+    const age = t !== undefined ? `, ${formatDuration(Math.max(0, snapshot.now - t))} ago` : '';
+    const count = e.count && e.count > 1 ? ` x${e.count}` : e.series?.count ? ` x${e.series.count}` : '';
+    return `event ${e.reason}${count}${age}: ${e.message ?? ''}`.trimEnd();
+  });
+}
+
+export function ageOf(snapshot: ClusterSnapshot, object: KubeObject): number | undefined {
+  const t = timeOf(object.metadata?.creationTimestamp);
+  return t === undefined ? undefined : snapshot.now - t;
+}
+
+export function claimFinding(snapshot: ClusterSnapshot, claim: Claim, f: Omit<Finding, 'object' | 'statefulSet'> & { severity: Severity }): Finding {
+  const sts = snapshot.statefulSetOfClaim(claim);
+  return { ...f, object: refOf('PersistentVolumeClaim', claim), statefulSet: sts ? stsKey(sts) : undefined };
+}
+
+export function volumeFinding(snapshot: ClusterSnapshot, volume: Volume, f: Omit<Finding, 'object' | 'statefulSet'>): Finding {
+  const ref = volume.spec?.claimRef;
+  const owner = ref?.name ? snapshot.claimOwner(ref.namespace, ref.name) : undefined;
+  return { ...f, object: refOf('PersistentVolume', volume), statefulSet: owner ? stsKey(owner.sts) : undefined };
+}
+
+export function setFinding(sts: StatefulSet, f: Omit<Finding, 'object' | 'statefulSet'>): Finding {
+  return { ...f, object: refOf('StatefulSet', sts), statefulSet: stsKey(sts) };
+}
+
+export function claimRefText(volume: Volume): string {
+  const r = volume.spec?.claimRef;
+  if (!r) return 'claimRef: none';
+  return `claimRef: ${r.namespace ?? '<no namespace>'}/${r.name ?? '<no name>'}${r.uid ? ` uid=${r.uid}` : ' (no uid)'}${r.resourceVersion ? ` resourceVersion=${r.resourceVersion}` : ''}`;
+}
+
+export const commands = {
+  fixClaimRef: (volume: string, full = false) => `${PLUGIN} fix-claimref ${volume}${full ? ' --full' : ''}`,
+  prebind: (volume: string, namespace: string, claim: string) => `${PLUGIN} prebind ${volume} --claim ${namespace}/${claim}`,
+  generateTemplate: (sts: StatefulSet) => `${PLUGIN} generate-template ${sts.metadata?.name} -n ${sts.metadata?.namespace}`,
+  fixMounts: (sts: StatefulSet, renames: Array<[string, string]>) =>
+    `${PLUGIN} fix-mounts ${sts.metadata?.name} -n ${sts.metadata?.namespace}${renames.map(([a, b]) => ` --rename ${a}=${b}`).join('')}`,
+};

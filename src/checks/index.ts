@@ -1,0 +1,57 @@
+// The catalog, in the order of the README. Register every check here
+// explicitly: `ls src/checks` and this list must agree (a test checks it).
+import type { Check } from './check.js';
+import { stsMountUndefined } from './sts-mount-undefined.js';
+import { stsTemplateUnmounted } from './sts-template-unmounted.js';
+import { stsVolumeClaimMissing } from './sts-volume-claim-missing.js';
+import { stsVolumeShadowed } from './sts-volume-shadowed.js';
+import { stsFailedCreate } from './sts-failed-create.js';
+import { stsTemplateClassMissing } from './sts-template-class-missing.js';
+import { stsServiceMissing } from './sts-service-missing.js';
+import { stsOrdinalClaimStuck } from './sts-ordinal-claim-stuck.js';
+import { stsClaimTemplateDrift } from './sts-claim-template-drift.js';
+import { stsLeftoverClaims } from './sts-leftover-claims.js';
+import { pvcPendingNoMatch } from './pvc-pending-no-match.js';
+import { pvcPendingClassMissing } from './pvc-pending-class-missing.js';
+import { pvcPendingStaleClaimref } from './pvc-pending-stale-claimref.js';
+import { pvcPendingVolumeName } from './pvc-pending-volume-name.js';
+import { pvcPendingProvisioner } from './pvc-pending-provisioner.js';
+import { pvcPendingFirstConsumer } from './pvc-pending-first-consumer.js';
+import { pvcLost } from './pvc-lost.js';
+import { pvReleasedClaimGone } from './pv-released-claim-gone.js';
+import { pvReleasedStaleClaimref } from './pv-released-stale-claimref.js';
+import { pvFailed } from './pv-failed.js';
+import { pvPreboundUnmatched } from './pv-prebound-unmatched.js';
+import { pvBoundClaimGone } from './pv-bound-claim-gone.js';
+import { pvNodeAffinityMissingNode } from './pv-node-affinity-missing-node.js';
+
+export const ALL_CHECKS: Check[] = [
+  stsMountUndefined,
+  stsTemplateUnmounted,
+  stsVolumeClaimMissing,
+  stsVolumeShadowed,
+  stsFailedCreate,
+  stsTemplateClassMissing,
+  stsServiceMissing,
+  stsOrdinalClaimStuck,
+  stsClaimTemplateDrift,
+  stsLeftoverClaims,
+  pvcPendingNoMatch,
+  pvcPendingClassMissing,
+  pvcPendingStaleClaimref,
+  pvcPendingVolumeName,
+  pvcPendingProvisioner,
+  pvcPendingFirstConsumer,
+  pvcLost,
+  pvReleasedClaimGone,
+  pvReleasedStaleClaimref,
+  pvFailed,
+  pvPreboundUnmatched,
+  pvBoundClaimGone,
+  pvNodeAffinityMissingNode,
+];
+
+export function findCheck(code: string): Check | undefined {
+  const c = code.toUpperCase();
+  return ALL_CHECKS.find((check) => check.code === c || check.id === code.toLowerCase());
+}

@@ -1,0 +1,51 @@
+import { defineCheck, type Finding } from './check.js';
+import { claimRefText, commands, volumeFinding } from './helpers.js';
+
+export const pvReleasedClaimGone = defineCheck({
+  id: 'pv-released-claim-gone',
+  code: 'PV-001',
+  severity: 'warning',
+  title: 'Released: its claim is gone and the stale claimRef keeps the PV unusable',
+  rationale:
+    'After its claim is deleted, a Retain PV moves to Released (syncVolume: "claim has a newer UID than pv.ClaimRef, the old one must have been deleted") and keeps claimRef with the old uid and resourceVersion. No claim can bind it until an administrator clears them: the data is kept, and nothing can use it.',
+  remediation:
+    'To let any matching claim reuse the data: `kubectl sts-storage fix-claimref PV --full` (claimRef: null). To give it back to a claim of the same name (a StatefulSet ordinal that will be recreated): `kubectl sts-storage fix-claimref PV`. To give it to a chosen claim: `kubectl sts-storage prebind PV --claim NS/NAME`.',
+  needs: ['persistentvolumes', 'persistentvolumeclaims'],
+  example: 'PV pv-old is Released: claim shop/data-old was deleted, and the claimRef still holds its uid',
+  find(snapshot) {
+    const findings: Finding[] = [];
+    for (const volume of snapshot.volumes) {
+      if (volume.status?.phase !== 'Released' || !snapshot.volumeInScope(volume)) continue;
+      const ref = volume.spec?.claimRef;
+      if (!ref?.uid || !ref.name) continue;
+      const claim = snapshot.claim(ref.namespace, ref.name);
+      const pv = volume.metadata?.name ?? '';
+      const owner = snapshot.claimOwner(ref.namespace, ref.name);
+      const policy = volume.spec?.persistentVolumeReclaimPolicy ?? 'Retain';
+      const evidence = [claimRefText(volume), `reclaim policy: ${policy}`];
+      if (policy !== 'Retain') evidence.push(`reclaim policy ${policy}: the controller should have ${policy === 'Delete' ? 'deleted' : 'recycled'} it; it is stuck`);
+      let message: string;
+      if (!claim) {
+        message = `PV ${pv} is Released: claim ${ref.namespace}/${ref.name} was deleted, and the claimRef still holds its uid`;
+      } else if (claim.metadata?.uid !== ref.uid && claim.status?.phase === 'Bound') {
+        message = `PV ${pv} is Released: claim ${ref.namespace}/${ref.name} was recreated and bound to PV ${claim.spec?.volumeName}; this PV's data is attached nowhere`;
+      } else {
+        continue; // a Pending claim of that name is PV-002's
+      }
+      if (owner) evidence.push(`statefulset ${owner.sts.metadata?.name} will recreate claim ${ref.name} for ordinal ${owner.ordinal}`);
+      findings.push(
+        volumeFinding(snapshot, volume, {
+          code: 'PV-001',
+          severity: 'warning',
+          related: [{ kind: 'PersistentVolumeClaim', namespace: ref.namespace, name: ref.name }],
+          message,
+          evidence,
+          fix: owner && !claim
+            ? { command: commands.fixClaimRef(pv), description: `keep the reservation for ${ref.namespace}/${ref.name} without the old uid, so the recreated claim gets this PV and its data` }
+            : { command: commands.fixClaimRef(pv, true), description: 'clear claimRef so any matching claim can bind this PV and its data (or prebind it to a chosen claim)' },
+        }),
+      );
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,65 @@
+import { defineCheck, type Finding } from './check.js';
+import { setFinding } from './helpers.js';
+import { claimClass, claimHasClass, mismatchReasons, requestOf, volumeModeOf } from '../kube/binding.js';
+import { claimNameFor, startOrdinal } from '../kube/statefulset.js';
+
+export const stsTemplateClassMissing = defineCheck({
+  id: 'sts-template-class-missing',
+  code: 'STS-006',
+  severity: 'error',
+  title: 'A volumeClaimTemplate names a missing StorageClass, or no class can ever serve it',
+  rationale:
+    'Every ordinal claim copies the template\'s storageClassName. A class that does not exist cannot provision ("storageclass.storage.k8s.io \\"x\\" not found"), and a template without a class in a cluster with no default StorageClass can only bind pre-created PVs without a class; when none fits, every claim stays Pending. volumeClaimTemplates are immutable, so the template cannot simply be edited.',
+  remediation:
+    'Create the StorageClass the template names, or mark a class as default, or pre-create fitting PVs and reserve them with `kubectl sts-storage prebind PV --statefulset STS --ordinal N`; to change the template itself use `kubectl sts-storage generate-template STS --storage-class SC --apply`.',
+  needs: ['statefulsets', 'storageclasses'],
+  example: 'statefulset shop/db: volumeClaimTemplate "data" names StorageClass fast-ssd, which does not exist',
+  find(snapshot) {
+    const findings: Finding[] = [];
+    for (const sts of snapshot.statefulSets) {
+      for (const template of sts.spec?.volumeClaimTemplates ?? []) {
+        const tname = template.metadata?.name ?? '';
+        const cls = claimClass(template);
+        if (cls !== '') {
+          if (snapshot.storageClass(cls)) continue;
+          findings.push(
+            setFinding(sts, {
+              code: 'STS-006',
+              severity: 'error',
+              related: [{ kind: 'StorageClass', name: cls }],
+              message: `volumeClaimTemplate "${tname}" of statefulset ${sts.metadata?.name} names StorageClass ${cls}, which does not exist`,
+              evidence: [`storage classes: [${snapshot.storageClasses.map((s) => s.metadata?.name).join(', ')}]`],
+            }),
+          );
+          continue;
+        }
+        if (!claimHasClass(template) && snapshot.defaultClass()) continue;
+        if (!snapshot.has('persistentvolumes')) continue;
+        const req = {
+          namespace: sts.metadata?.namespace ?? '',
+          name: claimNameFor(tname, sts.metadata?.name ?? '', startOrdinal(sts)),
+          className: '',
+          accessModes: template.spec?.accessModes ?? [],
+          request: requestOf(template.spec),
+          volumeMode: volumeModeOf(template.spec),
+          selector: template.spec?.selector,
+        };
+        const fits = snapshot.volumes.some((v) => (!v.spec?.claimRef || !v.spec.claimRef.uid) && mismatchReasons(v, { ...req, name: v.spec?.claimRef?.name ?? req.name }, false).length === 0);
+        if (fits) continue;
+        findings.push(
+          setFinding(sts, {
+            code: 'STS-006',
+            severity: 'error',
+            related: [],
+            message: `volumeClaimTemplate "${tname}" of statefulset ${sts.metadata?.name} names no StorageClass, the cluster has no default StorageClass, and no free PV without a class can satisfy it`,
+            evidence: [
+              `storageClassName: ${template.spec?.storageClassName === '' ? '""' : 'unset'}`,
+              `default StorageClass: none among [${snapshot.storageClasses.map((s) => s.metadata?.name).join(', ')}]`,
+            ],
+          }),
+        );
+      }
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,7 @@
+import type { IO } from '../io.js';
+
+/** What every command handler gets: its streams, and where to leave its exit code. */
+export interface CommandContext {
+  io: IO;
+  exitCode: number;
+}

@@ -1,0 +1,39 @@
+import { ApiError, ConfigError, ConnectionError } from '../kube/errors.js';
+import { NotFoundError } from '../snapshot/load-from-cluster.js';
+
+/** Exit codes: part of the public interface, documented in the README. */
+export const EXIT = {
+  OK: 0,
+  /** audit: findings at or above --fail-on; repairs: something was refused or failed */
+  FINDINGS: 1,
+  USAGE: 2,
+  CLUSTER: 3,
+  INTERRUPTED: 130,
+} as const;
+
+/** Invalid flags, arguments or input files. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export function exitCodeFor(err: unknown): number {
+  if (err instanceof UsageError || err instanceof NotFoundError) return EXIT.USAGE;
+  if (err instanceof ConfigError) return err.usage ? EXIT.USAGE : EXIT.CLUSTER;
+  if (err instanceof ConnectionError) return EXIT.CLUSTER;
+  if (err instanceof ApiError) return err.unauthorized || err.status >= 500 ? EXIT.CLUSTER : err.notFound ? EXIT.USAGE : EXIT.FINDINGS;
+  return EXIT.CLUSTER;
+}
+
+/** One line that says what went wrong; stack traces only with --debug. */
+export function describeError(err: unknown): string {
+  if (err instanceof ApiError) {
+    if (err.unauthorized) return `the API server refused the credentials (401 Unauthorized): ${err.message}`;
+    if (err.forbidden) return `forbidden: ${err.message}`;
+    return `${err.message} (${err.method} ${err.path}: ${err.status} ${err.reason})`;
+  }
+  if (err instanceof Error) return err.message.split('\n')[0] ?? err.message;
+  return String(err);
+}

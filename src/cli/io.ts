@@ -1,0 +1,39 @@
+import type { Readable, Writable } from 'node:stream';
+import { colorEnabled, makePaint, type Paint } from '../output/colors.js';
+
+export interface IO {
+  stdout: Writable & { isTTY?: boolean; columns?: number };
+  stderr: Writable & { isTTY?: boolean };
+  stdin: Readable & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
+export function processIO(): IO {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+}
+
+export function stdoutPaint(io: IO): Paint {
+  return makePaint(colorEnabled(io.stdout, io.env));
+}
+
+export function stderrPaint(io: IO): Paint {
+  return makePaint(colorEnabled(io.stderr, io.env));
+}
+
+export interface Spinner {
+  update(text: string): void;
+  stop(): void;
+}
+
+/** ora on stderr, only when stderr is a terminal: pipes and CI logs stay clean. */
+export async function startSpinner(io: IO, text: string): Promise<Spinner> {
+  if (!io.stderr.isTTY || io.env['CI'] === 'true') return { update() {}, stop() {} };
+  const { default: ora } = await import('ora');
+  const spinner = ora({ text, stream: io.stderr as NodeJS.WriteStream, color: 'cyan', isEnabled: true }).start();
+  return {
+    update: (t) => {
+      spinner.text = t;
+    },
+    stop: () => spinner.stop(),
+  };
+}

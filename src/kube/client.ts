@@ -1,0 +1,202 @@
+// The plugin's only HTTP layer. client-node loads the kubeconfig and
+// produces credentials (KUBECONFIG lists, exec plugins, OIDC, in-cluster);
+// requests then go out as plain JSON over one keep-alive agent. Reading raw
+// JSON keeps objects in the wire format the checks and manifest files share,
+// avoids client-node's per-field model deserialization on 50k-object lists,
+// and lets every request be counted and bounded by --request-timeout.
+import http from 'node:http';
+import https from 'node:https';
+import { KubeConfig } from '@kubernetes/client-node';
+import { ApiError, ConfigError, ConnectionError } from './errors.js';
+
+export interface ClientOptions {
+  kubeconfig?: string;
+  context?: string;
+  requestTimeoutMs: number;
+}
+
+export interface RequestOptions {
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  contentType?: string;
+}
+
+export interface ListOptions {
+  limit?: number;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+/** Every request made, for --debug-requests and the benchmark. */
+export const requestLog: Array<{ method: string; path: string; status: number; ms: number; bytes: number }> = [];
+
+export function loadKubeConfig(opts: { kubeconfig?: string; context?: string }): KubeConfig {
+  const kc = new KubeConfig();
+  try {
+    if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
+    // contextFromStartingConfig: like kubectl, the first file of a
+    // KUBECONFIG list that sets current-context wins.
+    else kc.loadFromDefault(undefined, true);
+  } catch (err) {
+    const where = opts.kubeconfig ?? process.env['KUBECONFIG'] ?? '~/.kube/config';
+    throw new ConfigError(`cannot load kubeconfig ${where}: ${firstLine(err)}`);
+  }
+  const cluster = kc.getCurrentCluster();
+  // loadFromDefault silently falls back to http://localhost:8080 when it
+  // finds nothing; kubectl would say there is no configuration.
+  if (!opts.kubeconfig && cluster?.name === 'cluster' && cluster.server === 'http://localhost:8080' && kc.getContexts().length <= 1) {
+    const env = process.env['KUBECONFIG'];
+    throw new ConfigError(
+      env ? `no usable kubeconfig in KUBECONFIG=${env}` : `no kubeconfig found (~/.kube/config does not exist, KUBECONFIG is unset, not running in a cluster); pass --kubeconfig`,
+    );
+  }
+  if (opts.context) {
+    if (!kc.getContextObject(opts.context)) {
+      throw new ConfigError(`context "${opts.context}" does not exist in the kubeconfig (contexts: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'})`, true);
+    }
+    kc.setCurrentContext(opts.context);
+  }
+  if (!kc.getCurrentCluster()) {
+    throw new ConfigError(kc.getCurrentContext() ? `context "${kc.getCurrentContext()}" names no cluster` : 'the kubeconfig has no current-context; pass --context');
+  }
+  return kc;
+}
+
+function firstLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n')[0] ?? text;
+}
+
+export class KubeClient {
+  readonly server: string;
+  readonly namespace: string;
+  private agent: http.Agent | undefined;
+
+  constructor(
+    readonly config: KubeConfig,
+    private readonly requestTimeoutMs: number,
+  ) {
+    const cluster = config.getCurrentCluster()!;
+    this.server = cluster.server.replace(/\/+$/, '');
+    const ctx = config.getContextObject(config.getCurrentContext());
+    // In a pod, loadFromCluster() puts the ServiceAccount's namespace on the context.
+    this.namespace = ctx?.namespace || 'default';
+  }
+
+  static fromOptions(opts: ClientOptions): KubeClient {
+    return new KubeClient(loadKubeConfig(opts), opts.requestTimeoutMs);
+  }
+
+  /** The user name as the kubeconfig names it, for messages. */
+  get user(): string {
+    return this.config.getCurrentUser()?.name ?? 'unknown';
+  }
+
+  private async connectionOptions(): Promise<https.RequestOptions> {
+    const opts: https.RequestOptions = {};
+    try {
+      await this.config.applyToHTTPSOptions(opts);
+    } catch (err) {
+      throw new ConfigError(`cannot get credentials for user "${this.user}": ${firstLine(err)}`);
+    }
+    if (!this.agent) {
+      const cluster = this.config.getCurrentCluster();
+      if (cluster?.proxyUrl) this.agent = opts.agent as http.Agent;
+      else if (this.server.startsWith('http:')) this.agent = new http.Agent({ keepAlive: true });
+      else
+        this.agent = new https.Agent({
+          keepAlive: true,
+          ca: opts.ca,
+          cert: opts.cert,
+          key: opts.key,
+          pfx: opts.pfx,
+          passphrase: opts.passphrase,
+          servername: opts.servername,
+          ...(opts.rejectUnauthorized !== undefined ? { rejectUnauthorized: opts.rejectUnauthorized } : {}),
+        });
+    }
+    opts.agent = this.agent;
+    return opts;
+  }
+
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const base = await this.connectionOptions();
+    const url = new URL(this.server + path);
+    for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    for (const [k, v] of Object.entries(base.headers ?? {})) if (typeof v === 'string') headers[k] = v;
+    if (base.auth) headers['Authorization'] = 'Basic ' + Buffer.from(base.auth).toString('base64');
+    let payload: string | undefined;
+    if (options.body !== undefined) {
+      payload = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+      headers['Content-Type'] = options.contentType ?? 'application/json';
+      headers['Content-Length'] = String(Buffer.byteLength(payload));
+    }
+    const started = performance.now();
+    const transport = url.protocol === 'http:' ? http : https;
+    return new Promise<T>((resolve, reject) => {
+      const req = transport.request(url, { method, headers, agent: base.agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', (err) => reject(new ConnectionError(this.server, err.message)));
+        res.on('end', () => {
+          clearTimeout(timer);
+          const body = Buffer.concat(chunks);
+          const status = res.statusCode ?? 0;
+          requestLog.push({ method, path: url.pathname, status, ms: performance.now() - started, bytes: body.length });
+          let parsed: unknown;
+          try {
+            parsed = body.length ? JSON.parse(body.toString('utf8')) : undefined;
+          } catch {
+            parsed = undefined;
+          }
+          if (status >= 200 && status < 300) {
+            resolve(parsed as T);
+            return;
+          }
+          const st = (parsed ?? {}) as { reason?: string; message?: string };
+          const message = st.message ?? (body.toString('utf8').trim().split('\n')[0] || `HTTP ${status}`);
+          reject(new ApiError(status, st.reason ?? String(status), message, method, url.pathname));
+        });
+      });
+      const timer =
+        this.requestTimeoutMs > 0
+          ? setTimeout(() => req.destroy(new Error(`no answer within --request-timeout ${this.requestTimeoutMs / 1000}s (${method} ${url.pathname})`)), this.requestTimeoutMs)
+          : undefined;
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        reject(new ConnectionError(this.server, err.code && !err.message.includes(err.code) ? `${err.code}: ${err.message}` : err.message));
+      });
+      if (payload !== undefined) req.write(payload);
+      req.end();
+    });
+  }
+
+  /**
+   * Reads a whole collection in pages (limit/continue), so requests grow with
+   * pages, not objects. An expired continue token (410) restarts the list.
+   */
+  async list<T>(path: string, options: ListOptions = {}): Promise<T[]> {
+    for (let attempt = 0; ; attempt++) {
+      const items: T[] = [];
+      let token: string | undefined;
+      try {
+        do {
+          const page = await this.request<{ items?: T[]; metadata?: { continue?: string } }>('GET', path, {
+            query: { limit: options.limit ?? 500, continue: token, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector },
+          });
+          for (const item of page?.items ?? []) items.push(item);
+          token = page?.metadata?.continue || undefined;
+        } while (token);
+        return items;
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 410 && attempt < 2) continue;
+        throw err;
+      }
+    }
+  }
+
+  close(): void {
+    this.agent?.destroy();
+  }
+}

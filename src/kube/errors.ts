@@ -1,0 +1,48 @@
+/** A problem with the local kubeconfig or flags: exit 2 when it is a usage problem, 3 otherwise. */
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly usage = false,
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The API server could not be reached, or did not answer in time. */
+export class ConnectionError extends Error {
+  constructor(
+    readonly server: string,
+    readonly causeText: string,
+  ) {
+    super(`cannot reach the API server ${server}: ${causeText}`);
+    this.name = 'ConnectionError';
+  }
+}
+
+/** The API server answered with a failure Status. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+    message: string,
+    readonly method: string,
+    readonly path: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  get forbidden(): boolean {
+    return this.status === 403;
+  }
+  get notFound(): boolean {
+    return this.status === 404;
+  }
+  get conflict(): boolean {
+    return this.status === 409;
+  }
+  get unauthorized(): boolean {
+    return this.status === 401;
+  }
+}

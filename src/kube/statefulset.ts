@@ -1,0 +1,82 @@
+// StatefulSet semantics from pkg/controller/statefulset/stateful_set_utils.go.
+import type { PodSpec, StatefulSet } from './types.js';
+
+/** getPersistentVolumeClaimName: "<template>-<set>-<ordinal>". */
+export function claimNameFor(template: string, set: string, ordinal: number): string {
+  return `${template}-${set}-${ordinal}`;
+}
+
+/** getStartOrdinal (spec.ordinals.start, default 0). */
+export function startOrdinal(sts: StatefulSet): number {
+  return sts.spec?.ordinals?.start ?? 0;
+}
+
+/** replicas defaults to 1 when unset. */
+export function replicasOf(sts: StatefulSet): number {
+  return sts.spec?.replicas ?? 1;
+}
+
+/** Ordinals in [start, start + replicas). */
+export function ordinalsInRange(sts: StatefulSet): number[] {
+  const start = startOrdinal(sts);
+  return Array.from({ length: replicasOf(sts) }, (_, i) => start + i);
+}
+
+export function isOrdinalInRange(sts: StatefulSet, ordinal: number): boolean {
+  const start = startOrdinal(sts);
+  return ordinal >= start && ordinal < start + replicasOf(sts);
+}
+
+export function templateNames(sts: StatefulSet): string[] {
+  return (sts.spec?.volumeClaimTemplates ?? []).map((t) => t.metadata?.name ?? '').filter((n) => n !== '');
+}
+
+/** If the claim name is "<template>-<set>-<n>" for one of the set's templates, the ordinal. */
+export function ordinalOfClaim(sts: StatefulSet, claimName: string): { template: string; ordinal: number } | undefined {
+  const set = sts.metadata?.name ?? '';
+  for (const template of templateNames(sts)) {
+    const prefix = `${template}-${set}-`;
+    if (claimName.startsWith(prefix)) {
+      const rest = claimName.slice(prefix.length);
+      if (/^(0|[1-9]\d*)$/.test(rest)) return { template, ordinal: Number(rest) };
+    }
+  }
+  return undefined;
+}
+
+/** A pod belongs to the set when its name parses as "<set>-<n>" (statefulPodRegex) and the set owns it. */
+export function ordinalOfPod(sts: StatefulSet, podName: string): number | undefined {
+  const m = /^(.*)-([0-9]+)$/.exec(podName);
+  if (!m || m[1] !== sts.metadata?.name) return undefined;
+  return Number(m[2]);
+}
+
+export interface ContainerMount {
+  container: string;
+  containerKind: 'containers' | 'initContainers' | 'ephemeralContainers';
+  index: number;
+  mountIndex: number;
+  field: 'volumeMounts' | 'volumeDevices';
+  name: string;
+}
+
+/** Every volumeMount and volumeDevice of every container, init container (restartable sidecars included). */
+export function mountsOf(spec: PodSpec | undefined): ContainerMount[] {
+  const out: ContainerMount[] = [];
+  const kinds = ['initContainers', 'containers', 'ephemeralContainers'] as const;
+  for (const containerKind of kinds) {
+    const containers = (spec?.[containerKind] ?? []) as Array<{ name: string; volumeMounts?: Array<{ name: string }>; volumeDevices?: Array<{ name: string }> }>;
+    containers.forEach((c, index) => {
+      for (const field of ['volumeMounts', 'volumeDevices'] as const) {
+        (c[field] ?? []).forEach((m, mountIndex) => {
+          out.push({ container: c.name, containerKind, index, mountIndex, field, name: m.name });
+        });
+      }
+    });
+  }
+  return out;
+}
+
+export function fieldPathOf(m: ContainerMount): string {
+  return `spec.template.spec.${m.containerKind}[${m.index}].${m.field}[${m.mountIndex}].name`;
+}

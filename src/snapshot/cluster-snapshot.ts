@@ -1,0 +1,271 @@
+// One read of the cluster (or of manifest files), with the lookups every
+// check needs built once, so no check scans lists inside loops.
+import type { Claim, KubeEvent, Node, Pod, Service, StatefulSet, StorageClass, Volume, KubeObject } from '../kube/types.js';
+import { keyOf, objectKey } from '../kube/types.js';
+import { defaultClass } from '../kube/binding.js';
+import { claimNameFor, templateNames } from '../kube/statefulset.js';
+import { timeOf } from '../kube/time.js';
+
+export type ResourceName = 'statefulsets' | 'persistentvolumeclaims' | 'persistentvolumes' | 'storageclasses' | 'pods' | 'events' | 'nodes' | 'services';
+
+export const ALL_RESOURCES: ResourceName[] = ['statefulsets', 'persistentvolumeclaims', 'persistentvolumes', 'storageclasses', 'pods', 'events', 'nodes', 'services'];
+
+export interface SnapshotScope {
+  /** undefined means all namespaces */
+  namespace?: string;
+  selector?: string;
+  names?: string[];
+}
+
+/** Where an object came from when it was read from a file. */
+export interface SourceLocation {
+  file: string;
+  document: number;
+  line?: number;
+}
+
+export interface ServerVersion {
+  major: number;
+  minor: number;
+  gitVersion: string;
+}
+
+export interface SnapshotData {
+  source: 'cluster' | 'manifests';
+  now: number;
+  scope: SnapshotScope;
+  server?: string;
+  serverVersion?: ServerVersion;
+  statefulSets: StatefulSet[];
+  claims: Claim[];
+  volumes: Volume[];
+  storageClasses: StorageClass[];
+  pods: Pod[];
+  events: KubeEvent[];
+  nodes: Node[];
+  services: Service[];
+  /** Resources that could not be read, with the reason (forbidden, or not available offline). */
+  unavailable: Partial<Record<ResourceName, string>>;
+  /** The namespaces whose namespaced objects were read in full; undefined = all. */
+  namespaces?: string[];
+  locations?: Map<KubeObject, SourceLocation>;
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string | undefined): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    if (k === undefined) continue;
+    const list = map.get(k);
+    if (list) list.push(item);
+    else map.set(k, [item]);
+  }
+  return map;
+}
+
+function indexBy<T>(items: T[], key: (item: T) => string): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const item of items) map.set(key(item), item);
+  return map;
+}
+
+export class ClusterSnapshot implements SnapshotData {
+  source!: SnapshotData['source'];
+  now!: number;
+  scope!: SnapshotScope;
+  server?: string;
+  serverVersion?: ServerVersion;
+  statefulSets!: StatefulSet[];
+  claims!: Claim[];
+  volumes!: Volume[];
+  storageClasses!: StorageClass[];
+  pods!: Pod[];
+  events!: KubeEvent[];
+  nodes!: Node[];
+  services!: Service[];
+  unavailable!: SnapshotData['unavailable'];
+  namespaces?: string[];
+  locations?: Map<KubeObject, SourceLocation>;
+
+  private readonly claimsByKey: Map<string, Claim>;
+  private readonly volumesByName: Map<string, Volume>;
+  private readonly volumesByClaimRef: Map<string, Volume[]>;
+  private readonly classesByName: Map<string, StorageClass>;
+  private readonly servicesByKey: Map<string, Service>;
+  private readonly nodesByName: Map<string, Node>;
+  private readonly eventsByObject: Map<string, KubeEvent[]>;
+  private readonly podsByClaim: Map<string, Pod[]>;
+  private readonly podsByOwner: Map<string, Pod[]>;
+  private readonly setsByClaimPrefix: Map<string, { sts: StatefulSet; template: string }>;
+  private defaultStorageClass: StorageClass | undefined;
+  private openVolumes: Volume[] | undefined;
+
+  constructor(data: SnapshotData) {
+    Object.assign(this, data);
+    this.claimsByKey = indexBy(this.claims, objectKey);
+    this.volumesByName = indexBy(this.volumes, (v) => v.metadata?.name ?? '');
+    this.volumesByClaimRef = groupBy(this.volumes, (v) => (v.spec?.claimRef ? keyOf(v.spec.claimRef.namespace, v.spec.claimRef.name) : undefined));
+    this.classesByName = indexBy(this.storageClasses, (s) => s.metadata?.name ?? '');
+    this.servicesByKey = indexBy(this.services, objectKey);
+    this.nodesByName = indexBy(this.nodes, (n) => n.metadata?.name ?? '');
+    this.eventsByObject = groupBy(this.events, (e) => eventKey(e.involvedObject.kind, e.involvedObject.namespace, e.involvedObject.name));
+    this.podsByClaim = new Map();
+    this.podsByOwner = new Map();
+    for (const pod of this.pods) {
+      const ns = pod.metadata?.namespace;
+      for (const v of pod.spec?.volumes ?? []) {
+        if (v.persistentVolumeClaim?.claimName) {
+          const k = keyOf(ns, v.persistentVolumeClaim.claimName);
+          const list = this.podsByClaim.get(k) ?? [];
+          list.push(pod);
+          this.podsByClaim.set(k, list);
+        }
+      }
+      for (const owner of pod.metadata?.ownerReferences ?? []) {
+        if (owner.kind === 'StatefulSet' && owner.controller) {
+          const k = keyOf(ns, owner.name);
+          const list = this.podsByOwner.get(k) ?? [];
+          list.push(pod);
+          this.podsByOwner.set(k, list);
+        }
+      }
+    }
+    // "<template>-<set>" -> set, so a claim name finds its set by stripping
+    // the ordinal: one map lookup per claim instead of a scan over the sets.
+    this.setsByClaimPrefix = new Map();
+    for (const sts of this.statefulSets) {
+      for (const template of templateNames(sts)) {
+        this.setsByClaimPrefix.set(keyOf(sts.metadata?.namespace, `${template}-${sts.metadata?.name ?? ''}`), { sts, template });
+      }
+    }
+    this.defaultStorageClass = defaultClass(this.storageClasses);
+  }
+
+  has(resource: ResourceName): boolean {
+    return this.unavailable[resource] === undefined;
+  }
+
+  claim(namespace: string | undefined, name: string | undefined): Claim | undefined {
+    return this.claimsByKey.get(keyOf(namespace, name));
+  }
+
+  volume(name: string | undefined): Volume | undefined {
+    return name ? this.volumesByName.get(name) : undefined;
+  }
+
+  /** PVs whose claimRef names this namespace/name, whatever their uid. */
+  volumesReferencing(namespace: string | undefined, name: string | undefined): Volume[] {
+    return this.volumesByClaimRef.get(keyOf(namespace, name)) ?? [];
+  }
+
+  /**
+   * PVs a claim could bind or nearly bind: free ones, ones reserved without a
+   * uid (pre-bound), and any whose claimRef names this claim.
+   */
+  candidateVolumes(claim: Claim): Volume[] {
+    this.openVolumes ??= this.volumes.filter((v) => !v.spec?.claimRef || !v.spec.claimRef.uid);
+    const own = this.volumesReferencing(claim.metadata?.namespace, claim.metadata?.name).filter((v) => v.spec?.claimRef?.uid);
+    return own.length ? [...this.openVolumes, ...own] : this.openVolumes;
+  }
+
+  storageClass(name: string | undefined): StorageClass | undefined {
+    return name ? this.classesByName.get(name) : undefined;
+  }
+
+  defaultClass(): StorageClass | undefined {
+    return this.defaultStorageClass;
+  }
+
+  service(namespace: string | undefined, name: string | undefined): Service | undefined {
+    return this.servicesByKey.get(keyOf(namespace, name));
+  }
+
+  node(name: string): Node | undefined {
+    return this.nodesByName.get(name);
+  }
+
+  /** Events about one object, matched by kind, namespace, name and (when both carry one) uid, newest first. */
+  eventsFor(kind: string, object: KubeObject, reasons?: string[]): KubeEvent[] {
+    const uid = object.metadata?.uid;
+    const list = this.eventsByObject.get(eventKey(kind, object.metadata?.namespace, object.metadata?.name)) ?? [];
+    return list
+      .filter((e) => !uid || !e.involvedObject.uid || e.involvedObject.uid === uid)
+      .filter((e) => !reasons || reasons.includes(e.reason ?? ''))
+      .sort((a, b) => (eventTime(b) ?? 0) - (eventTime(a) ?? 0));
+  }
+
+  podsUsingClaim(claim: Claim): Pod[] {
+    return this.podsByClaim.get(objectKey(claim)) ?? [];
+  }
+
+  podsOf(sts: StatefulSet): Pod[] {
+    return this.podsByOwner.get(objectKey(sts)) ?? [];
+  }
+
+  /** The StatefulSet, template and ordinal whose "<template>-<set>-<ordinal>" name this is. */
+  claimOwner(namespace: string | undefined, name: string): { sts: StatefulSet; template: string; ordinal: number } | undefined {
+    const m = /^(.*)-(0|[1-9][0-9]*)$/.exec(name);
+    if (!m) return undefined;
+    const hit = this.setsByClaimPrefix.get(keyOf(namespace, m[1]));
+    return hit ? { ...hit, ordinal: Number(m[2]) } : undefined;
+  }
+
+  statefulSetOfClaim(claim: Claim): StatefulSet | undefined {
+    return this.claimOwner(claim.metadata?.namespace, claim.metadata?.name ?? '')?.sts;
+  }
+
+  /** Was this namespace's namespaced data read (so "not found" really means absent)? */
+  coversNamespace(namespace: string | undefined): boolean {
+    return this.namespaces === undefined || (namespace !== undefined && this.namespaces.includes(namespace));
+  }
+
+  /** A PV is in scope when its claim's namespace was read, or every namespace was. */
+  volumeInScope(volume: Volume): boolean {
+    if (this.namespaces === undefined && !this.scope.names && !this.scope.selector) return true;
+    const ref = volume.spec?.claimRef;
+    if (!ref?.namespace || !this.coversNamespace(ref.namespace)) return false;
+    if (!this.scope.names && !this.scope.selector) return true;
+    return this.claimInScope(ref.namespace, ref.name ?? '');
+  }
+
+  /** With StatefulSet names or a selector, only those sets' claims are in scope. */
+  claimInScope(namespace: string | undefined, name: string): boolean {
+    if (!this.coversNamespace(namespace)) return false;
+    if (!this.scope.names && !this.scope.selector) return true;
+    return this.claimOwner(namespace, name) !== undefined;
+  }
+
+  expectedClaimNames(sts: StatefulSet, ordinal: number): string[] {
+    return templateNames(sts).map((t) => claimNameFor(t, sts.metadata?.name ?? '', ordinal));
+  }
+
+  locationOf(object: KubeObject): SourceLocation | undefined {
+    return this.locations?.get(object);
+  }
+}
+
+function eventKey(kind: string | undefined, namespace: string | undefined, name: string | undefined): string {
+  return `${kind ?? ''}/${namespace ?? ''}/${name ?? ''}`;
+}
+
+export function eventTime(e: KubeEvent): number | undefined {
+  return timeOf(e.series?.lastObservedTime) ?? timeOf(e.lastTimestamp) ?? timeOf(e.eventTime) ?? timeOf(e.firstTimestamp) ?? timeOf(e.metadata?.creationTimestamp);
+}
+
+export function emptySnapshotData(overrides: Partial<SnapshotData> = {}): SnapshotData {
+  return {
+    source: 'manifests',
+    now: Date.now(),
+    scope: {},
+    statefulSets: [],
+    claims: [],
+    volumes: [],
+    storageClasses: [],
+    pods: [],
+    events: [],
+    nodes: [],
+    services: [],
+    unavailable: {},
+    ...overrides,
+  };
+}
