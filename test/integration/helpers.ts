@@ -1,0 +1,144 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { inject } from 'vitest';
+import { KubeClient } from '../../src/kube/client.js';
+import { ApiError } from '../../src/kube/errors.js';
+import type { KubeObject } from '../../src/kube/types.js';
+import { collectionPath } from '../../src/snapshot/load-from-cluster.js';
+import type { AuditReport } from '../../src/output/report.js';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const kubeconfig = inject('kubeconfig');
+export const skipReason = inject('skipReason');
+
+const KINDS: Record<string, { group: string; resource: string; namespaced: boolean }> = {
+  Namespace: { group: 'v1', resource: 'namespaces', namespaced: false },
+  PersistentVolume: { group: 'v1', resource: 'persistentvolumes', namespaced: false },
+  PersistentVolumeClaim: { group: 'v1', resource: 'persistentvolumeclaims', namespaced: true },
+  Pod: { group: 'v1', resource: 'pods', namespaced: true },
+  Service: { group: 'v1', resource: 'services', namespaced: true },
+  ServiceAccount: { group: 'v1', resource: 'serviceaccounts', namespaced: true },
+  Node: { group: 'v1', resource: 'nodes', namespaced: false },
+  StatefulSet: { group: 'apps/v1', resource: 'statefulsets', namespaced: true },
+  StorageClass: { group: 'storage.k8s.io/v1', resource: 'storageclasses', namespaced: false },
+  Role: { group: 'rbac.authorization.k8s.io/v1', resource: 'roles', namespaced: true },
+  RoleBinding: { group: 'rbac.authorization.k8s.io/v1', resource: 'rolebindings', namespaced: true },
+  ClusterRole: { group: 'rbac.authorization.k8s.io/v1', resource: 'clusterroles', namespaced: false },
+  ClusterRoleBinding: { group: 'rbac.authorization.k8s.io/v1', resource: 'clusterrolebindings', namespaced: false },
+};
+
+export function admin(): KubeClient {
+  return KubeClient.fromOptions({ kubeconfig, requestTimeoutMs: 30_000 });
+}
+
+export function objectPath(kind: string, name?: string, namespace?: string): string {
+  const k = KINDS[kind];
+  if (!k) throw new Error(`helpers: unknown kind ${kind}`);
+  const base = collectionPath(k.group, k.resource, k.namespaced ? namespace : undefined);
+  return name ? `${base}/${encodeURIComponent(name)}` : base;
+}
+
+export class Cluster {
+  readonly client = admin();
+  private readonly clusterScoped: Array<{ kind: string; name: string }> = [];
+
+  async create<T extends KubeObject>(object: T, namespace?: string): Promise<T> {
+    const kind = object.kind!;
+    const ns = object.metadata?.namespace ?? namespace;
+    const created = await this.client.request<T>('POST', objectPath(kind, undefined, ns), { body: { ...object, metadata: { ...object.metadata, ...(KINDS[kind]!.namespaced ? { namespace: ns } : {}) } } });
+    if (!KINDS[kind]!.namespaced && kind !== 'Namespace') this.clusterScoped.push({ kind, name: object.metadata!.name! });
+    return created;
+  }
+
+  async get<T = KubeObject>(kind: string, name: string, namespace?: string): Promise<T | undefined> {
+    try {
+      return await this.client.request<T>('GET', objectPath(kind, name, namespace));
+    } catch (err) {
+      if (err instanceof ApiError && err.notFound) return undefined;
+      throw err;
+    }
+  }
+
+  async remove(kind: string, name: string, namespace?: string, query: Record<string, string> = {}): Promise<void> {
+    try {
+      await this.client.request('DELETE', objectPath(kind, name, namespace), { query });
+    } catch (err) {
+      if (!(err instanceof ApiError && err.notFound)) throw err;
+    }
+  }
+
+  async patch(kind: string, name: string, namespace: string | undefined, body: unknown, contentType = 'application/merge-patch+json'): Promise<KubeObject> {
+    return this.client.request('PATCH', objectPath(kind, name, namespace), { body, contentType });
+  }
+
+  /** A fresh namespace with its default ServiceAccount (pods need it). */
+  async namespace(prefix: string): Promise<string> {
+    const name = `${prefix}-${Math.random().toString(36).slice(2, 7)}`;
+    await this.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    await waitFor(`default ServiceAccount in ${name}`, async () => !!(await this.get('ServiceAccount', 'default', name)));
+    this.namespaces.push(name);
+    return name;
+  }
+  private readonly namespaces: string[] = [];
+
+  /** Deletes what the test created; PVs first lose their protection finalizer only through the controller. */
+  async cleanup(): Promise<void> {
+    for (const ns of this.namespaces) await this.remove('Namespace', ns);
+    for (const { kind, name } of this.clusterScoped.reverse()) await this.remove(kind, name);
+    this.client.close();
+  }
+}
+
+export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      if (await probe()) return;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real executable, as a user would. */
+export function runCli(args: string[], opts: { env?: Record<string, string | undefined>; input?: string; kubeconfig?: string } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'kubectl-sts-storage'), ...args], {
+      env: { ...process.env, KUBECONFIG: opts.kubeconfig ?? kubeconfig, NO_COLOR: '1', ...opts.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+export async function audit(args: string[], opts: Parameters<typeof runCli>[1] = {}): Promise<{ result: CliResult; report: AuditReport }> {
+  const result = await runCli(['audit', ...args, '-o', 'json'], opts);
+  let report: AuditReport;
+  try {
+    report = JSON.parse(result.stdout) as AuditReport;
+  } catch {
+    throw new Error(`audit did not print JSON (exit ${result.code}): ${result.stderr}\n${result.stdout}`);
+  }
+  return { result, report };
+}
+
+export function codesFor(report: AuditReport, kind: string, name: string): string[] {
+  return report.findings.filter((f) => f.object.kind === kind && f.object.name === name).map((f) => f.code).sort();
+}
+
+export const Gi = (n: number) => `${n}Gi`;

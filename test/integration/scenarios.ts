@@ -1,0 +1,66 @@
+// The real situations the audit and the repairs are proven on. Each builds
+// its state through the real controllers and returns what it created.
+import { Cluster, waitFor } from './helpers.js';
+import { claim, statefulSet, volume } from './fixtures.js';
+import type { Claim, StatefulSet, Volume } from '../../src/kube/types.js';
+
+/** Seed 000: template pvc-mysql-data-xxx, mount mysql-data; the controller reports FailedCreate. */
+export async function seed000(cluster: Cluster, ns: string): Promise<void> {
+  await cluster.create(statefulSet('mysql', { template: 'pvc-mysql-data-xxx', mount: 'mysql-data', storageClassName: '' }), ns);
+  await waitFor('FailedCreate on statefulset mysql', async () => {
+    const events = await cluster.client.list<{ reason?: string; involvedObject: { name?: string } }>(`/api/v1/namespaces/${ns}/events`);
+    return events.some((e) => e.reason === 'FailedCreate' && e.involvedObject.name === 'mysql');
+  });
+}
+
+/**
+ * Seed 002 §6.4: a Retain PV pre-bound to <ns>/pvc-shiqi-redis; the claim binds,
+ * is deleted (PV Released, old uid kept), is created again and stays Pending.
+ */
+export async function seed002(cluster: Cluster, ns: string): Promise<{ pv: string; oldUid: string; newUid: string }> {
+  const pv = `pv-shiqi-redis-${ns}`;
+  await cluster.create(volume(pv, { size: '64Mi', accessModes: ['ReadWriteMany'], claimRef: { namespace: ns, name: 'pvc-shiqi-redis' } }));
+  const first = await cluster.create(claim('pvc-shiqi-redis', { size: '64Mi', accessModes: ['ReadWriteMany'] }), ns);
+  await waitFor('pvc-shiqi-redis Bound', async () => (await cluster.get<Claim>('PersistentVolumeClaim', 'pvc-shiqi-redis', ns))?.status?.phase === 'Bound');
+  await cluster.remove('PersistentVolumeClaim', 'pvc-shiqi-redis', ns);
+  await waitFor('PV Released with the old uid', async () => {
+    const v = await cluster.get<Volume>('PersistentVolume', pv);
+    return v?.status?.phase === 'Released' && v.spec?.claimRef?.uid === first.metadata?.uid;
+  });
+  await waitFor('claim gone', async () => !(await cluster.get('PersistentVolumeClaim', 'pvc-shiqi-redis', ns)));
+  const second = await cluster.create(claim('pvc-shiqi-redis', { size: '64Mi', accessModes: ['ReadWriteMany'] }), ns);
+  // Several binder syncs (1s period) must pass with the claim still Pending.
+  await new Promise((r) => setTimeout(r, 3000));
+  const now = await cluster.get<Claim>('PersistentVolumeClaim', 'pvc-shiqi-redis', ns);
+  if (now?.status?.phase !== 'Pending') throw new Error(`seed002: re-created claim is ${now?.status?.phase}, expected Pending`);
+  return { pv, oldUid: first.metadata!.uid!, newUid: second.metadata!.uid! };
+}
+
+/** A Released PV whose claim is gone for good. */
+export async function releasedClaimGone(cluster: Cluster, ns: string, name = 'gone'): Promise<string> {
+  const pv = `pv-${name}-${ns}`;
+  await cluster.create(volume(pv, { claimRef: { namespace: ns, name } }));
+  await cluster.create(claim(name), ns);
+  await waitFor(`${name} Bound`, async () => (await cluster.get<Claim>('PersistentVolumeClaim', name, ns))?.status?.phase === 'Bound');
+  await cluster.remove('PersistentVolumeClaim', name, ns);
+  await waitFor('PV Released', async () => (await cluster.get<Volume>('PersistentVolume', pv))?.status?.phase === 'Released');
+  return pv;
+}
+
+export async function waitForClaimPhase(cluster: Cluster, ns: string, name: string, phase: string): Promise<Claim> {
+  let last: Claim | undefined;
+  await waitFor(`claim ${ns}/${name} ${phase}`, async () => {
+    last = await cluster.get<Claim>('PersistentVolumeClaim', name, ns);
+    return last?.status?.phase === phase;
+  });
+  return last!;
+}
+
+export async function waitForClaims(cluster: Cluster, ns: string, names: string[]): Promise<void> {
+  await waitFor(`claims ${names.join(', ')}`, async () => {
+    for (const n of names) if (!(await cluster.get('PersistentVolumeClaim', n, ns))) return false;
+    return true;
+  });
+}
+
+export type { StatefulSet };
