@@ -1,8 +1,6 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Cluster, audit, codesFor, kubeconfig, skipReason, waitFor } from './helpers.js';
+import { Cluster, audit, codesFor, skipReason, waitFor } from './helpers.js';
+import { namespaceReaderKubeconfig } from './rbac.js';
 import { claim, pod, statefulSet, storageClass, volume } from './fixtures.js';
 import { releasedClaimGone, seed000, seed002, waitForClaims } from './scenarios.js';
 import type { StatefulSet } from '../../src/kube/types.js';
@@ -161,51 +159,3 @@ describe.skipIf(!!skipReason)('audit on the real control plane', () => {
   });
 });
 
-/** A ServiceAccount that may only read claims, StatefulSets, pods and events in one namespace. */
-async function namespaceReaderKubeconfig(cluster: Cluster, ns: string): Promise<string> {
-  await cluster.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'reader' } }, ns);
-  await cluster.create(
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'Role',
-      metadata: { name: 'storage-reader' },
-      rules: [
-        { apiGroups: [''], resources: ['persistentvolumeclaims', 'pods', 'events', 'services'], verbs: ['get', 'list'] },
-        { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'list'] },
-      ],
-    } as never,
-    ns,
-  );
-  await cluster.create(
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: { name: 'storage-reader' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'storage-reader' },
-      subjects: [{ kind: 'ServiceAccount', name: 'reader', namespace: ns }],
-    } as never,
-    ns,
-  );
-  return tokenKubeconfig(cluster, ns, 'reader');
-}
-
-/** Mints a token through the TokenRequest API and writes a kubeconfig that uses it. */
-export async function tokenKubeconfig(cluster: Cluster, ns: string, serviceAccount: string): Promise<string> {
-  const tr = await cluster.client.request<{ status: { token: string } }>('POST', `/api/v1/namespaces/${ns}/serviceaccounts/${serviceAccount}/token`, {
-    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
-  });
-  const admin = fs.readFileSync(kubeconfig, 'utf8');
-  const ca = /certificate-authority-data: (\S+)/.exec(admin)![1];
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sts-storage-')), 'kubeconfig');
-  fs.writeFileSync(
-    file,
-    `apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: ${cluster.client.server}, certificate-authority-data: ${ca}}}]
-users: [{name: ${serviceAccount}, user: {token: ${tr.status.token}}}]
-contexts: [{name: c, context: {cluster: c, user: ${serviceAccount}, namespace: ${ns}}}]
-current-context: c
-`,
-  );
-  return file;
-}

@@ -1,0 +1,95 @@
+import type { Argv, CommandModule } from 'yargs';
+import type { CommandContext } from './context.js';
+import { clientFrom, withClusterOptions, type ClusterArgs } from '../options/cluster-options.js';
+import { backupRootFrom, dryRunFrom, withRepairOptions, type RepairArgs } from '../options/repair-options.js';
+import { UsageError } from '../errors.js';
+import { parseClaimRef, validateName, validateNamespace, validateOrdinal } from '../validate.js';
+import { applyPlan } from '../../fixes/apply-plan.js';
+import { planPrebind } from '../../fixes/prebind.js';
+import { getObject } from '../../fixes/read.js';
+import type { Plan } from '../../fixes/plan.js';
+import type { Claim, Node, StatefulSet, StorageClass, Volume } from '../../kube/types.js';
+import { claimClass, claimHasClass, defaultClass, requestOf, requirementsOf, volumeModeOf, type ClaimRequirements } from '../../kube/binding.js';
+import { claimNameFor, templateNames } from '../../kube/statefulset.js';
+import { ApiError } from '../../kube/errors.js';
+import type { KubeClient } from '../../kube/client.js';
+
+interface PrebindArgs extends ClusterArgs, RepairArgs {
+  volume: string;
+  claim?: string;
+  statefulset?: string;
+  ordinal?: number;
+  template?: string;
+}
+
+async function listOrEmpty<T>(client: KubeClient, path: string): Promise<T[] | undefined> {
+  try {
+    return await client.list<T>(path);
+  } catch (err) {
+    if (err instanceof ApiError && err.forbidden) return undefined;
+    throw err;
+  }
+}
+
+export function prebindCommand(ctx: CommandContext): CommandModule<object, PrebindArgs> {
+  return {
+    command: 'prebind <volume>',
+    describe: 'Reserve a PV for exactly one claim, including a StatefulSet ordinal claim that does not exist yet',
+    builder: (y: Argv) =>
+      withRepairOptions(withClusterOptions(y))
+        .positional('volume', { type: 'string', demandOption: true, describe: 'PersistentVolume name' })
+        .option('claim', { type: 'string', describe: 'NAMESPACE/NAME of the claim' })
+        .option('statefulset', { type: 'string', describe: 'StatefulSet whose ordinal claim gets the PV (with --ordinal)' })
+        .option('ordinal', { type: 'number', describe: 'Ordinal of the StatefulSet pod' })
+        .option('template', { type: 'string', describe: 'volumeClaimTemplate name (needed when the StatefulSet has several)' })
+        .example('$0 prebind pv-fast-1 --statefulset db --ordinal 0 -n shop', 'data-db-0 will bind pv-fast-1 when the StatefulSet creates it')
+        .example('$0 prebind pv-old --claim shop/restore', 'Give retained data to claim shop/restore') as unknown as Argv<PrebindArgs>,
+    handler: async (args) => {
+      validateName('persistentvolume', args.volume);
+      if (!!args.claim === !!args.statefulset) throw new UsageError('give either --claim NAMESPACE/NAME or --statefulset NAME --ordinal N');
+      if (args.statefulset && args.ordinal === undefined) throw new UsageError('--statefulset needs --ordinal');
+      const dryRun = dryRunFrom(args);
+      const client = clientFrom(args);
+      try {
+        const volume = await getObject<Volume>(client, 'PersistentVolume', args.volume);
+        if (!volume) throw new UsageError(`persistentvolume "${args.volume}" not found`);
+        const classes = (await listOrEmpty<StorageClass>(client, '/apis/storage.k8s.io/v1/storageclasses')) ?? [];
+        let requirements: ClaimRequirements;
+        let claim: Claim | undefined;
+        if (args.claim) {
+          const ref = parseClaimRef(args.claim);
+          claim = await getObject<Claim>(client, 'PersistentVolumeClaim', ref.name, ref.namespace);
+          if (!claim) throw new UsageError(`claim ${ref.namespace}/${ref.name} does not exist; for a claim a StatefulSet will create use --statefulset and --ordinal`);
+          requirements = requirementsOf(claim);
+        } else {
+          const namespace = validateNamespace(args.namespace || client.namespace);
+          const ordinal = validateOrdinal(args.ordinal);
+          const sts = await getObject<StatefulSet>(client, 'StatefulSet', validateName('statefulset', args.statefulset!), namespace);
+          if (!sts) throw new UsageError(`statefulset ${namespace}/${args.statefulset} not found`);
+          const names = templateNames(sts);
+          const tname = args.template ?? (names.length === 1 ? names[0] : undefined);
+          if (!tname) throw new UsageError(`statefulset ${args.statefulset} has ${names.length} volumeClaimTemplates (${names.join(', ')}): choose one with --template`);
+          const template = sts.spec?.volumeClaimTemplates?.find((t) => t.metadata?.name === tname);
+          if (!template) throw new UsageError(`statefulset ${args.statefulset} has no volumeClaimTemplate "${tname}" (templates: ${names.join(', ')})`);
+          const claimName = claimNameFor(tname, sts.metadata?.name ?? '', ordinal);
+          claim = await getObject<Claim>(client, 'PersistentVolumeClaim', claimName, namespace);
+          // A claim created from a template without a class gets the default class at admission.
+          const className = claimHasClass(template) ? claimClass(template) : (defaultClass(classes)?.metadata?.name ?? '');
+          requirements = claim
+            ? requirementsOf(claim)
+            : { namespace, name: claimName, className, accessModes: template.spec?.accessModes ?? [], request: requestOf(template.spec), volumeMode: volumeModeOf(template.spec), selector: template.spec?.selector };
+        }
+        const ref = volume.spec?.claimRef;
+        const currentClaim = ref?.name && ref.namespace ? await getObject<Claim>(client, 'PersistentVolumeClaim', ref.name, ref.namespace) : undefined;
+        const nodes = volume.spec?.nodeAffinity ? await listOrEmpty<Node>(client, '/api/v1/nodes') : undefined;
+        const result = planPrebind({ volume, requirements, claim, currentClaim, nodes, force: !!args.force });
+        const plan: Plan = { command: `prebind ${args.volume} --claim ${requirements.namespace}/${requirements.name}`, changes: [], refusals: [] };
+        if ('steps' in result) plan.changes.push(result);
+        else plan.refusals.push(result);
+        ctx.exitCode = await applyPlan(client, plan, { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io });
+      } finally {
+        client.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,107 @@
+// Backups: one directory per repair run, holding each object as it was read
+// before the write (YAML) and backup.yaml, the record of what happened to it.
+// `undo` restores from them.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse, stringify } from 'yaml';
+import type { KubeObject } from '../kube/types.js';
+
+export interface BackupEntry {
+  kind: string;
+  namespace?: string;
+  name: string;
+  uid: string;
+  resourceVersionBefore: string;
+  file: string;
+  status: 'planned' | 'applied' | 'failed' | 'unknown' | 'untouched';
+  resourceVersionAfter?: string;
+  error?: string;
+}
+
+export interface BackupRecord {
+  apiVersion: 'sts-storage.kubectl.io/v1alpha1';
+  kind: 'RepairBackup';
+  command: string;
+  created: string;
+  server: string;
+  objects: BackupEntry[];
+  restoredBy?: string;
+}
+
+/** $STS_STORAGE_BACKUP_DIR, else the XDG state directory. */
+export function defaultBackupRoot(env: NodeJS.ProcessEnv = process.env): string {
+  if (env['STS_STORAGE_BACKUP_DIR']) return env['STS_STORAGE_BACKUP_DIR'];
+  const state = env['XDG_STATE_HOME'] || path.join(os.homedir(), '.local', 'state');
+  return path.join(state, 'kubectl-sts-storage', 'backups');
+}
+
+export class Backup {
+  readonly record: BackupRecord;
+
+  private constructor(
+    readonly dir: string,
+    record: BackupRecord,
+  ) {
+    this.record = record;
+  }
+
+  static create(root: string, command: string, server: string): Backup {
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const verb = command.split(' ')[0] ?? 'repair';
+    let dir = path.join(root, `${stamp}-${verb}`);
+    for (let i = 2; fs.existsSync(dir); i++) dir = path.join(root, `${stamp}-${verb}-${i}`);
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const b = new Backup(dir, { apiVersion: 'sts-storage.kubectl.io/v1alpha1', kind: 'RepairBackup', command, created: new Date().toISOString(), server, objects: [] });
+    b.save();
+    return b;
+  }
+
+  static open(dir: string): Backup {
+    const record = parse(fs.readFileSync(path.join(dir, 'backup.yaml'), 'utf8')) as BackupRecord;
+    if (record?.kind !== 'RepairBackup') throw new Error(`${dir} is not a repair backup`);
+    return new Backup(dir, record);
+  }
+
+  /** Saves the object before anything changes it; returns its entry. */
+  add(kind: string, object: KubeObject): BackupEntry {
+    const ns = object.metadata?.namespace;
+    const file = `${kind}_${ns ? ns + '_' : ''}${object.metadata?.name}.yaml`;
+    writeAtomically(path.join(this.dir, file), stringify({ apiVersion: object.apiVersion, kind: object.kind ?? kind, ...object }));
+    const entry: BackupEntry = {
+      kind,
+      ...(ns ? { namespace: ns } : {}),
+      name: object.metadata?.name ?? '',
+      uid: object.metadata?.uid ?? '',
+      resourceVersionBefore: object.metadata?.resourceVersion ?? '',
+      file,
+      status: 'planned',
+    };
+    this.record.objects.push(entry);
+    this.save();
+    return entry;
+  }
+
+  object(entry: BackupEntry): KubeObject {
+    return parse(fs.readFileSync(path.join(this.dir, entry.file), 'utf8')) as KubeObject;
+  }
+
+  save(): void {
+    writeAtomically(path.join(this.dir, 'backup.yaml'), stringify(this.record));
+  }
+}
+
+function writeAtomically(file: string, text: string): void {
+  const tmp = `${file}.tmp`;
+  fs.writeFileSync(tmp, text, { mode: 0o600 });
+  fs.renameSync(tmp, file);
+}
+
+export function listBackups(root: string): Backup[] {
+  if (!fs.existsSync(root)) return [];
+  return fs
+    .readdirSync(root)
+    .filter((d) => fs.existsSync(path.join(root, d, 'backup.yaml')))
+    .sort()
+    .map((d) => Backup.open(path.join(root, d)));
+}

@@ -1,0 +1,76 @@
+// A repair is planned first (pure: objects in, plan out) and applied by
+// apply-plan.ts, the only module that writes to the cluster.
+import type { KubeObject, ObjectRef } from '../kube/types.js';
+
+export type JsonPatchOp =
+  | { op: 'test'; path: string; value: unknown }
+  | { op: 'remove'; path: string }
+  | { op: 'add' | 'replace'; path: string; value: unknown };
+
+/** The RBAC a step needs, checked with SelfSubjectAccessReview before any write. */
+export interface Permission {
+  verb: string;
+  group: string;
+  resource: string;
+  namespace?: string;
+}
+
+export type Step =
+  | { kind: 'patch'; path: string; patch: JsonPatchOp[]; description: string }
+  | { kind: 'delete-orphan'; path: string; uid: string; resourceVersion: string; description: string }
+  | { kind: 'create'; path: string; body: KubeObject; description: string }
+  | { kind: 'wait-adoption'; namespace: string; name: string; description: string; rollPods: string[] };
+
+/** One object changed by one atomic request (or, for generate-template, a fixed sequence). */
+export interface PlannedChange {
+  target: ObjectRef & { uid: string; resourceVersion: string };
+  summary: string;
+  before: KubeObject;
+  after: KubeObject;
+  steps: Step[];
+  permissions: Permission[];
+  warnings: string[];
+  notes: string[];
+}
+
+export interface Refusal {
+  target: ObjectRef;
+  reasons: string[];
+  /** nothing to do (already in the wanted state): reported, not an error */
+  noop?: boolean;
+}
+
+export interface Plan {
+  /** the command line, for the backup manifest */
+  command: string;
+  changes: PlannedChange[];
+  refusals: Refusal[];
+}
+
+/** RFC 6901: "~" and "/" in a key. */
+export function pointer(...segments: Array<string | number>): string {
+  return segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}
+
+/** Every write is conditional on the object being exactly what was planned against. */
+export function preconditions(object: KubeObject): JsonPatchOp[] {
+  return [
+    { op: 'test', path: '/metadata/uid', value: object.metadata?.uid },
+    { op: 'test', path: '/metadata/resourceVersion', value: object.metadata?.resourceVersion },
+  ];
+}
+
+export function clone<T>(value: T): T {
+  return structuredClone(value);
+}
+
+export function targetOf(kind: string, object: KubeObject): PlannedChange['target'] {
+  const t: PlannedChange['target'] = {
+    kind,
+    name: object.metadata?.name ?? '',
+    uid: object.metadata?.uid ?? '',
+    resourceVersion: object.metadata?.resourceVersion ?? '',
+  };
+  if (object.metadata?.namespace) t.namespace = object.metadata.namespace;
+  return t;
+}

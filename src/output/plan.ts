@@ -1,0 +1,54 @@
+import type { Plan, PlannedChange } from '../fixes/plan.js';
+import type { Paint } from './colors.js';
+
+function flatten(value: unknown, prefix: string, out: Map<string, string>): void {
+  if (value !== null && typeof value === 'object') {
+    const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value as Record<string, unknown>);
+    if (entries.length === 0) out.set(prefix, Array.isArray(value) ? '[]' : '{}');
+    for (const [k, v] of entries) flatten(v, Array.isArray(value) ? `${prefix}[${k}]` : prefix ? `${prefix}.${k}` : k, out);
+    return;
+  }
+  out.set(prefix, JSON.stringify(value));
+}
+
+/** Field-level diff of two versions of an object: "- path: old" / "+ path: new". */
+export function diffObjects(before: unknown, after: unknown): string[] {
+  const a = new Map<string, string>();
+  const b = new Map<string, string>();
+  flatten(before, '', a);
+  flatten(after, '', b);
+  const lines: string[] = [];
+  const keys = [...new Set([...a.keys(), ...b.keys()])].filter((k) => !k.startsWith('metadata.managedFields') && !k.startsWith('status.'));
+  for (const k of keys.sort()) {
+    const x = a.get(k);
+    const y = b.get(k);
+    if (x === y) continue;
+    if (x !== undefined) lines.push(`- ${k}: ${x}`);
+    if (y !== undefined) lines.push(`+ ${k}: ${y}`);
+  }
+  return lines;
+}
+
+export function renderChange(change: PlannedChange, paint: Paint): string {
+  const t = change.target;
+  const lines = [`${paint('bold', `${t.kind} ${t.namespace ? t.namespace + '/' : ''}${t.name}`)} (uid ${t.uid}, resourceVersion ${t.resourceVersion}): ${change.summary}`];
+  for (const d of diffObjects(change.before, change.after)) lines.push(`    ${d.startsWith('-') ? paint('red', d) : paint('green', d)}`);
+  for (const s of change.steps) lines.push(`    step: ${s.description}`);
+  for (const w of change.warnings) lines.push(`    ${paint('yellow', 'warning:')} ${w}`);
+  for (const n of change.notes) lines.push(`    note: ${n}`);
+  return lines.join('\n');
+}
+
+export function renderPlan(plan: Plan, paint: Paint): string {
+  const out: string[] = [];
+  if (plan.changes.length > 0) {
+    out.push(`Plan: ${plan.changes.length} object(s) to change`);
+    for (const c of plan.changes) out.push(renderChange(c, paint));
+  }
+  for (const r of plan.refusals) {
+    const label = r.noop ? paint('dim', 'skipped') : paint('red', 'refused');
+    out.push(`${label}: ${r.target.kind} ${r.target.namespace ? r.target.namespace + '/' : ''}${r.target.name}: ${r.reasons.join('; ')}`);
+  }
+  if (plan.changes.length === 0) out.push('Nothing to change.');
+  return out.join('\n') + '\n';
+}
