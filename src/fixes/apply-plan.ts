@@ -120,13 +120,13 @@ function record(entry: BackupEntry, outcome: ApplyOutcome & { resourceVersionAft
 }
 
 async function runSteps(client: KubeClient, change: PlannedChange, dryRun: boolean): Promise<ApplyOutcome & { resourceVersionAfter?: string }> {
-  let resourceVersionAfter: string | undefined;
+  let last: KubeObject | undefined;
   let done = 0;
   for (const step of change.steps) {
     if (dryRun && step.kind === 'wait-adoption') continue;
     try {
-      const result = await runStep(client, step, dryRun);
-      if (result?.metadata?.resourceVersion) resourceVersionAfter = result.metadata.resourceVersion;
+      const result = await runStep(client, step, dryRun, last);
+      if (result?.metadata?.resourceVersion) last = result;
       done++;
     } catch (err) {
       const message = explainFailure(err, change, step);
@@ -135,23 +135,90 @@ async function runSteps(client: KubeClient, change: PlannedChange, dryRun: boole
       return { change, status, message: done > 0 ? `${message} (after ${done} of ${change.steps.length} steps)` : message };
     }
   }
-  return { change, status: dryRun ? 'dry-run' : 'applied', resourceVersionAfter };
+  return { change, status: dryRun ? 'dry-run' : 'applied', resourceVersionAfter: last?.metadata?.resourceVersion };
 }
 
-async function runStep(client: KubeClient, step: Step, dryRun: boolean): Promise<KubeObject | undefined> {
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await probe()) return;
+    await sleep(500);
+  }
+  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
+}
+
+async function exists(client: KubeClient, path: string): Promise<KubeObject | undefined> {
+  try {
+    return await client.request<KubeObject>('GET', path);
+  } catch (err) {
+    if (err instanceof ApiError && err.notFound) return undefined;
+    throw err;
+  }
+}
+
+/** Runs one step; `previous` is what the previous step of this change returned. */
+async function runStep(client: KubeClient, step: Step, dryRun: boolean, previous: KubeObject | undefined): Promise<KubeObject | undefined> {
   const query = dryRun ? { dryRun: 'All' } : {};
   switch (step.kind) {
     case 'patch':
       return client.request<KubeObject>('PATCH', step.path, { query, body: step.patch, contentType: 'application/json-patch+json' });
-    case 'delete-orphan':
-      return client.request<KubeObject>('DELETE', step.path, {
+    case 'delete-orphan': {
+      // An earlier step of the same change (the retention patch) moved the resourceVersion on.
+      const resourceVersion = (!dryRun && previous?.metadata?.resourceVersion) || step.resourceVersion;
+      const deleted = await client.request<KubeObject>('DELETE', step.path, {
         query,
-        body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Orphan', preconditions: { uid: step.uid, resourceVersion: step.resourceVersion }, ...(dryRun ? { dryRun: ['All'] } : {}) },
+        // With a DeleteOptions body the API server reads dryRun from the body,
+        // not from the query string: it must be in both.
+        body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Orphan', preconditions: { uid: step.uid, resourceVersion }, ...(dryRun ? { dryRun: ['All'] } : {}) },
       });
-    case 'create':
-      return client.request<KubeObject>('POST', step.path, { query, body: step.body });
+      // The garbage collector orphans the dependents, then removes the object.
+      if (!dryRun) await waitUntil('the garbage collector to finish the orphaning delete', async () => !(await exists(client, step.path)), 120_000);
+      return deleted;
+    }
+    case 'create': {
+      // During a dry run the old object still exists: validate the new one under a generated name.
+      const body = dryRun ? { ...step.body, metadata: { ...step.body.metadata, name: undefined, generateName: `${step.body.metadata?.name}-` } } : step.body;
+      return client.request<KubeObject>('POST', step.path, { query, body });
+    }
     case 'wait-adoption':
-      return undefined; // handled by the generate-template command, which owns the waiting policy
+      await waitForAdoption(client, step, previous);
+      return previous;
+  }
+}
+
+interface PodLike extends KubeObject {
+  metadata?: KubeObject['metadata'] & { ownerReferences?: Array<{ uid?: string; controller?: boolean }> };
+}
+
+/** Pods are adopted (ClaimPods) when their controller ownerReference carries the new uid. */
+async function waitForAdoption(client: KubeClient, step: Extract<Step, { kind: 'wait-adoption' }>, created: KubeObject | undefined): Promise<void> {
+  const uid = created?.metadata?.uid;
+  const podsPath = `/api/v1/namespaces/${encodeURIComponent(step.namespace)}/pods`;
+  const prefix = `${step.name}-`;
+  const ours = (pods: PodLike[]) => pods.filter((p) => (p.metadata?.name ?? '').startsWith(prefix) && /^\d+$/.test((p.metadata?.name ?? '').slice(prefix.length)));
+  await waitUntil(
+    'the new StatefulSet to adopt or create its pods',
+    async () => {
+      const pods = ours(await client.list<PodLike>(podsPath));
+      return pods.length > 0 && pods.every((p) => p.metadata?.ownerReferences?.some((o) => o.controller && o.uid === uid));
+    },
+    120_000,
+  );
+  for (const podName of step.rollPods) {
+    const podPath = `${podsPath}/${encodeURIComponent(podName)}`;
+    const pod = await exists(client, podPath);
+    if (!pod) continue;
+    await client.request('DELETE', podPath, { body: { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid: pod.metadata?.uid } } });
+    await waitUntil(
+      `pod ${podName} to be recreated`,
+      async () => {
+        const again = await exists(client, podPath);
+        return !!again && again.metadata?.uid !== pod.metadata?.uid;
+      },
+      180_000,
+    );
   }
 }
 

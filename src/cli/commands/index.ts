@@ -3,10 +3,12 @@ import type { CommandContext } from './context.js';
 import { auditCommand } from './audit.js';
 import { explainCommand } from './explain.js';
 import { fixClaimRefCommand } from './fix-claimref.js';
+import { fixMountsCommand } from './fix-mounts.js';
+import { generateTemplateCommand } from './generate-template.js';
 import { prebindCommand } from './prebind.js';
 import { versionCommand } from './version.js';
 
-/** Every command, registered explicitly. */
+/** Every command, registered explicitly, in the order --help lists them. */
 export function registerCommands(y: Argv, ctx: CommandContext): Argv {
-  return y.command(auditCommand(ctx)).command(fixClaimRefCommand(ctx)).command(prebindCommand(ctx)).command(explainCommand(ctx)).command(versionCommand(ctx));
+  return [auditCommand, fixClaimRefCommand, prebindCommand, generateTemplateCommand, fixMountsCommand, explainCommand, versionCommand].reduce((acc, make) => acc.command(make(ctx) as never), y);
 }

@@ -1,0 +1,57 @@
+import type { Argv, CommandModule } from 'yargs';
+import type { CommandContext } from './context.js';
+import { clientFrom, withClusterOptions, type ClusterArgs } from '../options/cluster-options.js';
+import { backupRootFrom, dryRunFrom, withRepairOptions, type RepairArgs } from '../options/repair-options.js';
+import { UsageError } from '../errors.js';
+import { validateName, validateNamespace } from '../validate.js';
+import { applyPlan } from '../../fixes/apply-plan.js';
+import { planMountRename, proposeRenames, type Rename } from '../../fixes/fix-mounts.js';
+import { getObject } from '../../fixes/read.js';
+import type { StatefulSet } from '../../kube/types.js';
+
+interface FixMountsArgs extends ClusterArgs, RepairArgs {
+  statefulset: string;
+  rename?: string[];
+}
+
+function parseRenames(values: string[]): Rename[] {
+  return values.map((v) => {
+    const m = /^([^=]+)=([^=]+)$/.exec(v);
+    if (!m) throw new UsageError(`--rename takes OLD=NEW (got "${v}")`);
+    return [m[1]!.trim(), m[2]!.trim()];
+  });
+}
+
+export function fixMountsCommand(ctx: CommandContext): CommandModule<object, FixMountsArgs> {
+  return {
+    command: 'fix-mounts <statefulset>',
+    describe: 'Rename volumeMounts to the volumeClaimTemplate they were meant to use (a rolling update)',
+    builder: (y: Argv) =>
+      withRepairOptions(withClusterOptions(y))
+        .positional('statefulset', { type: 'string', demandOption: true })
+        .option('rename', { type: 'string', array: true, describe: 'OLD=NEW: rename mount OLD to template (or volume) NEW; without it the closest template is proposed' })
+        .example('$0 fix-mounts mysql -n shop --rename mysql-data=pvc-mysql-data-xxx', '') as unknown as Argv<FixMountsArgs>,
+    handler: async (args) => {
+      if (args.namespace) validateNamespace(args.namespace);
+      validateName('statefulset', args.statefulset);
+      const renames = args.rename ? parseRenames(args.rename) : undefined;
+      const dryRun = dryRunFrom(args);
+      const client = clientFrom(args);
+      try {
+        const ns = args.namespace || client.namespace;
+        const sts = await getObject<StatefulSet>(client, 'StatefulSet', args.statefulset, ns);
+        if (!sts) throw new UsageError(`statefulset ${ns}/${args.statefulset} not found`);
+        const chosen = renames ?? proposeRenames(sts);
+        if (!renames && chosen.length > 0) ctx.io.stdout.write(`Proposed: ${chosen.map(([a, b]) => `rename mount "${a}" to template "${b}"`).join(', ')}\n`);
+        const result = planMountRename(sts, chosen);
+        ctx.exitCode = await applyPlan(
+          client,
+          { command: `fix-mounts ${args.statefulset} -n ${ns}${chosen.map(([a, b]) => ` --rename ${a}=${b}`).join('')}`, changes: 'steps' in result ? [result] : [], refusals: 'steps' in result ? [] : [result] },
+          { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io },
+        );
+      } finally {
+        client.close();
+      }
+    },
+  };
+}

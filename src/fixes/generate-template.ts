@@ -1,0 +1,159 @@
+// generate-template: writes the volumeClaimTemplates that STS-001 mounts
+// lack. Templates are immutable (ValidateStatefulSetUpdate), so applying them
+// means the standard orphaning procedure: back up, delete with
+// propagationPolicy Orphan (pods and claims stay; the garbage collector only
+// removes their ownerReferences), create the new object, and let the
+// controller adopt the pods (ClaimPods) and reuse the claims
+// (createPersistentVolumeClaims only creates missing ones).
+import type { V1PersistentVolumeClaim } from '@kubernetes/client-node';
+import type { Claim, StatefulSet, Volume } from '../kube/types.js';
+import { claimClass, claimHasClass, capacityOf, requestOf, volumeClass } from '../kube/binding.js';
+import { formatBytes } from '../kube/quantity.js';
+import { mountsOf, ordinalOfPod, templateNames } from '../kube/statefulset.js';
+import { clone, targetOf, type PlannedChange, type Refusal, type Step } from './plan.js';
+import { objectPath } from './read.js';
+import { collectionPath } from '../snapshot/load-from-cluster.js';
+
+export const DEFAULT_SIZE = '1Gi';
+export const DEFAULT_ACCESS_MODE = 'ReadWriteOnce';
+
+export interface TemplateFlags {
+  size?: string;
+  storageClass?: string;
+  accessModes?: string[];
+}
+
+export interface GeneratedTemplate {
+  template: V1PersistentVolumeClaim;
+  /** "size 5Gi: from claim data-db-0" etc. */
+  provenance: string[];
+}
+
+/** Fields the API server owns; a manifest for `kubectl apply` must not carry them. */
+export function cleanManifest(sts: StatefulSet): StatefulSet {
+  const out = clone(sts);
+  delete out.status;
+  if (out.metadata) {
+    for (const k of ['uid', 'resourceVersion', 'creationTimestamp', 'generation', 'managedFields', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'ownerReferences'] as const) delete (out.metadata as Record<string, unknown>)[k];
+    if (out.metadata.annotations) {
+      delete out.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'];
+      if (Object.keys(out.metadata.annotations).length === 0) delete out.metadata.annotations;
+    }
+  }
+  out.apiVersion = 'apps/v1';
+  out.kind = 'StatefulSet';
+  return out;
+}
+
+function evidenceFor(templateName: string, sts: StatefulSet, claims: Claim[], volumes: Volume[]): { claim?: Claim; volume?: Volume } {
+  const prefix = `${templateName}-${sts.metadata?.name}-`;
+  const isOrdinal = (n: string | undefined) => !!n && n.startsWith(prefix) && /^\d+$/.test(n.slice(prefix.length));
+  const claim = claims.find((c) => c.metadata?.namespace === sts.metadata?.namespace && isOrdinal(c.metadata?.name));
+  const volume = volumes.find((v) => v.spec?.claimRef?.namespace === sts.metadata?.namespace && isOrdinal(v.spec?.claimRef?.name));
+  return { claim, volume };
+}
+
+/** One template per mount that names nothing; each value says where it came from. */
+export function generateTemplates(sts: StatefulSet, claims: Claim[], volumes: Volume[], flags: TemplateFlags): GeneratedTemplate[] {
+  const spec = sts.spec?.template?.spec;
+  const known = new Set([...templateNames(sts), ...(spec?.volumes ?? []).map((v) => v.name)]);
+  const missing = new Map<string, boolean>(); // name -> used as a block device
+  for (const m of mountsOf(spec)) if (!known.has(m.name)) missing.set(m.name, (missing.get(m.name) ?? false) || m.field === 'volumeDevices');
+  const out: GeneratedTemplate[] = [];
+  for (const [name, block] of missing) {
+    const { claim, volume } = evidenceFor(name, sts, claims, volumes);
+    const provenance: string[] = [];
+    let size = flags.size;
+    if (size) provenance.push(`size ${size}: from --size`);
+    else if (claim && requestOf(claim.spec) !== undefined) provenance.push(`size ${(size = claim.spec!.resources!.requests!['storage'])}: from existing claim ${claim.metadata?.name}`);
+    else if (volume && capacityOf(volume) !== undefined) provenance.push(`size ${(size = formatBytes(capacityOf(volume)))}: from PV ${volume.metadata?.name} (claimRef ${volume.spec?.claimRef?.name})`);
+    else provenance.push(`size ${(size = DEFAULT_SIZE)}: default`);
+    let accessModes = flags.accessModes;
+    if (accessModes?.length) provenance.push(`accessModes [${accessModes.join(',')}]: from --access-mode`);
+    else if (claim?.spec?.accessModes?.length) provenance.push(`accessModes [${(accessModes = claim.spec.accessModes).join(',')}]: from existing claim ${claim.metadata?.name}`);
+    else if (volume?.spec?.accessModes?.length) provenance.push(`accessModes [${(accessModes = volume.spec.accessModes).join(',')}]: from PV ${volume.metadata?.name}`);
+    else provenance.push(`accessModes [${(accessModes = [DEFAULT_ACCESS_MODE]).join(',')}]: default`);
+    let storageClassName: string | undefined = flags.storageClass;
+    if (storageClassName !== undefined) provenance.push(`storageClassName "${storageClassName}": from --storage-class`);
+    else if (claim && claimHasClass(claim)) provenance.push(`storageClassName "${(storageClassName = claimClass(claim))}": from existing claim ${claim.metadata?.name}`);
+    else if (volume) provenance.push(`storageClassName "${(storageClassName = volumeClass(volume))}": from PV ${volume.metadata?.name}`);
+    else provenance.push('storageClassName: unset, so the cluster\'s default StorageClass applies (default)');
+    const template: V1PersistentVolumeClaim = {
+      metadata: { name },
+      spec: {
+        accessModes,
+        resources: { requests: { storage: size! } },
+        ...(storageClassName !== undefined ? { storageClassName } : {}),
+        ...(block ? { volumeMode: 'Block' } : {}),
+      },
+    };
+    if (block) provenance.push('volumeMode Block: the container uses it as a volumeDevice');
+    out.push({ template, provenance });
+  }
+  return out;
+}
+
+export interface TemplateApplyInput {
+  sts: StatefulSet;
+  generated: GeneratedTemplate[];
+  rollPods: string[];
+}
+
+/** The orphan-delete-and-recreate plan. Refuses what it cannot make safe. */
+export function planTemplateApply({ sts, generated, rollPods }: TemplateApplyInput): PlannedChange | Refusal {
+  const name = sts.metadata?.name ?? '';
+  const ns = sts.metadata?.namespace;
+  const refusal = (...reasons: string[]): Refusal => ({ target: { kind: 'StatefulSet', namespace: ns, name }, reasons });
+  if (sts.metadata?.deletionTimestamp) return refusal('it is being deleted');
+  if (generated.length === 0) return { ...refusal('every mount already names a volume or a volumeClaimTemplate: nothing to add'), noop: true };
+  if ((sts.metadata?.finalizers ?? []).length > 0) return refusal(`it has finalizers (${sts.metadata!.finalizers!.join(', ')}): another controller manages its deletion`);
+  const newObject = cleanManifest(sts);
+  newObject.spec!.volumeClaimTemplates = [...(newObject.spec!.volumeClaimTemplates ?? []), ...generated.map((g) => g.template)];
+  const steps: Step[] = [];
+  const warnings: string[] = [];
+  const retention = sts.spec?.persistentVolumeClaimRetentionPolicy;
+  const path = objectPath('StatefulSet', name, ns);
+  if (retention?.whenDeleted === 'Delete') {
+    // With whenDeleted: Delete the claims carry an ownerReference to the set;
+    // Retain first so no claim can be lost, restore Delete on the new object.
+    steps.push({
+      kind: 'patch',
+      path,
+      patch: [
+        { op: 'test', path: '/metadata/uid', value: sts.metadata?.uid },
+        { op: 'test', path: '/metadata/resourceVersion', value: sts.metadata?.resourceVersion },
+        { op: 'replace', path: '/spec/persistentVolumeClaimRetentionPolicy/whenDeleted', value: 'Retain' },
+      ],
+      description: 'set persistentVolumeClaimRetentionPolicy.whenDeleted to Retain so no claim can be deleted with the StatefulSet',
+    });
+    warnings.push('persistentVolumeClaimRetentionPolicy.whenDeleted is Delete: it is switched to Retain before the delete and restored on the new StatefulSet');
+  }
+  steps.push({ kind: 'delete-orphan', path, uid: sts.metadata?.uid ?? '', resourceVersion: sts.metadata?.resourceVersion ?? '', description: 'delete with propagationPolicy: Orphan and uid/resourceVersion preconditions (pods and claims stay)' });
+  steps.push({ kind: 'create', path: collectionPath('apps/v1', 'statefulsets', ns), body: newObject, description: 'create the StatefulSet with the added volumeClaimTemplates' });
+  steps.push({ kind: 'wait-adoption', namespace: ns ?? '', name, rollPods, description: rollPods.length ? `wait for the pods to be adopted, then delete ${rollPods.join(', ')} one at a time (highest ordinal first)` : 'wait until the existing pods are adopted or new pods are created' });
+  const after = clone(sts);
+  after.spec!.volumeClaimTemplates = newObject.spec!.volumeClaimTemplates;
+  return {
+    target: targetOf('StatefulSet', sts),
+    summary: `add volumeClaimTemplate${generated.length > 1 ? 's' : ''} ${generated.map((g) => `"${g.template.metadata?.name}"`).join(', ')} to statefulset ${name} (orphaning delete + create)`,
+    before: sts,
+    after,
+    steps,
+    permissions: [
+      { verb: 'get', group: 'apps', resource: 'statefulsets', namespace: ns },
+      { verb: 'delete', group: 'apps', resource: 'statefulsets', namespace: ns },
+      { verb: 'create', group: 'apps', resource: 'statefulsets', namespace: ns },
+      ...(retention?.whenDeleted === 'Delete' ? [{ verb: 'patch', group: 'apps', resource: 'statefulsets', namespace: ns }] : []),
+      ...(rollPods.length ? [{ verb: 'delete', group: '', resource: 'pods', namespace: ns }] : []),
+    ],
+    warnings,
+    notes: generated.flatMap((g) => g.provenance.map((p) => `template "${g.template.metadata?.name}" ${p}`)),
+  };
+}
+
+/** Existing pods cannot gain a volume in place (pod volumes are immutable): these need a restart. */
+export function podsNeedingRestart(sts: StatefulSet, podNames: string[]): string[] {
+  return podNames
+    .filter((n) => ordinalOfPod(sts, n) !== undefined)
+    .sort((a, b) => ordinalOfPod(sts, b)! - ordinalOfPod(sts, a)!);
+}
