@@ -9,7 +9,6 @@ import { requestLog } from '../kube/client.js';
 export async function main(argv: string[], io: IO = processIO()): Promise<number> {
   const ctx: CommandContext = { io, exitCode: EXIT.OK };
   const debug = argv.includes('--debug');
-  let usageError: string | undefined;
   const parser = registerCommands(
     yargs(argv)
       .scriptName('kubectl sts-storage')
@@ -23,14 +22,21 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       .wrap(Math.min(110, io.stdout.columns ?? 100))
       .exitProcess(false)
       .fail((msg, err) => {
-        if (err) throw err;
-        usageError = msg;
+        // Throwing is what stops yargs: a fail handler that returns lets the
+        // command run anyway, typo'd flags and all. yargs' own validation
+        // failures (YError, or a message alone) are usage errors; anything a
+        // handler threw keeps its own meaning.
+        if (err && err.name !== 'YError') throw err;
+        throw new UsageError(msg || err?.message || 'invalid usage');
       }),
     ctx,
   );
   try {
-    await parser.parseAsync();
-    if (usageError) throw new UsageError(usageError);
+    // With a callback yargs hands over --help and --version text instead of
+    // printing it to process.stdout, so it goes to the injected stream.
+    await parser.parseAsync(argv, {}, (_err, _args, output) => {
+      if (output) io.stdout.write(output.endsWith('\n') ? output : output + '\n');
+    });
   } catch (err) {
     const code = exitCodeFor(err);
     io.stderr.write(`error: ${describeError(err)}\n`);

@@ -7,7 +7,7 @@ import type { Paint } from './colors.js';
 export function renderCatalogTable(checks: Check[], severity: (c: Check) => string): string {
   const table = new Table({
     head: ['CODE', 'SEVERITY', 'TITLE'],
-    style: { head: [], border: [], compact: true },
+    style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 0 },
     chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ' },
   });
   for (const c of checks) table.push([c.code, severity(c), c.title]);

@@ -18,7 +18,7 @@ function objectLabel(f: Pick<Finding, 'object'>): string {
 function makeTable(opts: TableOptions, head: string[]): Table.Table {
   const table = new Table({
     head: head.map((h) => opts.paint('bold', h)),
-    style: { head: [], border: [], compact: true },
+    style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 0 },
     chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ' },
     wordWrap: true,
     wrapOnWordBoundary: true,

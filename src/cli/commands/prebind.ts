@@ -48,6 +48,11 @@ export function prebindCommand(ctx: CommandContext): CommandModule<object, Prebi
       validateName('persistentvolume', args.volume);
       if (!!args.claim === !!args.statefulset) throw new UsageError('give either --claim NAMESPACE/NAME or --statefulset NAME --ordinal N');
       if (args.statefulset && args.ordinal === undefined) throw new UsageError('--statefulset needs --ordinal');
+      // Every argument is checked before the first request.
+      const claimRef = args.claim ? parseClaimRef(args.claim) : undefined;
+      const ordinal = args.statefulset ? validateOrdinal(args.ordinal) : 0;
+      if (args.statefulset) validateName('statefulset', args.statefulset);
+      if (args.namespace) validateNamespace(args.namespace);
       const dryRun = dryRunFrom(args);
       const client = clientFrom(args);
       try {
@@ -56,15 +61,14 @@ export function prebindCommand(ctx: CommandContext): CommandModule<object, Prebi
         const classes = (await listOrEmpty<StorageClass>(client, '/apis/storage.k8s.io/v1/storageclasses')) ?? [];
         let requirements: ClaimRequirements;
         let claim: Claim | undefined;
-        if (args.claim) {
-          const ref = parseClaimRef(args.claim);
+        if (claimRef) {
+          const ref = claimRef;
           claim = await getObject<Claim>(client, 'PersistentVolumeClaim', ref.name, ref.namespace);
           if (!claim) throw new UsageError(`claim ${ref.namespace}/${ref.name} does not exist; for a claim a StatefulSet will create use --statefulset and --ordinal`);
           requirements = requirementsOf(claim);
         } else {
-          const namespace = validateNamespace(args.namespace || client.namespace);
-          const ordinal = validateOrdinal(args.ordinal);
-          const sts = await getObject<StatefulSet>(client, 'StatefulSet', validateName('statefulset', args.statefulset!), namespace);
+          const namespace = args.namespace || client.namespace;
+          const sts = await getObject<StatefulSet>(client, 'StatefulSet', args.statefulset!, namespace);
           if (!sts) throw new UsageError(`statefulset ${namespace}/${args.statefulset} not found`);
           const names = templateNames(sts);
           const tname = args.template ?? (names.length === 1 ? names[0] : undefined);

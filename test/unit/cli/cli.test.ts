@@ -1,0 +1,124 @@
+// The CLI's contract without a cluster: usage errors exit 2, kubeconfig
+// problems exit 3 (or 2 for an unknown --context) with one line, no stack.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/main.js';
+import { memoryIO } from '../../integration/io.js';
+
+async function run(args: string[], env: Record<string, string> = {}) {
+  const io = memoryIO({ HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'home-')), ...env });
+  const saved = { KUBECONFIG: process.env['KUBECONFIG'], HOME: process.env['HOME'] };
+  process.env['HOME'] = io.env['HOME'];
+  if (env['KUBECONFIG'] !== undefined) process.env['KUBECONFIG'] = env['KUBECONFIG'];
+  else delete process.env['KUBECONFIG'];
+  try {
+    const code = await main(args, io);
+    return { code, stdout: io.out(), stderr: io.err() };
+  } finally {
+    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+}
+
+const tmp = (name: string, text: string) => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kc-')), name);
+  fs.writeFileSync(file, text);
+  return file;
+};
+
+const validKubeconfig = (extra = '') => `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: 'https://127.0.0.1:1'}}]
+users: [{name: u, user: {token: t}}]
+contexts: [{name: ctx, context: {cluster: c, user: u, namespace: shop}}]
+current-context: ctx
+${extra}`;
+
+describe('CLI', () => {
+  it('prints help and exits 0', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of ['audit', 'fix-claimref', 'prebind', 'generate-template', 'fix-mounts', 'explain', 'version']) expect(r.stdout).toContain(c);
+  });
+
+  it('exits 2 on an unknown command or flag', async () => {
+    expect((await run(['audtit'])).code).toBe(2);
+    const r = await run(['audit', '--bogus']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Unknown argument/);
+  });
+
+  it('exits 2 on a bad -o, --fail-on or duration', async () => {
+    expect((await run(['audit', '-o', 'xml'])).code).toBe(2);
+    expect((await run(['audit', '--fail-on', 'fatal'])).code).toBe(2);
+    const r = await run(['audit', '--kubeconfig', tmp('kc', validKubeconfig()), '--request-timeout', 'soon']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--request-timeout');
+  });
+
+  it('says there is no kubeconfig (exit 3, one line, no stack trace)', async () => {
+    const r = await run(['audit']);
+    expect(r.code).toBe(3);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('no kubeconfig found');
+    expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
+  });
+
+  it('reports a missing or malformed --kubeconfig with its path (exit 3)', async () => {
+    const missing = await run(['audit', '--kubeconfig', '/nonexistent/kubeconfig']);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain('/nonexistent/kubeconfig');
+    const malformed = await run(['audit', '--kubeconfig', tmp('bad', 'clusters: [unclosed')]);
+    expect(malformed.code).toBe(3);
+    expect(malformed.stderr).toMatch(/cannot load kubeconfig/);
+  });
+
+  it('exits 2 for an unknown --context, naming the ones that exist', async () => {
+    const r = await run(['audit', '--kubeconfig', tmp('kc', validKubeconfig()), '--context', 'prod']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('context "prod" does not exist in the kubeconfig (contexts: ctx)');
+  });
+
+  it('exits 3 with the server and cause when the API server cannot be reached', async () => {
+    const r = await run(['audit', '--kubeconfig', tmp('kc', validKubeconfig()), '--request-timeout', '2s']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('https://127.0.0.1:1');
+    expect(r.stderr).toMatch(/ECONNREFUSED/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('exits 3 when an exec credential plugin is missing', async () => {
+    const kc = validKubeconfig().replace('user: {token: t}', 'user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: no-such-credential-helper}}');
+    const r = await run(['audit', '--kubeconfig', tmp('kc', kc), '--request-timeout', '2s']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/credentials|no-such-credential-helper|ENOENT/);
+  });
+
+  it('validates repair arguments before touching the cluster', async () => {
+    const kc = tmp('kc', validKubeconfig());
+    expect((await run(['fix-claimref', '--kubeconfig', kc])).stderr).toContain('name at least one PersistentVolume, or pass --all');
+    expect((await run(['prebind', 'pv-1', '--kubeconfig', kc, '--claim', 'a/B_C'])).code).toBe(2);
+    const negative = await run(['prebind', 'pv-1', '--kubeconfig', kc, '--statefulset', 'db', '--ordinal', '-1']);
+    expect(negative.code).toBe(2);
+    expect(negative.stderr).toContain('--ordinal must be a whole number');
+    expect((await run(['fix-mounts', 'db', '--kubeconfig', kc, '--rename', 'nonsense'])).stderr).toContain('--rename takes OLD=NEW');
+    expect((await run(['generate-template', 'db', '--kubeconfig', kc, '--size', 'big'])).code).toBe(2);
+  });
+
+  it('explains a code from its metadata, and lists the catalog', async () => {
+    const one = await run(['explain', 'pv-002']);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toContain('PV-002 (error)');
+    expect(one.stdout).toContain('fix-claimref');
+    const all = await run(['explain']);
+    expect(all.stdout.match(/^(STS|PVC|PV)-\d{3}/gm)).toHaveLength(23);
+    expect((await run(['explain', 'XYZ-1'])).code).toBe(2);
+  });
+
+  it('prints its version', async () => {
+    const r = await run(['version']);
+    expect(r.stdout).toMatch(/^kubectl-sts-storage \d+\.\d+\.\d+ \(commit \S+, node v\d+/);
+  });
+});
