@@ -54,7 +54,7 @@ export const stsTemplateClassMissing = defineCheck({
             message: `volumeClaimTemplate "${tname}" of statefulset ${sts.metadata?.name} names no StorageClass, the cluster has no default StorageClass, and no free PV without a class can satisfy it`,
             evidence: [
               `storageClassName: ${template.spec?.storageClassName === '' ? '""' : 'unset'}`,
-              `default StorageClass: none among [${snapshot.storageClasses.map((s) => s.metadata?.name).join(', ')}]`,
+              snapshot.storageClasses.length ? `default StorageClass: none among [${snapshot.storageClasses.map((s) => s.metadata?.name).join(', ')}]` : 'the cluster has no StorageClass at all',
             ],
           }),
         );

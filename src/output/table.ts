@@ -29,7 +29,7 @@ function makeTable(opts: TableOptions, head: string[]): Table.Table {
 
 function columnWidths(columns: number, opts: TableOptions): Array<number | null> {
   const width = Math.max(opts.width ?? 120, 80);
-  const fixed = [9, 9, 34];
+  const fixed = [8, 8, 40];
   const rest = width - fixed.reduce((a, b) => a + b, 0) - 2 * columns;
   if (columns === 4) return [...fixed, Math.max(rest, 30)];
   return [...fixed, Math.max(Math.floor(rest * 0.5), 30), Math.max(Math.ceil(rest * 0.5), 30)];
@@ -51,12 +51,19 @@ export function renderTable(report: AuditReport, opts: TableOptions): string {
     out.push(opts.paint('bold', group ? `StatefulSet ${group}` : '(no statefulset)'));
     const table = makeTable(opts, head);
     for (const f of findings) {
-      const message = f.fix ? `${f.message}\n${opts.paint('green', 'fix:')} ${f.fix.command}` : f.message;
-      const row = [paintSeverity(opts.paint, f.severity), f.code, `${f.object.namespace ? f.object.namespace + '/' : ''}${objectLabel(f)}`, message];
+      const row = [paintSeverity(opts.paint, f.severity), f.code, `${f.object.namespace ? f.object.namespace + '/' : ''}${objectLabel(f)}`, f.message];
       if (opts.wide) row.push(f.evidence.map((e) => `- ${e}`).join('\n'));
       table.push(row);
     }
-    out.push(table.toString(), '');
+    out.push(table.toString());
+    // Repair commands stay on one line each, outside the table, so they can be copied.
+    const repairs = new Map<string, string[]>();
+    for (const f of findings) if (f.fix) repairs.set(f.fix.command, [...(repairs.get(f.fix.command) ?? []), f.code]);
+    if (repairs.size > 0) {
+      out.push(opts.paint('green', 'Repair:'));
+      for (const [command, codes] of repairs) out.push(`  ${command}    # ${[...new Set(codes)].join(', ')}`);
+    }
+    out.push('');
   }
   if (report.findings.length === 0) out.push('No storage problems found.', '');
   const s = report.summary;

@@ -97,7 +97,9 @@ export function writeReport(report: AuditReport, format: OutputFormat, ctx: Comm
     io.stdout.write(serialize(report, format));
     return;
   }
-  io.stdout.write(renderTable(report, { wide: format === 'wide', paint: stdoutPaint(io), width: io.stdout.isTTY ? io.stdout.columns : undefined }));
+  // A terminal wraps to its width; a pipe gets unwrapped lines (grep-friendly) unless COLUMNS says otherwise.
+  const width = io.stdout.isTTY ? io.stdout.columns : Number(io.env['COLUMNS']) || undefined;
+  io.stdout.write(renderTable(report, { wide: format === 'wide', paint: stdoutPaint(io), width }));
 }
 
 export function exitFor(report: AuditReport, failOn: Severity | 'never'): number {
