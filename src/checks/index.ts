@@ -11,6 +11,7 @@ import { stsServiceMissing } from './sts-service-missing.js';
 import { stsOrdinalClaimStuck } from './sts-ordinal-claim-stuck.js';
 import { stsClaimTemplateDrift } from './sts-claim-template-drift.js';
 import { stsLeftoverClaims } from './sts-leftover-claims.js';
+import { stsImmutableChange } from './sts-immutable-change.js';
 import { pvcPendingNoMatch } from './pvc-pending-no-match.js';
 import { pvcPendingClassMissing } from './pvc-pending-class-missing.js';
 import { pvcPendingStaleClaimref } from './pvc-pending-stale-claimref.js';
@@ -36,6 +37,7 @@ export const ALL_CHECKS: Check[] = [
   stsOrdinalClaimStuck,
   stsClaimTemplateDrift,
   stsLeftoverClaims,
+  stsImmutableChange,
   pvcPendingNoMatch,
   pvcPendingClassMissing,
   pvcPendingStaleClaimref,

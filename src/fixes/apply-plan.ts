@@ -165,17 +165,31 @@ async function runStep(client: KubeClient, step: Step, dryRun: boolean, previous
     case 'patch':
       return client.request<KubeObject>('PATCH', step.path, { query, body: step.patch, contentType: 'application/json-patch+json' });
     case 'delete-orphan': {
-      // An earlier step of the same change (the retention patch) moved the resourceVersion on.
-      const resourceVersion = (!dryRun && previous?.metadata?.resourceVersion) || step.resourceVersion;
-      const deleted = await client.request<KubeObject>('DELETE', step.path, {
-        query,
-        // With a DeleteOptions body the API server reads dryRun from the body,
-        // not from the query string: it must be in both.
-        body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Orphan', preconditions: { uid: step.uid, resourceVersion }, ...(dryRun ? { dryRun: ['All'] } : {}) },
-      });
-      // The garbage collector orphans the dependents, then removes the object.
-      if (!dryRun) await waitUntil('the garbage collector to finish the orphaning delete', async () => !(await exists(client, step.path)), 120_000);
-      return deleted;
+      // The controller keeps writing status, which moves resourceVersion but
+      // not metadata.generation: "the spec is still what was planned" is uid +
+      // generation; the delete itself is pinned to the resourceVersion just read.
+      const expectedGeneration = (!dryRun && previous?.metadata?.generation) || step.generation;
+      for (let attempt = 0; ; attempt++) {
+        const current = await exists(client, step.path);
+        if (!current || current.metadata?.uid !== step.uid) throw new PreconditionError('it was deleted or replaced since it was read');
+        if (current.metadata?.generation !== expectedGeneration) {
+          throw new PreconditionError(`its spec changed since it was read (generation ${expectedGeneration} -> ${current.metadata?.generation})`);
+        }
+        try {
+          const deleted = await client.request<KubeObject>('DELETE', step.path, {
+            query,
+            // With a DeleteOptions body the API server reads dryRun from the body,
+            // not from the query string: it must be in both.
+            body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Orphan', preconditions: { uid: step.uid, resourceVersion: current.metadata?.resourceVersion }, ...(dryRun ? { dryRun: ['All'] } : {}) },
+          });
+          // The garbage collector orphans the dependents, then removes the object.
+          if (!dryRun) await waitUntil('the garbage collector to finish the orphaning delete', async () => !(await exists(client, step.path)), 120_000);
+          return deleted;
+        } catch (err) {
+          if (err instanceof ApiError && err.conflict && attempt < 5) continue; // only status moved on: read again
+          throw err;
+        }
+      }
     }
     case 'create': {
       // During a dry run the old object still exists: validate the new one under a generated name.
@@ -233,7 +247,11 @@ function isPreconditionFailure(err: ApiError, step: Step): boolean {
   return err.status === 422 && /rejected our request due to an error in our request|test operation|testing value/i.test(err.message);
 }
 
+/** A precondition the tool checks itself, before a write. */
+class PreconditionError extends Error {}
+
 function explainFailure(err: unknown, change: PlannedChange, step: Step): string {
+  if (err instanceof PreconditionError) return `${err.message}; nothing was changed by this step. Run the command again to plan against its current state`;
   if (err instanceof ApiError) {
     if (isPreconditionFailure(err, step)) {
       return `it changed since it was read (planned against resourceVersion ${change.target.resourceVersion}); nothing was overwritten. Run the command again to plan against its current state`;

@@ -128,7 +128,7 @@ export function planTemplateApply({ sts, generated, rollPods }: TemplateApplyInp
     });
     warnings.push('persistentVolumeClaimRetentionPolicy.whenDeleted is Delete: it is switched to Retain before the delete and restored on the new StatefulSet');
   }
-  steps.push({ kind: 'delete-orphan', path, uid: sts.metadata?.uid ?? '', resourceVersion: sts.metadata?.resourceVersion ?? '', description: 'delete with propagationPolicy: Orphan and uid/resourceVersion preconditions (pods and claims stay)' });
+  steps.push({ kind: 'delete-orphan', path, uid: sts.metadata?.uid ?? '', generation: sts.metadata?.generation ?? 0, description: 'delete with propagationPolicy: Orphan, only if uid and spec generation are still as planned (pods and claims stay)' });
   steps.push({ kind: 'create', path: collectionPath('apps/v1', 'statefulsets', ns), body: newObject, description: 'create the StatefulSet with the added volumeClaimTemplates' });
   steps.push({ kind: 'wait-adoption', namespace: ns ?? '', name, rollPods, description: rollPods.length ? `wait for the pods to be adopted, then delete ${rollPods.join(', ')} one at a time (highest ordinal first)` : 'wait until the existing pods are adopted or new pods are created' });
   const after = clone(sts);

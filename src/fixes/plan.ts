@@ -17,7 +17,7 @@ export interface Permission {
 
 export type Step =
   | { kind: 'patch'; path: string; patch: JsonPatchOp[]; description: string }
-  | { kind: 'delete-orphan'; path: string; uid: string; resourceVersion: string; description: string }
+  | { kind: 'delete-orphan'; path: string; uid: string; generation: number; description: string }
   | { kind: 'create'; path: string; body: KubeObject; description: string }
   | { kind: 'wait-adoption'; namespace: string; name: string; description: string; rollPods: string[] };
 

@@ -54,6 +54,7 @@ export interface KubeObject {
     annotations?: Record<string, string>;
     creationTimestamp?: unknown;
     deletionTimestamp?: unknown;
+    generation?: number;
   };
 }
 

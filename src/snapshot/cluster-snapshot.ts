@@ -49,6 +49,8 @@ export interface SnapshotData {
   /** The namespaces whose namespaced objects were read in full; undefined = all. */
   namespaces?: string[];
   locations?: Map<KubeObject, SourceLocation>;
+  /** --preflight: the cluster's current version of each StatefulSet the manifests replace */
+  liveStatefulSets?: Map<string, StatefulSet>;
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string | undefined): Map<string, T[]> {
@@ -86,6 +88,7 @@ export class ClusterSnapshot implements SnapshotData {
   unavailable!: SnapshotData['unavailable'];
   namespaces?: string[];
   locations?: Map<KubeObject, SourceLocation>;
+  liveStatefulSets?: Map<string, StatefulSet>;
 
   private readonly claimsByKey: Map<string, Claim>;
   private readonly volumesByName: Map<string, Volume>;

@@ -18,6 +18,7 @@ for (const check of ALL_CHECKS) {
           scope: c.namespace ? { namespace: c.namespace } : {},
           namespaces: c.namespace ? [c.namespace] : undefined,
           unavailable: c.unavailable ?? {},
+          liveStatefulSets: c.live ? new Map(c.live.map((o) => [`${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`, o as never])) : undefined,
           serverVersion: major ? { major: Number(major), minor: Number(minor), gitVersion: c.serverVersion! } : undefined,
         });
         const { findings } = runChecks(snapshot, { pendingThresholdMs: parseDuration(c.pendingThreshold ?? '5m') }, [check]);

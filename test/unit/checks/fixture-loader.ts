@@ -17,6 +17,8 @@ export interface FixtureCase {
   serverVersion?: string;
   pendingThreshold?: string;
   unavailable?: Partial<Record<ResourceName, string>>;
+  /** --preflight: the cluster's current StatefulSets the objects replace */
+  live?: KubeObject[];
   /** the namespace scope, when the case is about a namespaced audit */
   namespace?: string;
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.js';
 import { memoryIO } from '../../integration/io.js';
+import { ALL_CHECKS } from '../../../src/checks/index.js';
 
 async function run(args: string[], env: Record<string, string> = {}) {
   const io = memoryIO({ HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'home-')), ...env });
@@ -113,7 +114,7 @@ describe('CLI', () => {
     expect(one.stdout).toContain('PV-002 (error)');
     expect(one.stdout).toContain('fix-claimref');
     const all = await run(['explain']);
-    expect(all.stdout.match(/^(STS|PVC|PV)-\d{3}/gm)).toHaveLength(23);
+    expect(all.stdout.match(/^(STS|PVC|PV)-\d{3}/gm)).toHaveLength(ALL_CHECKS.length);
     expect((await run(['explain', 'XYZ-1'])).code).toBe(2);
   });
 

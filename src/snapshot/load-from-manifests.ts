@@ -1,0 +1,149 @@
+// `audit -f`: the same checks on manifest files, before they reach the
+// cluster. Reads YAML or JSON files, directories (-R to recurse, as kubectl),
+// or stdin ("-"); multi-document streams (helm template, kustomize build) and
+// kind: List. Kinds the plugin does not read are ignored.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { LineCounter, parseAllDocuments, isMap, isSeq } from 'yaml';
+import type { KubeObject } from '../kube/types.js';
+import type { SourceLocation } from './cluster-snapshot.js';
+
+const MAX_BYTES = 64 * 1024 * 1024;
+const NAMESPACED = new Set(['StatefulSet', 'PersistentVolumeClaim', 'Pod', 'Service', 'Event']);
+
+export class ManifestError extends Error {
+  constructor(
+    readonly file: string,
+    readonly document: number | undefined,
+    readonly line: number | undefined,
+    readonly reason: string,
+  ) {
+    super(`${file}${document !== undefined ? ` document ${document}` : ''}${line !== undefined ? ` (line ${line})` : ''}: ${reason}`);
+    this.name = 'ManifestError';
+  }
+}
+
+export interface ManifestInput {
+  paths: string[];
+  recursive: boolean;
+  stdin: Readable;
+  /** for objects without one, like kubectl apply -n */
+  namespace: string;
+}
+
+export interface ManifestLoad {
+  objects: KubeObject[];
+  locations: Map<KubeObject, SourceLocation>;
+  files: string[];
+  errors: ManifestError[];
+}
+
+async function readStream(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of stream) {
+    const b = typeof c === 'string' ? Buffer.from(c) : (c as Buffer);
+    size += b.length;
+    if (size > MAX_BYTES) throw new ManifestError('<stdin>', undefined, undefined, `larger than ${MAX_BYTES / 1024 / 1024} MiB`);
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function listFiles(dir: string, recursive: boolean): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (recursive) out.push(...listFiles(full, recursive));
+    } else if (/\.(ya?ml|json)$/i.test(entry.name)) out.push(full);
+  }
+  return out;
+}
+
+export async function readManifests(input: ManifestInput): Promise<ManifestLoad> {
+  const load: ManifestLoad = { objects: [], locations: new Map(), files: [], errors: [] };
+  const sources: Array<{ name: string; read: () => Promise<string> }> = [];
+  for (const p of input.paths) {
+    if (p === '-') {
+      sources.push({ name: '<stdin>', read: () => readStream(input.stdin) });
+      continue;
+    }
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(p);
+    } catch {
+      throw new ManifestError(p, undefined, undefined, 'no such file or directory');
+    }
+    const files = stat.isDirectory() ? listFiles(p, input.recursive) : [p];
+    for (const f of files) {
+      sources.push({
+        name: f,
+        read: async () => {
+          if (fs.statSync(f).size > MAX_BYTES) throw new ManifestError(f, undefined, undefined, `larger than ${MAX_BYTES / 1024 / 1024} MiB`);
+          return fs.readFileSync(f, 'utf8');
+        },
+      });
+    }
+  }
+  for (const source of sources) {
+    load.files.push(source.name);
+    let text: string;
+    try {
+      text = await source.read();
+    } catch (err) {
+      load.errors.push(err instanceof ManifestError ? err : new ManifestError(source.name, undefined, undefined, (err as Error).message));
+      continue;
+    }
+    if (text.includes('\u0000')) {
+      load.errors.push(new ManifestError(source.name, undefined, undefined, 'binary content, not YAML or JSON'));
+      continue;
+    }
+    parseText(source.name, text, input.namespace, load);
+  }
+  return load;
+}
+
+function parseText(file: string, text: string, namespace: string, load: ManifestLoad): void {
+  const lineCounter = new LineCounter();
+  // uniqueKeys (the default) makes a duplicate key an error, as kubectl does.
+  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true });
+  const list = Array.isArray(docs) ? docs : [docs];
+  list.forEach((doc, i) => {
+    const document = i + 1;
+    const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
+    if (doc.errors.length > 0) {
+      const e = doc.errors[0]!;
+      load.errors.push(new ManifestError(file, document, lineOf(e.pos[0]), e.message.split('\n')[0]!));
+      return;
+    }
+    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    if (value === null || value === undefined) return; // empty document between separators
+    if (typeof value !== 'object' || Array.isArray(value)) {
+      load.errors.push(new ManifestError(file, document, lineOf(doc.contents?.range?.[0]), 'not a Kubernetes object (expected a mapping with apiVersion and kind)'));
+      return;
+    }
+    const object = value as KubeObject & { items?: unknown[] };
+    const line = lineOf(doc.contents?.range?.[0]);
+    if (typeof object.kind === 'string' && object.kind.endsWith('List') && Array.isArray(object.items)) {
+      const itemsNode = isMap(doc.contents) ? doc.contents.get('items', true) : undefined;
+      object.items.forEach((item, j) => {
+        const node = isSeq(itemsNode) ? itemsNode.items[j] : undefined;
+        const itemLine = node && typeof node === 'object' && 'range' in node ? lineOf((node as { range?: [number] }).range?.[0]) : line;
+        add(item, { file, document, line: itemLine }, namespace, load);
+      });
+      return;
+    }
+    add(object, { file, document, line }, namespace, load);
+  });
+}
+
+function add(value: unknown, location: SourceLocation, namespace: string, load: ManifestLoad): void {
+  if (!value || typeof value !== 'object') return;
+  const object = value as KubeObject;
+  if (typeof object.kind !== 'string' || !object.metadata?.name) return;
+  if (NAMESPACED.has(object.kind) && !object.metadata.namespace) object.metadata.namespace = namespace;
+  load.objects.push(object);
+  load.locations.set(object, location);
+}
