@@ -1,5 +1,6 @@
 import { ApiError, ConfigError, ConnectionError } from '../kube/errors.js';
 import { NotFoundError } from '../snapshot/load-from-cluster.js';
+import { ManifestError } from '../snapshot/load-from-manifests.js';
 
 /** Exit codes: part of the public interface, documented in the README. */
 export const EXIT = {
@@ -20,7 +21,7 @@ export class UsageError extends Error {
 }
 
 export function exitCodeFor(err: unknown): number {
-  if (err instanceof UsageError || err instanceof NotFoundError) return EXIT.USAGE;
+  if (err instanceof UsageError || err instanceof NotFoundError || err instanceof ManifestError) return EXIT.USAGE;
   if (err instanceof ConfigError) return err.usage ? EXIT.USAGE : EXIT.CLUSTER;
   if (err instanceof ConnectionError) return EXIT.CLUSTER;
   if (err instanceof ApiError) return err.unauthorized || err.status >= 500 ? EXIT.CLUSTER : err.notFound ? EXIT.USAGE : EXIT.FINDINGS;

@@ -5,8 +5,20 @@ import { EXIT, UsageError, describeError, exitCodeFor } from './errors.js';
 import { processIO, type IO } from './io.js';
 import { requestLog } from '../kube/client.js';
 
+/** What "-f -" becomes: yargs-parser drops a bare "-" from array options. */
+export const STDIN_PATH = '<stdin>';
+
+function markStdin(argv: string[]): string[] {
+  return argv.map((arg, i) => {
+    if (arg === '-' && (argv[i - 1] === '-f' || argv[i - 1] === '--filename')) return STDIN_PATH;
+    if (arg === '-f=-' || arg === '--filename=-') return `${arg.slice(0, -1)}${STDIN_PATH}`;
+    return arg;
+  });
+}
+
 /** Builds the CLI, runs one command, and maps every error to an exit code. */
-export async function main(argv: string[], io: IO = processIO()): Promise<number> {
+export async function main(rawArgv: string[], io: IO = processIO()): Promise<number> {
+  const argv = markStdin(rawArgv);
   const ctx: CommandContext = { io, exitCode: EXIT.OK };
   const debug = argv.includes('--debug');
   const parser = registerCommands(

@@ -1,6 +1,7 @@
 import type { Finding, Severity } from '../checks/check.js';
 import type { SkippedCheck } from '../checks/run-checks.js';
 import { summarize } from '../checks/run-checks.js';
+import type { ClaimPrediction } from '../snapshot/preflight.js';
 
 export const REPORT_API_VERSION = 'sts-storage.kubectl.io/v1alpha1';
 
@@ -20,10 +21,15 @@ export interface AuditReport {
   findings: Array<Omit<Finding, 'statefulSet'> & { statefulSet?: string }>;
   summary: Record<Severity, number>;
   skipped: SkippedCheck[];
+  /** audit -f --preflight: what the StatefulSets' claims will do once applied */
+  preflight?: ClaimPrediction[];
+  /** audit -f --continue-on-error: the documents that could not be read */
+  errors?: string[];
 }
 
-export function buildReport(scope: AuditReport['scope'], findings: Finding[], skipped: SkippedCheck[]): AuditReport {
+export function buildReport(scope: AuditReport['scope'], findings: Finding[], skipped: SkippedCheck[], extra: Pick<AuditReport, 'preflight' | 'errors'> = {}): AuditReport {
   return {
+    ...extra,
     apiVersion: REPORT_API_VERSION,
     kind: 'AuditReport',
     scope,

@@ -51,7 +51,8 @@ export function renderTable(report: AuditReport, opts: TableOptions): string {
     out.push(opts.paint('bold', group ? `StatefulSet ${group}` : '(no statefulset)'));
     const table = makeTable(opts, head);
     for (const f of findings) {
-      const row = [paintSeverity(opts.paint, f.severity), f.code, `${f.object.namespace ? f.object.namespace + '/' : ''}${objectLabel(f)}`, f.message];
+      const where = f.location ? `\n${opts.paint('dim', `${f.location.file}${f.location.line ? `:${f.location.line}` : ''}`)}` : '';
+      const row = [paintSeverity(opts.paint, f.severity), f.code, `${f.object.namespace ? f.object.namespace + '/' : ''}${objectLabel(f)}${where}`, f.message];
       if (opts.wide) row.push(f.evidence.map((e) => `- ${e}`).join('\n'));
       table.push(row);
     }
@@ -66,6 +67,14 @@ export function renderTable(report: AuditReport, opts: TableOptions): string {
     out.push('');
   }
   if (report.findings.length === 0) out.push('No storage problems found.', '');
+  if (report.preflight?.length) {
+    out.push(opts.paint('bold', 'After apply, the StatefulSets\' claims:'));
+    for (const p of report.preflight) {
+      const mark = p.outcome === 'stays-pending' ? opts.paint('red', p.outcome) : p.outcome;
+      out.push(`  ${p.statefulSet} ${p.claim}: ${mark}: ${p.detail}`);
+    }
+    out.push('');
+  }
   const s = report.summary;
   out.push(`${s.error} error(s), ${s.warning} warning(s), ${s.info} info`);
   if (report.skipped.length > 0) {

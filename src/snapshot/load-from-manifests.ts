@@ -66,7 +66,7 @@ export async function readManifests(input: ManifestInput): Promise<ManifestLoad>
   const load: ManifestLoad = { objects: [], locations: new Map(), files: [], errors: [] };
   const sources: Array<{ name: string; read: () => Promise<string> }> = [];
   for (const p of input.paths) {
-    if (p === '-') {
+    if (p === '-' || p === '<stdin>') {
       sources.push({ name: '<stdin>', read: () => readStream(input.stdin) });
       continue;
     }
@@ -115,7 +115,7 @@ function parseText(file: string, text: string, namespace: string, load: Manifest
     const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
     if (doc.errors.length > 0) {
       const e = doc.errors[0]!;
-      load.errors.push(new ManifestError(file, document, lineOf(e.pos[0]), e.message.split('\n')[0]!));
+      load.errors.push(new ManifestError(file, document, lineOf(e.pos[0]), e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')));
       return;
     }
     const value: unknown = doc.toJS({ maxAliasCount: 100 });

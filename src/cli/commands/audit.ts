@@ -4,15 +4,22 @@ import { clientFrom, namespaceFrom, withClusterOptions, type ClusterArgs } from 
 import { startSpinner, stderrPaint, stdoutPaint } from '../io.js';
 import { EXIT, UsageError } from '../errors.js';
 import { loadSnapshotFromCluster } from '../../snapshot/load-from-cluster.js';
+import { readManifests } from '../../snapshot/load-from-manifests.js';
+import { snapshotFromObjects } from '../../snapshot/from-objects.js';
+import { mergeForPreflight, PREDICTED_ANNOTATION, type ClaimPrediction } from '../../snapshot/preflight.js';
+import type { ClusterSnapshot, ResourceName, SnapshotData } from '../../snapshot/cluster-snapshot.js';
 import { runChecks } from '../../checks/run-checks.js';
-import { SEVERITY_RANK, type Severity } from '../../checks/check.js';
+import { ALL_CHECKS } from '../../checks/index.js';
+import { SEVERITY_RANK, type Finding, type Severity } from '../../checks/check.js';
 import { buildReport, type AuditReport } from '../../output/report.js';
 import { renderTable } from '../../output/table.js';
 import { serialize } from '../../output/serialize.js';
+import { renderSarif } from '../../output/sarif.js';
 import { parseDuration } from '../../kube/time.js';
-import type { ClusterSnapshot } from '../../snapshot/cluster-snapshot.js';
+import { matchesLabelRequirements, parseLabelSelector } from '../../kube/labels.js';
+import type { KubeObject } from '../../kube/types.js';
 
-export const OUTPUT_FORMATS = ['table', 'wide', 'json', 'yaml'] as const;
+export const OUTPUT_FORMATS = ['table', 'wide', 'json', 'yaml', 'sarif'] as const;
 type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 interface AuditArgs extends ClusterArgs {
@@ -21,12 +28,17 @@ interface AuditArgs extends ClusterArgs {
   output: OutputFormat;
   'fail-on': Severity | 'never';
   'pending-threshold': string;
+  filename?: string[];
+  recursive?: boolean;
+  preflight?: boolean;
+  'continue-on-error'?: boolean;
+  now?: string;
 }
 
 export function auditCommand(ctx: CommandContext): CommandModule<object, AuditArgs> {
   return {
     command: 'audit [statefulsets..]',
-    describe: 'Read the cluster once, run every check, explain each finding and how to repair it',
+    describe: 'Read the cluster (or manifest files) once, run every check, explain each finding and how to repair it',
     builder: (y: Argv) =>
       withClusterOptions(y)
         .positional('statefulsets', { type: 'string', array: true, describe: 'Only these StatefulSets (and their claims and volumes)' })
@@ -34,13 +46,26 @@ export function auditCommand(ctx: CommandContext): CommandModule<object, AuditAr
         .option('output', { alias: 'o', choices: OUTPUT_FORMATS, default: 'table' as OutputFormat, describe: 'Output format' })
         .option('fail-on', { choices: ['error', 'warning', 'info', 'never'] as const, default: 'error' as const, describe: 'Exit 1 when a finding has at least this severity' })
         .option('pending-threshold', { type: 'string', default: '5m', describe: 'How long a claim may wait for a provisioner before PVC-005' })
+        .option('filename', { alias: 'f', type: 'string', array: true, describe: 'Audit manifest files instead of the cluster: YAML/JSON files, directories, or - for stdin' })
+        .option('recursive', { alias: 'R', type: 'boolean', describe: 'With -f: descend into directories' })
+        .option('preflight', { type: 'boolean', describe: 'With -f: also read the cluster and predict what applying the files will do' })
+        .option('now', { type: 'string', hidden: true, describe: 'Judge ages as of this RFC 3339 time (reproducible reports)' })
+        .option('continue-on-error', { type: 'boolean', describe: 'With -f: report the documents that parsed even when others did not (still exit 2)' })
         .example('$0 audit -n shop', 'Audit every StatefulSet, claim and volume of namespace shop')
         .example('$0 audit -A -o json', 'Audit the whole cluster, machine-readable')
-        .example('$0 audit mysql -n shop -o wide', 'One StatefulSet, with the evidence') as unknown as Argv<AuditArgs>,
+        .example('helm template ./chart | $0 audit -f - -o sarif', 'Audit rendered manifests in CI')
+        .example('$0 audit -f k8s/ -R --preflight', 'Predict what applying a directory will do') as unknown as Argv<AuditArgs>,
     handler: async (args) => {
       ctx.exitCode = await runAudit(args, ctx);
     },
   };
+}
+
+function nowFrom(args: AuditArgs): number {
+  if (args.now === undefined) return Date.now();
+  const t = Date.parse(args.now);
+  if (Number.isNaN(t)) throw new UsageError(`--now "${args.now}" is not an RFC 3339 time`);
+  return t;
 }
 
 function pendingThreshold(text: string): number {
@@ -51,43 +76,113 @@ function pendingThreshold(text: string): number {
   }
 }
 
-async function runAudit(args: AuditArgs, ctx: CommandContext): Promise<number> {
-  const { io } = ctx;
-  const threshold = pendingThreshold(args['pending-threshold']);
+interface Source {
+  snapshot: ClusterSnapshot;
+  scope: AuditReport['scope'];
+  predictions?: ClaimPrediction[];
+  errors: string[];
+}
+
+async function readCluster(args: AuditArgs, ctx: CommandContext): Promise<Source> {
   const client = clientFrom(args);
   const namespace = namespaceFrom(args, client);
-  const spinner = await startSpinner(io, `Reading ${client.server}…`);
-  let snapshot: ClusterSnapshot;
+  const spinner = await startSpinner(ctx.io, `Reading ${client.server}…`);
   try {
-    snapshot = await loadSnapshotFromCluster(client, {
+    const snapshot = await loadSnapshotFromCluster(client, {
       scope: { namespace, selector: args.selector, names: args.statefulsets?.length ? args.statefulsets : undefined },
       chunkSize: args['chunk-size'],
+      now: nowFrom(args),
     });
+    return {
+      snapshot,
+      errors: [],
+      scope: {
+        source: 'cluster',
+        server: snapshot.server,
+        serverVersion: snapshot.serverVersion?.gitVersion,
+        namespace,
+        allNamespaces: namespace === undefined,
+        selector: args.selector,
+        statefulSets: args.statefulsets?.length ? args.statefulsets : undefined,
+      },
+    };
   } finally {
     spinner.stop();
     client.close();
   }
-  const { findings, skipped } = runChecks(snapshot, { pendingThresholdMs: threshold });
-  const report = buildReport(
-    {
-      source: 'cluster',
-      server: snapshot.server,
-      serverVersion: snapshot.serverVersion?.gitVersion,
-      namespace,
-      allNamespaces: namespace === undefined,
-      selector: args.selector,
-      statefulSets: args.statefulsets?.length ? args.statefulsets : undefined,
-    },
-    findings,
-    skipped,
-  );
-  writeReport(report, args.output, ctx);
-  if (skipped.length > 0 && args.output !== 'table' && args.output !== 'wide') {
-    const paint = stderrPaint(io);
-    io.stderr.write(paint('yellow', `warning: skipped ${skipped.length} check(s): ${skipped.map((s) => s.check).join(', ')} (${skipped[0]!.reason})\n`));
-  } else if (skipped.length > 0) {
-    io.stderr.write(`warning: skipped ${skipped.length} check(s) for lack of permission or data; see the report\n`);
+}
+
+const OFFLINE = 'not in the manifests, and the cluster is not read without --preflight';
+
+async function readFiles(args: AuditArgs, ctx: CommandContext): Promise<Source> {
+  const load = await readManifests({ paths: args.filename!, recursive: !!args.recursive, stdin: ctx.io.stdin, namespace: args.namespace || 'default' });
+  const errors = load.errors.map((e) => e.message);
+  if (errors.length > 0 && !args['continue-on-error']) {
+    for (const e of errors) ctx.io.stderr.write(`error: ${e}\n`);
+    throw new UsageError(`${errors.length} document(s) could not be read; fix them, or pass --continue-on-error to audit the rest`);
   }
+  let objects: KubeObject[] = load.objects;
+  if (args.statefulsets?.length || args.selector) {
+    const reqs = args.selector ? parseLabelSelector(args.selector) : [];
+    objects = objects.filter((o) => o.kind !== 'StatefulSet' || ((!args.statefulsets?.length || args.statefulsets.includes(o.metadata?.name ?? '')) && matchesLabelRequirements(reqs, o.metadata?.labels)));
+  }
+  const scope: AuditReport['scope'] = { source: 'manifests', allNamespaces: true, files: load.files, selector: args.selector, statefulSets: args.statefulsets?.length ? args.statefulsets : undefined };
+  if (args.preflight) {
+    const client = clientFrom(args);
+    const spinner = await startSpinner(ctx.io, `Reading ${client.server} for the preflight…`);
+    try {
+      const cluster = await loadSnapshotFromCluster(client, { scope: {}, chunkSize: args['chunk-size'] });
+      const { snapshot, predictions } = mergeForPreflight(cluster, objects, load.locations);
+      return { snapshot, predictions, errors, scope: { ...scope, server: cluster.server, serverVersion: cluster.serverVersion?.gitVersion } };
+    } finally {
+      spinner.stop();
+      client.close();
+    }
+  }
+  // Offline, a check is decided only from what the files carry.
+  const kinds = new Set(objects.map((o) => o.kind));
+  const unavailable: SnapshotData['unavailable'] = {};
+  const carried: Array<[ResourceName, string]> = [
+    ['persistentvolumeclaims', 'PersistentVolumeClaim'],
+    ['persistentvolumes', 'PersistentVolume'],
+    ['storageclasses', 'StorageClass'],
+    ['services', 'Service'],
+  ];
+  for (const [resource, kind] of carried) if (!kinds.has(kind)) unavailable[resource] = `no ${kind} in the manifests (the cluster's are not read without --preflight)`;
+  for (const resource of ['pods', 'events', 'nodes'] as const) unavailable[resource] = OFFLINE;
+  return { snapshot: snapshotFromObjects(objects, { source: 'manifests', unavailable, locations: load.locations, now: nowFrom(args) }), errors, scope };
+}
+
+/** Findings about claims the StatefulSets have not created yet say so. */
+function markPredicted(findings: Finding[], snapshot: ClusterSnapshot): void {
+  for (const f of findings) {
+    const subject = f.object.kind === 'PersistentVolumeClaim' ? f.object : f.related.find((r) => r.kind === 'PersistentVolumeClaim');
+    const claim = subject ? snapshot.claim(subject.namespace, subject.name) : undefined;
+    if (claim?.metadata?.annotations?.[PREDICTED_ANNOTATION] === 'true') {
+      f.message = `after apply: ${f.message}`;
+      f.evidence.unshift(`predicted: claim ${claim.metadata.name} does not exist yet; the StatefulSet will create it`);
+    }
+  }
+}
+
+async function runAudit(args: AuditArgs, ctx: CommandContext): Promise<number> {
+  const { io } = ctx;
+  const threshold = pendingThreshold(args['pending-threshold']);
+  if (!args.filename && (args.preflight || args.recursive || args['continue-on-error'])) throw new UsageError('--preflight, -R and --continue-on-error go with -f');
+  const source = args.filename ? await readFiles(args, ctx) : await readCluster(args, ctx);
+  const { findings, skipped } = runChecks(source.snapshot, { pendingThresholdMs: threshold });
+  if (source.predictions) markPredicted(findings, source.snapshot);
+  const report = buildReport(source.scope, findings, skipped, {
+    ...(source.predictions ? { preflight: source.predictions } : {}),
+    ...(source.errors.length ? { errors: source.errors } : {}),
+  });
+  writeReport(report, args.output, ctx);
+  for (const e of source.errors) io.stderr.write(`error: ${e}\n`);
+  if (skipped.length > 0) {
+    const paint = stderrPaint(io);
+    io.stderr.write(paint('yellow', `warning: skipped ${skipped.length} check(s) (${skipped.map((s) => s.check).join(', ')}): ${skipped[0]!.reason}${skipped.length > 1 ? ', …' : ''}\n`));
+  }
+  if (source.errors.length > 0) return EXIT.USAGE;
   return exitFor(report, args['fail-on']);
 }
 
@@ -95,6 +190,10 @@ export function writeReport(report: AuditReport, format: OutputFormat, ctx: Comm
   const { io } = ctx;
   if (format === 'json' || format === 'yaml') {
     io.stdout.write(serialize(report, format));
+    return;
+  }
+  if (format === 'sarif') {
+    io.stdout.write(JSON.stringify(renderSarif(report, ALL_CHECKS), null, 2) + '\n');
     return;
   }
   // A terminal wraps to its width; a pipe gets unwrapped lines (grep-friendly) unless COLUMNS says otherwise.
