@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Cluster, audit, codesFor, skipReason } from './helpers.js';
+import { statefulSet } from './fixtures.js';
+import { releasedClaimGone, waitForClaimPhase, waitForClaims } from './scenarios.js';
+import { ApiError } from '../../src/kube/errors.js';
+import type { StatefulSet } from '../../src/kube/types.js';
+
+function manifest(objects: object[]): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'preflight-')), 'app.yaml');
+  fs.writeFileSync(file, objects.map((o) => stringify(o)).join('---\n'));
+  return file;
+}
+
+describe.skipIf(!!skipReason)('audit -f --preflight on the real control plane', () => {
+  let cluster: Cluster;
+  beforeEach(() => {
+    cluster = new Cluster();
+  });
+  afterEach(async () => {
+    await cluster.cleanup();
+  });
+
+  it('predicts Pending claims for a template whose StorageClass is missing, then applying confirms it', async () => {
+    const ns = await cluster.namespace('pfsc');
+    const sts = { ...statefulSet('db', { storageClassName: `missing-${ns}`, replicas: 2, parallel: true }), metadata: { name: 'db', namespace: ns } };
+    const file = manifest([sts]);
+    const { report } = await audit(['-f', file, '--preflight']);
+    const predicted = report.findings.filter((f) => f.code === 'PVC-002').map((f) => f.object.name).sort();
+    expect(predicted).toEqual(['data-db-0', 'data-db-1']);
+    expect(report.findings.find((f) => f.code === 'PVC-002')!.message).toMatch(/^after apply: /);
+    expect(report.preflight?.map((p) => `${p.claim} ${p.outcome}`)).toEqual(['data-db-0 stays-pending', 'data-db-1 stays-pending']);
+    expect(codesFor(report, 'StatefulSet', 'db')).toContain('STS-006');
+    expect(report.findings.find((f) => f.code === 'STS-006')!.location?.file).toBe(file);
+
+    await cluster.create(sts, ns);
+    await waitForClaims(cluster, ns, ['data-db-0', 'data-db-1']);
+    const real = await audit(['-n', ns]);
+    expect(codesFor(real.report, 'PersistentVolumeClaim', 'data-db-0')).toEqual(['PVC-002']);
+    expect(codesFor(real.report, 'PersistentVolumeClaim', 'data-db-1')).toEqual(['PVC-002']);
+  });
+
+  it('predicts the seed 002 trap: a Released PV whose claimRef names a claim the manifest will create', async () => {
+    const ns = await cluster.namespace('pftrap');
+    const pv = await releasedClaimGone(cluster, ns, 'data-redis-0');
+    const sts = { ...statefulSet('redis', { storageClassName: '' }), metadata: { name: 'redis', namespace: ns } };
+    const { report } = await audit(['-f', manifest([sts]), '--preflight']);
+    const trap = report.findings.find((f) => f.code === 'PVC-003' && f.object.name === 'data-redis-0');
+    expect(trap?.message).toMatch(/^after apply: claim data-redis-0 is Pending: PV .* still holds the uid of a deleted claim/);
+    expect(trap?.fix?.command).toBe(`kubectl sts-storage fix-claimref ${pv}`);
+    expect(report.preflight).toEqual([expect.objectContaining({ claim: 'data-redis-0', outcome: 'stays-pending', detail: expect.stringContaining('PVC-003') })]);
+
+    await cluster.create(sts, ns);
+    await waitForClaims(cluster, ns, ['data-redis-0']);
+    await new Promise((r) => setTimeout(r, 2500));
+    await waitForClaimPhase(cluster, ns, 'data-redis-0', 'Pending');
+    const real = await audit(['-n', ns]);
+    expect(codesFor(real.report, 'PersistentVolumeClaim', 'data-redis-0')).toEqual(['PVC-003']);
+    expect(codesFor(real.report, 'PersistentVolume', pv)).toEqual(['PV-002']);
+  });
+
+  it('predicts that a changed volumeClaimTemplate will be refused, and the API server refuses it', async () => {
+    const ns = await cluster.namespace('pfimmut');
+    await cluster.create<StatefulSet>(statefulSet('web', { storageClassName: '', size: '1Gi' }) as StatefulSet, ns);
+    const changed = { ...statefulSet('web', { storageClassName: '', size: '5Gi' }), metadata: { name: 'web', namespace: ns } };
+    const { report } = await audit(['-f', manifest([changed]), '--preflight']);
+    const f = report.findings.find((x) => x.code === 'STS-011' && x.object.name === 'web');
+    expect(f?.message).toContain('will be refused: volumeClaimTemplates differs');
+    expect(f?.fix?.command).toBe(`kubectl sts-storage generate-template web -n ${ns} --apply`);
+
+    // What `kubectl apply` sends: a patch of the changed fields.
+    const err = await cluster
+      .patch('StatefulSet', 'web', ns, { spec: { volumeClaimTemplates: changed.spec.volumeClaimTemplates } })
+      .then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).status).toBe(422);
+    expect((err as ApiError).message).toContain('updates to statefulset spec for fields other than');
+  });
+});
