@@ -45,7 +45,9 @@ export const stsTemplateClassMissing = defineCheck({
           selector: template.spec?.selector,
         };
         const fits = snapshot.volumes.some((v) => (!v.spec?.claimRef || !v.spec.claimRef.uid) && mismatchReasons(v, { ...req, name: v.spec?.claimRef?.name ?? req.name }, false).length === 0);
-        if (fits) continue;
+        // PVs already tied to this set's ordinal claims (even by a stale uid, which PV-002 repairs) serve it.
+        const owned = snapshot.volumes.some((v) => v.spec?.claimRef?.name && snapshot.claimOwner(v.spec.claimRef.namespace, v.spec.claimRef.name)?.sts === sts);
+        if (fits || owned) continue;
         findings.push(
           setFinding(sts, {
             code: 'STS-006',

@@ -1,0 +1,58 @@
+import type { Argv, CommandModule } from 'yargs';
+import type { CommandContext } from './context.js';
+import { clientFrom, withClusterOptions, type ClusterArgs } from '../options/cluster-options.js';
+import { startSpinner, stdoutPaint } from '../io.js';
+import { EXIT } from '../errors.js';
+import { validateName } from '../validate.js';
+import { loadSnapshotFromCluster } from '../../snapshot/load-from-cluster.js';
+import { runChecks } from '../../checks/run-checks.js';
+import { buildStorageChain } from '../../snapshot/storage-chain.js';
+import { renderTree } from '../../output/tree.js';
+import { serialize } from '../../output/serialize.js';
+
+interface ShowArgs extends ClusterArgs {
+  statefulset: string;
+  output: 'tree' | 'json' | 'yaml';
+  ascii?: boolean;
+}
+
+/** Box drawing needs a UTF-8 locale; an explicit non-UTF-8 locale gets ASCII. */
+export function unicodeTerminal(env: NodeJS.ProcessEnv): boolean {
+  const locale = env['LC_ALL'] || env['LC_CTYPE'] || env['LANG'];
+  if (env['TERM'] === 'dumb' || env['TERM'] === 'linux') return false;
+  return !locale || /utf-?8/i.test(locale);
+}
+
+export function showCommand(ctx: CommandContext): CommandModule<object, ShowArgs> {
+  return {
+    command: 'show <statefulset>',
+    describe: 'Show the storage chain of one StatefulSet: template, claim, PV, claimRef, pod, with findings and repairs',
+    builder: (y: Argv) =>
+      withClusterOptions(y)
+        .positional('statefulset', { type: 'string', demandOption: true })
+        .option('output', { alias: 'o', choices: ['tree', 'json', 'yaml'] as const, default: 'tree' as const })
+        .option('ascii', { type: 'boolean', describe: 'ASCII instead of box-drawing characters' })
+        .example('$0 show mysql -n shop', '') as unknown as Argv<ShowArgs>,
+    handler: async (args) => {
+      validateName('statefulset', args.statefulset);
+      const client = clientFrom(args);
+      const namespace = args.namespace || client.namespace;
+      const spinner = await startSpinner(ctx.io, `Reading ${client.server}…`);
+      let snapshot;
+      try {
+        snapshot = await loadSnapshotFromCluster(client, { scope: { namespace, names: [args.statefulset] }, chunkSize: args['chunk-size'] });
+      } finally {
+        spinner.stop();
+        client.close();
+      }
+      const sts = snapshot.statefulSets[0]!;
+      const chain = buildStorageChain(snapshot, sts, runChecks(snapshot).findings);
+      if (args.output !== 'tree') ctx.io.stdout.write(serialize(chain, args.output));
+      else {
+        const width = ctx.io.stdout.isTTY ? (ctx.io.stdout.columns ?? 80) : Number(ctx.io.env['COLUMNS']) || 100;
+        ctx.io.stdout.write(renderTree(chain, { width, ascii: !!args.ascii || !unicodeTerminal(ctx.io.env), paint: stdoutPaint(ctx.io) }));
+      }
+      ctx.exitCode = EXIT.OK;
+    },
+  };
+}

@@ -1,0 +1,113 @@
+// `show`: the storage chain as a tree. Fits the width by truncating the
+// details of a line (messages, evidence), never its structure or codes.
+import type { ChainFinding, StorageChain } from '../snapshot/storage-chain.js';
+import { paintSeverity, type Paint } from './colors.js';
+
+export interface TreeOptions {
+  width: number;
+  ascii: boolean;
+  paint: Paint;
+}
+
+interface Node {
+  label: string;
+  /** finding nodes: their label is coloured by it */
+  severity?: ChainFinding['severity'];
+  /** a command: wrapped with shell continuations, never truncated */
+  command?: boolean;
+  detail?: string;
+  codes?: ChainFinding[];
+  children: Node[];
+}
+
+function findingNodes(findings: ChainFinding[]): Node[] {
+  return findings.map((f) => ({ label: `${f.code} ${f.severity}:`, severity: f.severity, detail: f.message, children: f.fix ? [{ label: 'fix:', detail: f.fix, command: true, children: [] }] : [] }));
+}
+
+function toNodes(chain: StorageChain): Node {
+  const s = chain.statefulSet;
+  return {
+    label: `StatefulSet ${s.namespace}/${s.name}`,
+    detail: `replicas ${s.replicas}, ordinals ${s.ordinalsStart}..${s.ordinalsStart + s.replicas - 1}`,
+    codes: s.findings,
+    children: [
+      ...findingNodes(s.findings),
+      ...chain.templates.map((t) => ({
+        label: `template ${t.name}`,
+        detail: `${t.size} ${t.accessModes.join(',')}, ${t.storageClass.note}`,
+        children: t.ordinals.map((o) => {
+          const claimNode: Node = {
+            label: `claim ${o.claim.name}: ${o.claim.phase}`,
+            detail: o.claim.why,
+            codes: o.claim.findings,
+            children: [...findingNodes(o.claim.findings)],
+          };
+          if (o.volume) {
+            claimNode.children.push({
+              label: `PV ${o.volume.name}: ${o.volume.phase}`,
+              detail: `${o.volume.capacity}, reclaim ${o.volume.reclaimPolicy}`,
+              codes: o.volume.findings,
+              children: [
+                ...(o.claimRef ? [{ label: `claimRef ${o.claimRef.namespace}/${o.claimRef.name}${o.claimRef.stale ? ' STALE' : ''}`, detail: o.claimRef.uid ? `uid ${o.claimRef.uid}` : 'no uid (pre-bound)', children: [] }] : []),
+                ...findingNodes(o.volume.findings),
+              ],
+            });
+          } else {
+            claimNode.children.push({ label: 'PV: none', children: [] });
+          }
+          claimNode.children.push({ label: `pod ${o.pod.name}: ${o.pod.phase}`, children: [] });
+          return { label: `ordinal ${o.ordinal}${o.inRange ? '' : ' (leftover)'}`, children: [claimNode] };
+        }),
+      })),
+    ],
+  };
+}
+
+function truncate(text: string, room: number): string {
+  if (room <= 0) return '';
+  if (text.length <= room) return text;
+  return room === 1 ? '…' : `${text.slice(0, room - 1)}…`;
+}
+
+/** Splits a command at spaces into lines ending in " \\", as a shell accepts it. */
+function wrapCommand(command: string, firstRoom: number, room: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of command.split(' ')) {
+    const limit = (lines.length === 0 ? firstRoom : room) - 2;
+    if (line && line.length + 1 + word.length > limit) {
+      lines.push(`${line} \\`);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines;
+}
+
+export function renderTree(chain: StorageChain, opts: TreeOptions): string {
+  const g = opts.ascii ? { tee: '|- ', last: '`- ', pipe: '|  ', gap: '   ' } : { tee: '├─ ', last: '└─ ', pipe: '│  ', gap: '   ' };
+  const lines: string[] = [];
+  const emit = (node: Node, prefix: string, connector: string) => {
+    const head = `${prefix}${connector}${node.label}`;
+    // Codes are kept while they fit; the rest become "+N" (they are listed as children anyway).
+    let shown = node.codes ?? [];
+    const codeWidth = (list: ChainFinding[], hidden: number) => list.map((c) => `[${c.code}]`).join(' ').length + (hidden ? ` +${hidden}`.length : 0) + (list.length || hidden ? 1 : 0);
+    while (shown.length > 1 && head.length + codeWidth(shown, (node.codes ?? []).length - shown.length) > opts.width) shown = shown.slice(0, -1);
+    const hidden = (node.codes ?? []).length - shown.length;
+    const codes = [...shown.map((c) => paintSeverity(opts.paint, c.severity, `[${c.code}]`)), ...(hidden ? [`+${hidden}`] : [])];
+    const fixed = head.length + codeWidth(shown, hidden);
+    const label = node.severity ? paintSeverity(opts.paint, node.severity, node.label) : node.label;
+    const childPrefix = prefix + (connector === g.tee ? g.pipe : connector === g.last ? g.gap : '');
+    if (node.command && node.detail) {
+      const [first, ...rest] = wrapCommand(node.detail, opts.width - fixed - 1, opts.width - childPrefix.length - 4);
+      lines.push(`${prefix}${connector}${label} ${first}`);
+      for (const r of rest) lines.push(`${childPrefix}    ${r}`);
+    } else {
+      const detail = node.detail ? truncate(node.detail, opts.width - fixed - 1) : '';
+      lines.push([`${prefix}${connector}${label}`, detail, codes.join(' ')].filter(Boolean).join(' '));
+    }
+    node.children.forEach((c, i) => emit(c, childPrefix, i === node.children.length - 1 ? g.last : g.tee));
+  };
+  emit(toNodes(chain), '', '');
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,116 @@
+// The storage chain of one StatefulSet, per template and ordinal:
+// template -> expected claim -> claim phase -> PV -> claimRef -> pod, with the
+// findings that apply to each link. Data only; `show` renders it.
+import type { Finding, Severity } from '../checks/check.js';
+import type { StatefulSet } from '../kube/types.js';
+import { keyOf } from '../kube/types.js';
+import { claimClass, claimHasClass, requestOf, capacityOf } from '../kube/binding.js';
+import { formatBytes } from '../kube/quantity.js';
+import { claimNameFor, replicasOf, startOrdinal } from '../kube/statefulset.js';
+import type { ClusterSnapshot } from './cluster-snapshot.js';
+
+export interface ChainFinding {
+  code: string;
+  severity: Severity;
+  message: string;
+  fix?: string;
+}
+
+export interface OrdinalLink {
+  ordinal: number;
+  inRange: boolean;
+  claim: { name: string; phase: string; why?: string; findings: ChainFinding[] };
+  volume?: { name: string; phase: string; reclaimPolicy: string; capacity: string; findings: ChainFinding[] };
+  claimRef?: { namespace: string; name: string; uid?: string; stale: boolean };
+  pod: { name: string; phase: string };
+}
+
+export interface TemplateLink {
+  name: string;
+  size: string;
+  accessModes: string[];
+  storageClass: { name: string; exists: boolean; isDefault: boolean; note: string };
+  ordinals: OrdinalLink[];
+}
+
+export interface StorageChain {
+  kind: 'StorageChain';
+  statefulSet: { namespace: string; name: string; replicas: number; ordinalsStart: number; findings: ChainFinding[] };
+  templates: TemplateLink[];
+}
+
+function toChain(f: Finding): ChainFinding {
+  return { code: f.code, severity: f.severity, message: f.message, ...(f.fix ? { fix: f.fix.command } : {}) };
+}
+
+export function buildStorageChain(snapshot: ClusterSnapshot, sts: StatefulSet, findings: Finding[]): StorageChain {
+  const ns = sts.metadata?.namespace ?? '';
+  const setName = sts.metadata?.name ?? '';
+  const about = (kind: string, name: string, namespace?: string) =>
+    findings.filter((f) => f.object.kind === kind && f.object.name === name && (f.object.namespace ?? '') === (namespace ?? '')).map(toChain);
+  const start = startOrdinal(sts);
+  const replicas = replicasOf(sts);
+  const failedCreate = snapshot.eventsFor('StatefulSet', sts, ['FailedCreate'])[0];
+  const pods = new Map(snapshot.podsOf(sts).map((p) => [p.metadata?.name ?? '', p]));
+  // Leftover ordinals (scale-down with Retain) are shown above the range.
+  const leftovers = new Set<number>();
+  for (const c of snapshot.claims) {
+    const owner = snapshot.claimOwner(c.metadata?.namespace, c.metadata?.name ?? '');
+    if (owner && owner.sts === sts && (owner.ordinal < start || owner.ordinal >= start + replicas)) leftovers.add(owner.ordinal);
+  }
+  const ordinals = [...Array.from({ length: replicas }, (_, i) => start + i), ...[...leftovers].sort((a, b) => a - b)];
+  const templates: TemplateLink[] = (sts.spec?.volumeClaimTemplates ?? []).map((t) => {
+    const className = claimHasClass(t) ? claimClass(t) : (snapshot.defaultClass()?.metadata?.name ?? '');
+    const sc = className ? snapshot.storageClass(className) : undefined;
+    const note = !claimHasClass(t)
+      ? sc
+        ? `class unset: default class ${className} applies`
+        : 'class unset, and there is no default class'
+      : className === ''
+        ? 'class "": static PVs only'
+        : `class ${className}${sc ? (snapshot.defaultClass() === sc ? ' (default)' : '') : ' (does not exist)'}`;
+    return {
+      name: t.metadata?.name ?? '',
+      size: formatBytes(requestOf(t.spec)),
+      accessModes: t.spec?.accessModes ?? [],
+      storageClass: { name: className, exists: !!sc, isDefault: !!sc && snapshot.defaultClass() === sc, note },
+      ordinals: ordinals.map((ordinal) => {
+        const claimName = claimNameFor(t.metadata?.name ?? '', setName, ordinal);
+        const claim = snapshot.claim(ns, claimName);
+        const podName = `${setName}-${ordinal}`;
+        const pod = pods.get(podName);
+        const inRange = ordinal >= start && ordinal < start + replicas;
+        const link: OrdinalLink = {
+          ordinal,
+          inRange,
+          claim: { name: claimName, phase: claim?.status?.phase ?? 'missing', findings: about('PersistentVolumeClaim', claimName, ns) },
+          pod: { name: podName, phase: pod ? (pod.status?.phase ?? 'Unknown') + (pod.spec?.nodeName ? ` on ${pod.spec.nodeName}` : ', not scheduled') : inRange ? 'missing' : 'none (ordinal out of range)' },
+        };
+        if (!claim) link.claim.why = !inRange ? 'not created' : failedCreate ? `pod not created: ${failedCreate.message ?? ''}` : 'not created yet (its pod has not been created)';
+        const volumeName = claim?.spec?.volumeName || snapshot.volumesReferencing(ns, claimName)[0]?.metadata?.name;
+        const volume = snapshot.volume(volumeName);
+        if (volume) {
+          link.volume = {
+            name: volume.metadata?.name ?? '',
+            phase: volume.status?.phase ?? 'unknown',
+            reclaimPolicy: volume.spec?.persistentVolumeReclaimPolicy ?? 'Retain',
+            capacity: formatBytes(capacityOf(volume)),
+            findings: about('PersistentVolume', volume.metadata?.name ?? ''),
+          };
+          const ref = volume.spec?.claimRef;
+          if (ref) link.claimRef = { namespace: ref.namespace ?? '', name: ref.name ?? '', ...(ref.uid ? { uid: ref.uid } : {}), stale: !!ref.uid && (!claim || claim.metadata?.uid !== ref.uid) };
+        }
+        return link;
+      }),
+    };
+  });
+  return {
+    kind: 'StorageChain',
+    statefulSet: { namespace: ns, name: setName, replicas, ordinalsStart: start, findings: about('StatefulSet', setName, ns) },
+    templates,
+  };
+}
+
+export function chainKey(chain: StorageChain): string {
+  return keyOf(chain.statefulSet.namespace, chain.statefulSet.name);
+}
