@@ -25,6 +25,8 @@ export interface ApplyOptions {
   io: IO;
   /** for tests: resolves when a SIGINT-like interruption should be simulated */
   signal?: AbortSignal;
+  /** told where this run's backup went (undo records it) */
+  onBackup?: (backup: Backup) => void;
 }
 
 export interface ApplyOutcome {
@@ -74,6 +76,7 @@ export async function applyPlan(client: KubeClient, plan: Plan, opts: ApplyOptio
 
   const backup = Backup.create(opts.backupRoot, plan.command, client.server);
   io.stdout.write(`Backup: ${backup.dir}\n`);
+  opts.onBackup?.(backup);
   let interrupted = false;
   const onSigint = () => {
     interrupted = true;
@@ -88,7 +91,7 @@ export async function applyPlan(client: KubeClient, plan: Plan, opts: ApplyOptio
         outcomes.push({ change, status: 'untouched', message: 'interrupted before this object' });
         continue;
       }
-      const entry = backup.add(change.target.kind, change.before);
+      const entry = backup.add(change);
       const outcome = await runSteps(client, change, false);
       record(entry, outcome);
       backup.save();

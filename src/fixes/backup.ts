@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { KubeObject } from '../kube/types.js';
+import type { PlannedChange } from './plan.js';
 
 export interface BackupEntry {
   kind: string;
@@ -14,6 +15,11 @@ export interface BackupEntry {
   uid: string;
   resourceVersionBefore: string;
   file: string;
+  /** the object as the repair meant to leave it */
+  afterFile: string;
+  /** JSON pointers the repair changed */
+  owned: string[];
+  replaces?: boolean;
   status: 'planned' | 'applied' | 'failed' | 'unknown' | 'untouched';
   resourceVersionAfter?: string;
   error?: string;
@@ -63,11 +69,16 @@ export class Backup {
     return new Backup(dir, record);
   }
 
-  /** Saves the object before anything changes it; returns its entry. */
-  add(kind: string, object: KubeObject): BackupEntry {
+  /** Saves the object before anything changes it (and what the change means to leave); returns its entry. */
+  add(change: PlannedChange): BackupEntry {
+    const { before: object, after } = change;
+    const kind = change.target.kind;
     const ns = object.metadata?.namespace;
-    const file = `${kind}_${ns ? ns + '_' : ''}${object.metadata?.name}.yaml`;
+    const base = `${kind}_${ns ? ns + '_' : ''}${object.metadata?.name}`;
+    const file = `${base}.yaml`;
+    const afterFile = `${base}.after.yaml`;
     writeAtomically(path.join(this.dir, file), stringify({ apiVersion: object.apiVersion, kind: object.kind ?? kind, ...object }));
+    writeAtomically(path.join(this.dir, afterFile), stringify({ apiVersion: after.apiVersion, kind: after.kind ?? kind, ...after }));
     const entry: BackupEntry = {
       kind,
       ...(ns ? { namespace: ns } : {}),
@@ -75,6 +86,9 @@ export class Backup {
       uid: object.metadata?.uid ?? '',
       resourceVersionBefore: object.metadata?.resourceVersion ?? '',
       file,
+      afterFile,
+      owned: change.owned,
+      ...(change.replaces ? { replaces: true } : {}),
       status: 'planned',
     };
     this.record.objects.push(entry);
@@ -84,6 +98,14 @@ export class Backup {
 
   object(entry: BackupEntry): KubeObject {
     return parse(fs.readFileSync(path.join(this.dir, entry.file), 'utf8')) as KubeObject;
+  }
+
+  after(entry: BackupEntry): KubeObject {
+    return parse(fs.readFileSync(path.join(this.dir, entry.afterFile), 'utf8')) as KubeObject;
+  }
+
+  get name(): string {
+    return path.basename(this.dir);
   }
 
   save(): void {

@@ -64,6 +64,7 @@ export function planClaimRefFix(volume: Volume, liveClaim: Claim | undefined, op
     steps: [{ kind: 'patch', path: objectPath("PersistentVolume", name), patch, description: 'JSON patch with test preconditions' }],
     permissions: [{ verb: 'patch', group: '', resource: 'persistentvolumes' }],
     warnings,
+    owned: ['/spec/claimRef'],
     notes,
   };
 }

@@ -59,6 +59,7 @@ export function planMountRename(sts: StatefulSet, renames: Rename[]): PlannedCha
     steps: [{ kind: 'patch', path: objectPath('StatefulSet', name, sts.metadata?.namespace), patch, description: 'JSON patch of the pod template with test preconditions (a rolling update)' }],
     permissions: [{ verb: 'patch', group: 'apps', resource: 'statefulsets', namespace: sts.metadata?.namespace }],
     warnings: [],
+    owned: ['/spec/template/spec'],
     notes: ['the StatefulSet controller rolls the pods (or creates those that failed) with the renamed mounts'],
   };
 }

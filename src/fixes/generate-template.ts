@@ -147,6 +147,8 @@ export function planTemplateApply({ sts, generated, rollPods }: TemplateApplyInp
       ...(rollPods.length ? [{ verb: 'delete', group: '', resource: 'pods', namespace: ns }] : []),
     ],
     warnings,
+    owned: ['/spec/volumeClaimTemplates'],
+    replaces: true,
     notes: generated.flatMap((g) => g.provenance.map((p) => `template "${g.template.metadata?.name}" ${p}`)),
   };
 }

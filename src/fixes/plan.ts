@@ -31,6 +31,10 @@ export interface PlannedChange {
   permissions: Permission[];
   warnings: string[];
   notes: string[];
+  /** the JSON pointers this repair changes: what `undo` restores and checks */
+  owned: string[];
+  /** the repair deletes the object and creates a new one (generate-template --apply) */
+  replaces?: boolean;
 }
 
 export interface Refusal {
@@ -73,4 +77,28 @@ export function targetOf(kind: string, object: KubeObject): PlannedChange['targe
   };
   if (object.metadata?.namespace) t.namespace = object.metadata.namespace;
   return t;
+}
+
+export function unescapePointer(segment: string): string {
+  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+/** The value at a JSON pointer, or undefined. */
+export function valueAt(object: unknown, ptr: string): unknown {
+  let current: unknown = object;
+  for (const raw of ptr.split('/').slice(1)) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[unescapePointer(raw)];
+  }
+  return current;
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a as object).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b as object).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }

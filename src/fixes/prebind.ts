@@ -64,6 +64,7 @@ export function planPrebind(input: PrebindInput): PlannedChange | Refusal {
     steps: [{ kind: 'patch', path: objectPath("PersistentVolume", name), patch, description: 'JSON patch with test preconditions' }],
     permissions: [{ verb: 'patch', group: '', resource: 'persistentvolumes' }],
     warnings,
+    owned: ['/spec/claimRef', pointer('metadata', 'annotations', ANN_BOUND_BY_CONTROLLER)],
     notes: [input.claim ? `claim ${req.namespace}/${req.name} (${input.claim.status?.phase}) binds it on the binder's next sync` : `claim ${req.namespace}/${req.name} does not exist yet: it binds this PV when it is created`],
   };
 }

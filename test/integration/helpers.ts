@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { KubeClient } from '../../src/kube/client.js';
@@ -142,3 +143,23 @@ export function codesFor(report: AuditReport, kind: string, name: string): strin
 }
 
 export const Gi = (n: number) => `${n}Gi`;
+
+/** The project's own control plane, when the suite runs on it (not on STS_STORAGE_TEST_KUBECONFIG). */
+export function harnessState(): { pid: number; components: Record<string, number> } | undefined {
+  const dir = path.dirname(kubeconfig);
+  const file = path.join(dir, 'state.json');
+  if (!kubeconfig || !fs.existsSync(file)) return undefined;
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+/** Runs fn with one control-plane component stopped (SIGSTOP), resuming it whatever happens. */
+export async function withComponentPaused<T>(component: string, fn: () => Promise<T>): Promise<T> {
+  const pid = harnessState()?.components[component];
+  if (!pid) throw new Error(`no ${component} process to pause`);
+  process.kill(pid, 'SIGSTOP');
+  try {
+    return await fn();
+  } finally {
+    process.kill(pid, 'SIGCONT');
+  }
+}

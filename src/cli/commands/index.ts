@@ -7,9 +7,10 @@ import { fixMountsCommand } from './fix-mounts.js';
 import { generateTemplateCommand } from './generate-template.js';
 import { prebindCommand } from './prebind.js';
 import { showCommand } from './show.js';
+import { undoCommand } from './undo.js';
 import { versionCommand } from './version.js';
 
 /** Every command, registered explicitly, in the order --help lists them. */
 export function registerCommands(y: Argv, ctx: CommandContext): Argv {
-  return [auditCommand, showCommand, fixClaimRefCommand, prebindCommand, generateTemplateCommand, fixMountsCommand, explainCommand, versionCommand].reduce((acc, make) => acc.command(make(ctx) as never), y);
+  return [auditCommand, showCommand, fixClaimRefCommand, prebindCommand, generateTemplateCommand, fixMountsCommand, undoCommand, explainCommand, versionCommand].reduce((acc, make) => acc.command(make(ctx) as never), y);
 }

@@ -1,0 +1,102 @@
+// undo: restore what a repair changed, from its backup. Only the fields the
+// repair owned are put back, and only while they still hold what the repair
+// wrote: if anything (the binder, a colleague) has moved them on since, the
+// restore would clobber that, so it is refused with what changed.
+import type { KubeObject, StatefulSet } from '../kube/types.js';
+import type { Backup, BackupEntry } from './backup.js';
+import { cleanManifest } from './generate-template.js';
+import { deepEqual, targetOf, valueAt, type JsonPatchOp, type PlannedChange, type Refusal } from './plan.js';
+import { objectPath } from './read.js';
+import { collectionPath } from '../snapshot/load-from-cluster.js';
+
+const show = (v: unknown) => (v === undefined ? '(absent)' : JSON.stringify(v));
+const readable = (ptr: string) => ptr.slice(1).replace(/\//g, '.').replace(/~1/g, '/').replace(/~0/g, '~');
+
+/** The fields whose current value is not what the repair left. */
+export function movedOn(entry: BackupEntry, after: KubeObject, current: KubeObject): string[] {
+  return entry.owned.filter((p) => !deepEqual(valueAt(after, p), valueAt(current, p))).map((p) => `${readable(p)}: the repair left ${show(valueAt(after, p))}, it is now ${show(valueAt(current, p))}`);
+}
+
+export function planRestore(entry: BackupEntry, before: KubeObject, after: KubeObject, current: KubeObject | undefined): PlannedChange | Refusal {
+  const target = { kind: entry.kind, namespace: entry.namespace, name: entry.name };
+  const refuse = (...reasons: string[]): Refusal => ({ target, reasons });
+  if (entry.status !== 'applied' && entry.status !== 'unknown') return { target, reasons: [`the repair did not change it (${entry.status})`], noop: true };
+  if (!current) return refuse('it no longer exists; nothing to restore onto');
+  if (entry.replaces ? current.metadata?.uid === entry.uid : current.metadata?.uid !== entry.uid) {
+    return refuse(`it is not the object the repair left (uid ${current.metadata?.uid})`);
+  }
+  const changed = movedOn(entry, after, current);
+  if (changed.length > 0) return refuse(`it has moved on since the repair, and restoring would clobber that: ${changed.join('; ')}`);
+  const restored = structuredClone(current);
+  const path = objectPath(entry.kind, entry.name, entry.namespace);
+  if (entry.replaces) {
+    // The repair deleted and recreated it: recreate the saved manifest the same way.
+    const manifest = cleanManifest(before as StatefulSet);
+    return {
+      target: targetOf(entry.kind, current),
+      summary: `recreate ${entry.kind} ${entry.name} from the backup (orphaning delete + create)`,
+      before: current,
+      after: { ...manifest, metadata: { ...manifest.metadata, uid: current.metadata?.uid, resourceVersion: current.metadata?.resourceVersion } },
+      steps: [
+        { kind: 'delete-orphan', path, uid: current.metadata?.uid ?? '', generation: current.metadata?.generation ?? 0, description: 'delete with propagationPolicy: Orphan (pods and claims stay)' },
+        { kind: 'create', path: collectionPath('apps/v1', 'statefulsets', entry.namespace), body: manifest, description: 'create the StatefulSet as it was before the repair' },
+        { kind: 'wait-adoption', namespace: entry.namespace ?? '', name: entry.name, rollPods: [], description: 'wait until the pods are adopted' },
+      ],
+      permissions: ['get', 'delete', 'create'].map((verb) => ({ verb, group: 'apps', resource: 'statefulsets', namespace: entry.namespace })),
+      warnings: [],
+      notes: [],
+      owned: entry.owned,
+      replaces: true,
+    };
+  }
+  const patch: JsonPatchOp[] = [
+    { op: 'test', path: '/metadata/uid', value: current.metadata?.uid },
+    { op: 'test', path: '/metadata/resourceVersion', value: current.metadata?.resourceVersion },
+  ];
+  for (const p of entry.owned) {
+    const want = valueAt(before, p);
+    const parent = p.slice(0, p.lastIndexOf('/'));
+    if (want === undefined) {
+      if (valueAt(current, p) !== undefined) patch.push({ op: 'remove', path: p });
+    } else {
+      // "add" replaces an existing value and creates a missing one (under an existing parent).
+      if (parent && valueAt(current, parent) === undefined) patch.push({ op: 'add', path: parent, value: {} });
+      patch.push({ op: 'add', path: p, value: want });
+    }
+    setAt(restored, p, want);
+  }
+  return {
+    target: targetOf(entry.kind, current),
+    summary: `restore ${entry.owned.map(readable).join(', ')} of ${entry.kind} ${entry.name} as it was before the repair`,
+    before: current,
+    after: restored,
+    steps: [{ kind: 'patch', path, patch, description: 'JSON patch with test preconditions' }],
+    permissions: [{ verb: 'patch', group: entry.kind === 'StatefulSet' ? 'apps' : '', resource: entry.kind === 'StatefulSet' ? 'statefulsets' : 'persistentvolumes', ...(entry.namespace ? { namespace: entry.namespace } : {}) }],
+    warnings: [],
+    notes: [],
+    owned: entry.owned,
+  };
+}
+
+function setAt(object: unknown, ptr: string, value: unknown): void {
+  const parts = ptr.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let node = object as Record<string, unknown>;
+  for (const key of parts.slice(0, -1)) {
+    if (node[key] === undefined || node[key] === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  const last = parts.at(-1)!;
+  if (value === undefined) delete node[last];
+  else node[last] = structuredClone(value);
+}
+
+export function planUndo(backup: Backup, currents: Map<BackupEntry, KubeObject | undefined>): { changes: PlannedChange[]; refusals: Refusal[] } {
+  const changes: PlannedChange[] = [];
+  const refusals: Refusal[] = [];
+  for (const entry of backup.record.objects) {
+    const r = planRestore(entry, backup.object(entry), backup.after(entry), currents.get(entry));
+    if ('steps' in r) changes.push(r);
+    else refusals.push(r);
+  }
+  return { changes, refusals };
+}
