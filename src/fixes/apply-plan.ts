@@ -23,8 +23,8 @@ export interface ApplyOptions {
   yes: boolean;
   backupRoot: string;
   io: IO;
-  /** for tests: resolves when a SIGINT-like interruption should be simulated */
-  signal?: AbortSignal;
+  /** called after each object's outcome is recorded (progress; tests stop the server here) */
+  afterChange?: (outcome: ApplyOutcome) => Promise<void> | void;
   /** told where this run's backup went (undo records it) */
   onBackup?: (backup: Backup) => void;
 }
@@ -83,7 +83,6 @@ export async function applyPlan(client: KubeClient, plan: Plan, opts: ApplyOptio
     io.stderr.write('\ninterrupted: finishing the request in flight, leaving the rest untouched\n');
   };
   process.on('SIGINT', onSigint);
-  opts.signal?.addEventListener('abort', onSigint);
   const outcomes: ApplyOutcome[] = [];
   try {
     for (const change of plan.changes) {
@@ -96,6 +95,7 @@ export async function applyPlan(client: KubeClient, plan: Plan, opts: ApplyOptio
       record(entry, outcome);
       backup.save();
       outcomes.push(outcome);
+      await opts.afterChange?.(outcome);
     }
   } finally {
     process.off('SIGINT', onSigint);
@@ -134,7 +134,7 @@ async function runSteps(client: KubeClient, change: PlannedChange, dryRun: boole
     } catch (err) {
       const message = explainFailure(err, change, step);
       // A request cut off by the network may or may not have been applied.
-      const status = err instanceof ConnectionError && !dryRun ? 'unknown' : 'failed';
+      const status = err instanceof ConnectionError && err.maybeSent && !dryRun ? 'unknown' : 'failed';
       return { change, status, message: done > 0 ? `${message} (after ${done} of ${change.steps.length} steps)` : message };
     }
   }
@@ -263,6 +263,10 @@ function explainFailure(err: unknown, change: PlannedChange, step: Step): string
     if (err.notFound) return `it no longer exists`;
     return `${err.status} ${err.reason}: ${err.message}`;
   }
-  if (err instanceof ConnectionError) return `${err.message}; the request may not have reached the server: re-run after the server is back (already changed objects are skipped)`;
+  if (err instanceof ConnectionError) {
+    return err.maybeSent
+      ? `${err.message}; the connection failed during the request, so it may or may not have been applied: re-run after the server is back (objects already changed are skipped)`
+      : `${err.message}; nothing was sent, the object is untouched: re-run after the server is back`;
+  }
   return err instanceof Error ? err.message : String(err);
 }

@@ -165,7 +165,9 @@ export class KubeClient {
           : undefined;
       req.on('error', (err: NodeJS.ErrnoException) => {
         clearTimeout(timer);
-        reject(new ConnectionError(this.server, err.code && !err.message.includes(err.code) ? `${err.code}: ${err.message}` : err.message));
+        // Refused or unresolvable: the request never left this machine.
+        const neverSent = ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN'].includes(err.code ?? '');
+        reject(new ConnectionError(this.server, err.code && !err.message.includes(err.code) ? `${err.code}: ${err.message}` : err.message, !neverSent));
       });
       if (payload !== undefined) req.write(payload);
       req.end();

@@ -14,6 +14,8 @@ export class ConnectionError extends Error {
   constructor(
     readonly server: string,
     readonly causeText: string,
+    /** false when no connection was made, so the request cannot have been processed */
+    readonly maybeSent = true,
   ) {
     super(`cannot reach the API server ${server}: ${causeText}`);
     this.name = 'ConnectionError';

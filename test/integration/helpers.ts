@@ -163,3 +163,31 @@ export async function withComponentPaused<T>(component: string, fn: () => Promis
     process.kill(pid, 'SIGCONT');
   }
 }
+
+/** Kills the API server; returns a function that brings it back (the supervisor restarts it on SIGHUP). */
+export async function killApiServer(): Promise<() => Promise<void>> {
+  const state = harnessState();
+  if (!state?.components['apiserver']) throw new Error('no API server process to stop');
+  process.kill(state.components['apiserver'], 'SIGKILL');
+  const client = admin();
+  await waitFor('the API server to be down', async () => {
+    try {
+      await client.request('GET', '/readyz');
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  return async () => {
+    process.kill(state.pid, 'SIGHUP');
+    await waitFor('the API server to be back', async () => {
+      try {
+        await client.request('GET', '/readyz');
+        return true;
+      } catch {
+        return false;
+      }
+    }, 120_000);
+    client.close();
+  };
+}

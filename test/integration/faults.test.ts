@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Cluster, admin, harnessState, killApiServer, runCli, skipReason, withComponentPaused } from './helpers.js';
+import { releasedClaimGone, seed002 } from './scenarios.js';
+import { memoryIO } from './io.js';
+import type { Volume } from '../../src/kube/types.js';
+import { planClaimRefFix } from '../../src/fixes/fix-claimref.js';
+import { applyPlan } from '../../src/fixes/apply-plan.js';
+import type { PlannedChange } from '../../src/fixes/plan.js';
+import { KubeClient } from '../../src/kube/client.js';
+import { kubeconfig } from './helpers.js';
+
+// Stopping and restarting components needs the project's own control plane.
+describe.skipIf(!!skipReason || !harnessState())('faults on the real control plane', () => {
+  let cluster: Cluster;
+  let backupDir: string;
+  beforeEach(() => {
+    cluster = new Cluster();
+    backupDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sts-storage-backups-'));
+  });
+  afterEach(async () => {
+    await cluster.cleanup();
+  });
+
+  const planAll = async (pvs: string[]): Promise<PlannedChange[]> => {
+    const changes: PlannedChange[] = [];
+    for (const pv of pvs) changes.push(planClaimRefFix((await cluster.get<Volume>('PersistentVolume', pv))!, undefined, { full: true, force: false }) as PlannedChange);
+    return changes;
+  };
+
+  it('an API server that stops answering: the audit exits 3 within --request-timeout, naming the server, with no report', async () => {
+    const result = await withComponentPaused('apiserver', () => runCli(['audit', '-A', '-o', 'json', '--request-timeout', '2s']));
+    expect(result.code).toBe(3);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(admin().server);
+    expect(result.stderr).toContain('no answer within --request-timeout 2s');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('a repair against a paused API server also gives up within --request-timeout', async () => {
+    const ns = await cluster.namespace('slowfix');
+    const { pv } = await seed002(cluster, ns);
+    const result = await withComponentPaused('apiserver', () => runCli(['fix-claimref', pv, '--yes', '--request-timeout', '2s'], { env: { STS_STORAGE_BACKUP_DIR: backupDir } }));
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('--request-timeout 2s');
+  });
+
+  it('the API server dies in the middle of a batch: each PV is changed (with its backup) or untouched; a re-run finishes the rest', async () => {
+    const ns = await cluster.namespace('batchfault');
+    const pvs = [await releasedClaimGone(cluster, ns, 'a'), await releasedClaimGone(cluster, ns, 'b'), await releasedClaimGone(cluster, ns, 'c')];
+    const changes = await planAll(pvs);
+    const io = memoryIO();
+    let restart: (() => Promise<void>) | undefined;
+    const client = KubeClient.fromOptions({ kubeconfig, requestTimeoutMs: 5000 });
+    const code = await applyPlan(client, { command: 'fix-claimref --all --full', changes, refusals: [] }, {
+      dryRun: 'none',
+      yes: true,
+      backupRoot: backupDir,
+      io,
+      afterChange: async () => {
+        restart ??= await killApiServer();
+      },
+    });
+    client.close();
+    await restart!();
+    expect(code).toBe(1);
+    const out = io.out();
+    expect(out).toContain(`applied: PersistentVolume ${pvs[0]}`);
+    expect(out).toMatch(new RegExp(`failed: PersistentVolume ${pvs[1]}: .*nothing was sent, the object is untouched`));
+    expect(out).toContain('1 of 3 change(s) applied');
+    const first = (await cluster.get<Volume>('PersistentVolume', pvs[0]!))!;
+    expect(first.spec?.claimRef).toBeUndefined();
+    for (const pv of pvs.slice(1)) expect((await cluster.get<Volume>('PersistentVolume', pv))!.spec?.claimRef?.uid).toBeTruthy();
+    const run = fs.readdirSync(backupDir)[0]!;
+    expect(fs.existsSync(path.join(backupDir, run, `PersistentVolume_${pvs[0]}.yaml`))).toBe(true);
+
+    const firstVersion = first.metadata?.resourceVersion;
+    const rerun = await runCli(['fix-claimref', '--all', '--full', '-n', ns, '--yes'], { env: { STS_STORAGE_BACKUP_DIR: backupDir } });
+    expect(rerun.code, rerun.stdout + rerun.stderr).toBe(0);
+    expect(rerun.stdout).toContain('2 of 2 change(s) applied');
+    expect(rerun.stdout).not.toContain(pvs[0]!);
+    expect((await cluster.get<Volume>('PersistentVolume', pvs[0]!))!.metadata?.resourceVersion).toBe(firstVersion);
+  });
+
+  it('Ctrl-C during a batch: the request in flight completes, the rest stay untouched, exit 130', async () => {
+    const ns = await cluster.namespace('sigint');
+    const pvs = [await releasedClaimGone(cluster, ns, 'a'), await releasedClaimGone(cluster, ns, 'b')];
+    const io = memoryIO();
+    const client = admin();
+    const code = await applyPlan(client, { command: 'fix-claimref --all --full', changes: await planAll(pvs), refusals: [] }, {
+      dryRun: 'none',
+      yes: true,
+      backupRoot: backupDir,
+      io,
+      afterChange: () => {
+        process.emit('SIGINT');
+      },
+    });
+    client.close();
+    expect(code).toBe(130);
+    expect(io.out()).toContain(`applied: PersistentVolume ${pvs[0]}`);
+    expect(io.out()).toContain(`untouched: PersistentVolume ${pvs[1]}: interrupted before this object`);
+    expect(io.err()).toContain('interrupted');
+    expect((await cluster.get<Volume>('PersistentVolume', pvs[1]!))!.spec?.claimRef?.uid).toBeTruthy();
+  });
+});
