@@ -12,6 +12,7 @@ import { stsOrdinalClaimStuck } from './sts-ordinal-claim-stuck.js';
 import { stsClaimTemplateDrift } from './sts-claim-template-drift.js';
 import { stsLeftoverClaims } from './sts-leftover-claims.js';
 import { stsImmutableChange } from './sts-immutable-change.js';
+import { stsBeingDeleted } from './sts-being-deleted.js';
 import { pvcPendingNoMatch } from './pvc-pending-no-match.js';
 import { pvcPendingClassMissing } from './pvc-pending-class-missing.js';
 import { pvcPendingStaleClaimref } from './pvc-pending-stale-claimref.js';
@@ -19,12 +20,14 @@ import { pvcPendingVolumeName } from './pvc-pending-volume-name.js';
 import { pvcPendingProvisioner } from './pvc-pending-provisioner.js';
 import { pvcPendingFirstConsumer } from './pvc-pending-first-consumer.js';
 import { pvcLost } from './pvc-lost.js';
+import { pvcBeingDeleted } from './pvc-being-deleted.js';
 import { pvReleasedClaimGone } from './pv-released-claim-gone.js';
 import { pvReleasedStaleClaimref } from './pv-released-stale-claimref.js';
 import { pvFailed } from './pv-failed.js';
 import { pvPreboundUnmatched } from './pv-prebound-unmatched.js';
 import { pvBoundClaimGone } from './pv-bound-claim-gone.js';
 import { pvNodeAffinityMissingNode } from './pv-node-affinity-missing-node.js';
+import { pvBeingDeleted } from './pv-being-deleted.js';
 
 export const ALL_CHECKS: Check[] = [
   stsMountUndefined,
@@ -38,6 +41,7 @@ export const ALL_CHECKS: Check[] = [
   stsClaimTemplateDrift,
   stsLeftoverClaims,
   stsImmutableChange,
+  stsBeingDeleted,
   pvcPendingNoMatch,
   pvcPendingClassMissing,
   pvcPendingStaleClaimref,
@@ -45,12 +49,14 @@ export const ALL_CHECKS: Check[] = [
   pvcPendingProvisioner,
   pvcPendingFirstConsumer,
   pvcLost,
+  pvcBeingDeleted,
   pvReleasedClaimGone,
   pvReleasedStaleClaimref,
   pvFailed,
   pvPreboundUnmatched,
   pvBoundClaimGone,
   pvNodeAffinityMissingNode,
+  pvBeingDeleted,
 ];
 
 export function findCheck(code: string): Check | undefined {

@@ -55,6 +55,7 @@ export interface KubeObject {
     creationTimestamp?: unknown;
     deletionTimestamp?: unknown;
     generation?: number;
+    finalizers?: string[];
   };
 }
 

@@ -81,7 +81,18 @@ export async function loadSnapshotFromCluster(client: KubeClient, options: LoadO
     }
   };
 
-  const [serverVersion, extraEvents] = await Promise.all([version(), pvEvents(), ...RESOURCES.map(listOne)]);
+  // Lists in a namespace that does not exist just come back empty; say so instead.
+  const namespaceExists = async (): Promise<void> => {
+    if (scope.namespace === undefined) return;
+    try {
+      await client.request('GET', `/api/v1/namespaces/${encodeURIComponent(scope.namespace)}`);
+    } catch (err) {
+      if (err instanceof ApiError && err.notFound) throw new NotFoundError(`namespace "${scope.namespace}" not found`);
+      if (!(err instanceof ApiError && err.forbidden)) throw err;
+    }
+  };
+
+  const [serverVersion, extraEvents] = await Promise.all([version(), pvEvents(), namespaceExists(), ...RESOURCES.map(listOne)]);
 
   let statefulSets = results.statefulsets ?? [];
   if (scope.names && scope.names.length > 0) {

@@ -157,5 +157,29 @@ describe.skipIf(!!skipReason)('audit on the real control plane', () => {
     await cluster.remove('Node', node);
     await cluster.remove('StorageClass', sc);
   });
+
+  it('objects in odd states: a claim and a PV deleted while in use are held by their protection finalizers, and the audit explains them', async () => {
+    const ns = await cluster.namespace('odd');
+    const pv = `pv-odd-${ns}`;
+    await cluster.create(volume(pv, { claimRef: { namespace: ns, name: 'held' } }));
+    await cluster.create(claim('held'), ns);
+    await waitFor('held Bound', async () => (await cluster.get<{ status?: { phase?: string } }>('PersistentVolumeClaim', 'held', ns))?.status?.phase === 'Bound');
+    // pvc-protection counts only scheduled pods as users.
+    await cluster.create(pod('user', 'held', { nodeName: `node-${ns}` }), ns);
+    await cluster.remove('PersistentVolumeClaim', 'held', ns);
+    await cluster.remove('PersistentVolume', pv);
+    await waitFor('deletionTimestamps', async () => {
+      const c = await cluster.get<{ metadata?: { deletionTimestamp?: string } }>('PersistentVolumeClaim', 'held', ns);
+      const v = await cluster.get<{ metadata?: { deletionTimestamp?: string } }>('PersistentVolume', pv);
+      return !!c?.metadata?.deletionTimestamp && !!v?.metadata?.deletionTimestamp;
+    });
+    const { result, report } = await audit(['-n', ns]);
+    expect(result.stderr).not.toMatch(/TypeError|at .*\.js/);
+    expect(codesFor(report, 'PersistentVolumeClaim', 'held')).toEqual(['PVC-008']);
+    expect(report.findings.find((f) => f.code === 'PVC-008')!.message).toContain('pod user still uses it (kubernetes.io/pvc-protection)');
+    expect(codesFor(report, 'PersistentVolume', pv)).toEqual(['PV-007']);
+    // let the objects go
+    await cluster.remove('Pod', 'user', ns, { gracePeriodSeconds: '0' });
+  });
 });
 

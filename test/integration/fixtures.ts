@@ -56,7 +56,7 @@ export function storageClass(name: string, opts: { provisioner?: string; isDefau
   };
 }
 
-export function pod(name: string, claimName: string, opts: { nodeSelector?: Record<string, string> } = {}) {
+export function pod(name: string, claimName: string, opts: { nodeSelector?: Record<string, string>; nodeName?: string } = {}) {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -65,6 +65,7 @@ export function pod(name: string, claimName: string, opts: { nodeSelector?: Reco
       containers: [{ name: 'main', image: 'registry.invalid/app:1', volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
       volumes: [{ name: 'data', persistentVolumeClaim: { claimName } }],
       ...(opts.nodeSelector ? { nodeSelector: opts.nodeSelector } : {}),
+      ...(opts.nodeName ? { nodeName: opts.nodeName } : {}),
     },
   };
 }

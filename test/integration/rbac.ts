@@ -52,26 +52,33 @@ current-context: c
   return file;
 }
 
+/** The README's audit ClusterRole, rule for rule. */
+export const AUDIT_RULES = [
+  { apiGroups: [''], resources: ['persistentvolumeclaims', 'pods', 'events', 'services', 'persistentvolumes', 'nodes'], verbs: ['get', 'list'] },
+  { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'list'] },
+  { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['get', 'list'] },
+];
+
+/** The README's fix-claimref/prebind addition. */
+export const PV_REPAIR_RULES = [{ apiGroups: [''], resources: ['persistentvolumes'], verbs: ['patch'] }];
+
 /** A ServiceAccount bound to a ClusterRole that can read everything the audit reads, and write nothing. */
-export async function readOnlyClusterKubeconfig(cluster: Cluster, ns: string): Promise<string> {
-  await cluster.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'viewer' } }, ns);
-  const name = `sts-storage-viewer-${ns}`;
+export async function readOnlyClusterKubeconfig(cluster: Cluster, ns: string, extraRules: object[] = []): Promise<string> {
+  const sa = extraRules.length ? 'repairer' : 'viewer';
+  await cluster.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa } }, ns);
+  const name = `sts-storage-${sa}-${ns}`;
   await cluster.create({
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRole',
     metadata: { name },
-    rules: [
-      { apiGroups: [''], resources: ['persistentvolumes', 'persistentvolumeclaims', 'pods', 'events', 'services', 'nodes'], verbs: ['get', 'list'] },
-      { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'list'] },
-      { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['get', 'list'] },
-    ],
+    rules: [...AUDIT_RULES, ...extraRules],
   } as never);
   await cluster.create({
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRoleBinding',
     metadata: { name },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
-    subjects: [{ kind: 'ServiceAccount', name: 'viewer', namespace: ns }],
+    subjects: [{ kind: 'ServiceAccount', name: sa, namespace: ns }],
   } as never);
-  return tokenKubeconfig(cluster, ns, 'viewer');
+  return tokenKubeconfig(cluster, ns, sa);
 }

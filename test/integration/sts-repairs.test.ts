@@ -37,13 +37,13 @@ describe.skipIf(!!skipReason)('StatefulSet repairs on the real control plane', (
     expect(codesFor(again.report, 'StatefulSet', 'mysql').filter((c) => ['STS-001', 'STS-002', 'STS-005'].includes(c))).toEqual([]);
   });
 
-  it('fix-mounts refuses a rename whose target is not a template (exit 1, nothing written)', async () => {
+  it('fix-mounts refuses a rename whose target is not a template (exit 2, nothing written)', async () => {
     const ns = await cluster.namespace('badrename');
     await seed000(cluster, ns);
     const before = (await cluster.get<StatefulSet>('StatefulSet', 'mysql', ns))!.metadata!.resourceVersion;
     const result = await runCli(['fix-mounts', 'mysql', '-n', ns, '--rename', 'mysql-data=nothing-like-it', '--yes'], { env: env() });
-    expect(result.code).toBe(1);
-    expect(result.stdout).toContain('"nothing-like-it" is neither a volumeClaimTemplate nor a pod volume');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('"nothing-like-it" is neither a volumeClaimTemplate nor a pod volume');
     expect((await cluster.get<StatefulSet>('StatefulSet', 'mysql', ns))!.metadata!.resourceVersion).toBe(before);
   });
 

@@ -8,6 +8,7 @@ import { applyPlan } from '../../fixes/apply-plan.js';
 import { planMountRename, proposeRenames, type Rename } from '../../fixes/fix-mounts.js';
 import { getObject } from '../../fixes/read.js';
 import type { StatefulSet } from '../../kube/types.js';
+import { templateNames } from '../../kube/statefulset.js';
 
 interface FixMountsArgs extends ClusterArgs, RepairArgs {
   statefulset: string;
@@ -41,6 +42,11 @@ export function fixMountsCommand(ctx: CommandContext): CommandModule<object, Fix
         const ns = args.namespace || client.namespace;
         const sts = await getObject<StatefulSet>(client, 'StatefulSet', args.statefulset, ns);
         if (!sts) throw new UsageError(`statefulset ${ns}/${args.statefulset} not found`);
+        if (renames) {
+          const targets = new Set([...(sts.spec?.volumeClaimTemplates ?? []).map((t) => t.metadata?.name), ...(sts.spec?.template?.spec?.volumes ?? []).map((v) => v.name)]);
+          const bad = renames.filter(([, to]) => !targets.has(to));
+          if (bad.length) throw new UsageError(`--rename target${bad.length > 1 ? 's' : ''} ${bad.map(([, to]) => `"${to}"`).join(', ')} ${bad.length > 1 ? 'are' : 'is'} neither a volumeClaimTemplate nor a pod volume of statefulset ${args.statefulset} (templates: ${templateNames(sts).join(', ') || 'none'})`);
+        }
         const chosen = renames ?? proposeRenames(sts);
         if (!renames && chosen.length > 0) ctx.io.stdout.write(`Proposed: ${chosen.map(([a, b]) => `rename mount "${a}" to template "${b}"`).join(', ')}\n`);
         const result = planMountRename(sts, chosen);

@@ -1,0 +1,96 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Cluster, audit, kubeconfig, runCli, skipReason } from './helpers.js';
+import { statefulSet, volume } from './fixtures.js';
+import { seed000, seed002 } from './scenarios.js';
+import { PV_REPAIR_RULES, readOnlyClusterKubeconfig } from './rbac.js';
+import type { StatefulSet, Volume } from '../../src/kube/types.js';
+
+describe.skipIf(!!skipReason)('permissions and credentials on the real control plane', () => {
+  let cluster: Cluster;
+  let backupDir: string;
+  const env = () => ({ STS_STORAGE_BACKUP_DIR: backupDir });
+  beforeEach(() => {
+    cluster = new Cluster();
+    backupDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sts-storage-backups-'));
+  });
+  afterEach(async () => {
+    await cluster.cleanup();
+  });
+
+  it('cluster read-only (the README audit ClusterRole): a full audit, and every repair refused before any write, naming the verb', async () => {
+    const ns = await cluster.namespace('readonly');
+    const { pv } = await seed002(cluster, ns);
+    await seed000(cluster, ns);
+    const free = `pv-free-${ns}`;
+    await cluster.create(volume(free, { size: '5Gi' }));
+    const kc = await readOnlyClusterKubeconfig(cluster, ns);
+    const full = await audit(['-A'], { kubeconfig: kc });
+    expect(full.result.code).toBe(1);
+    expect(full.report.skipped).toEqual([]);
+    const versions = async () => [(await cluster.get<Volume>('PersistentVolume', pv))!.metadata?.resourceVersion, (await cluster.get<Volume>('PersistentVolume', free))!.metadata?.resourceVersion, (await cluster.get<StatefulSet>('StatefulSet', 'mysql', ns))!.metadata?.uid];
+    const before = await versions();
+    const repairs: Array<[string[], RegExp]> = [
+      [['fix-claimref', pv], /may not patch persistentvolumes/],
+      [['prebind', free, '--statefulset', 'mysql', '--ordinal', '1', '-n', ns], /may not patch persistentvolumes/],
+      [['fix-mounts', 'mysql', '-n', ns, '--rename', 'mysql-data=pvc-mysql-data-xxx'], new RegExp(`may not patch statefulsets\\.apps in namespace ${ns}`)],
+      [['generate-template', 'mysql', '-n', ns, '--apply'], new RegExp(`may not delete statefulsets\\.apps in namespace ${ns}, create statefulsets\\.apps`)],
+    ];
+    for (const [args, message] of repairs) {
+      const r = await runCli([...args, '--yes'], { env: env(), kubeconfig: kc });
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+      expect(r.stderr).toContain('nothing was changed');
+    }
+    expect(await versions()).toEqual(before);
+    expect(fs.readdirSync(backupDir)).toEqual([]);
+  });
+
+  it('just enough to repair PVs: fix-claimref works, generate-template --apply is refused before it deletes anything', async () => {
+    const ns = await cluster.namespace('pvrepair');
+    const { pv } = await seed002(cluster, ns);
+    await cluster.create(statefulSet('web', { mount: 'cache', storageClassName: '' }), ns);
+    const kc = await readOnlyClusterKubeconfig(cluster, ns, PV_REPAIR_RULES);
+    const fix = await runCli(['fix-claimref', pv, '--yes'], { env: env(), kubeconfig: kc });
+    expect(fix.code, fix.stderr).toBe(0);
+    expect((await cluster.get<Volume>('PersistentVolume', pv))!.spec?.claimRef?.resourceVersion).toBeUndefined();
+    const uid = (await cluster.get<StatefulSet>('StatefulSet', 'web', ns))!.metadata?.uid;
+    const gen = await runCli(['generate-template', 'web', '-n', ns, '--apply', '--yes'], { env: env(), kubeconfig: kc });
+    expect(gen.code).toBe(1);
+    expect(gen.stderr).toMatch(/may not delete statefulsets\.apps/);
+    expect((await cluster.get<StatefulSet>('StatefulSet', 'web', ns))!.metadata?.uid).toBe(uid);
+  });
+
+  it('an expired or revoked token: one line, exit 3, no stack trace', async () => {
+    const admin = fs.readFileSync(kubeconfig, 'utf8');
+    const server = /server: (\S+)/.exec(admin)![1];
+    const ca = /certificate-authority-data: (\S+)/.exec(admin)![1];
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kc-')), 'kubeconfig');
+    fs.writeFileSync(file, `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: ${server}, certificate-authority-data: ${ca}}}]\nusers: [{name: u, user: {token: expired-token}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\n`);
+    const r = await runCli(['audit', '-A'], { kubeconfig: file });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('401 Unauthorized');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('names that do not exist: exit 2 with a clear message, nothing written', async () => {
+    const ns = await cluster.namespace('names');
+    const cases: Array<[string[], string]> = [
+      [['audit', '-n', `missing-${ns}`], `namespace "missing-${ns}" not found`],
+      [['audit', 'nosuchsts', '-n', ns], 'statefulset nosuchsts not found'],
+      [['show', 'nosuchsts', '-n', ns], 'statefulset nosuchsts not found'],
+      [['fix-mounts', 'nosuchsts', '-n', ns, '--yes'], `statefulset ${ns}/nosuchsts not found`],
+      [['generate-template', 'nosuchsts', '-n', ns], `statefulset ${ns}/nosuchsts not found`],
+      [['prebind', 'nosuchpv', '--claim', `${ns}/x`, '--yes'], 'persistentvolume "nosuchpv" not found'],
+      [['prebind', 'nosuchpv', '--statefulset', 'db', '--ordinal', '99999999', '--yes'], '--ordinal must be a whole number from 0 to 1000000'],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli(args, { env: env() });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toContain(message);
+    }
+    expect(fs.readdirSync(backupDir)).toEqual([]);
+  });
+});
