@@ -112,8 +112,12 @@ export async function status(dir = DEFAULT_STATE_DIR) {
   return { running: await readyz(dir, state), state, kubeconfig: path.join(dir, 'kubeconfig') };
 }
 
-/** Starts the control plane in the background unless a healthy one runs; returns its kubeconfig. */
-export async function up(dir = DEFAULT_STATE_DIR, { timeoutMs = 240_000 } = {}) {
+/**
+ * Starts the control plane in the background unless a healthy one runs;
+ * returns its kubeconfig. keepData restarts on the etcd data of an earlier
+ * run (the benchmark's seeded cluster); args go to `sts-storage-cluster up`.
+ */
+export async function up(dir = DEFAULT_STATE_DIR, { timeoutMs = 240_000, keepData = false, args = [] } = {}) {
   const current = await status(dir);
   if (current.running) {
     log(`already running at ${current.state.server} (Kubernetes ${current.state.kubernetesVersion})`);
@@ -121,13 +125,14 @@ export async function up(dir = DEFAULT_STATE_DIR, { timeoutMs = 240_000 } = {}) 
   }
   if (current.state) {
     log('a previous instance is not healthy: replacing it');
-    await down(dir);
+    await stop(dir);
   }
   const binary = build();
-  fs.rmSync(dir, { recursive: true, force: true });
+  if (!keepData) fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(path.join(dir, 'ready'), { force: true });
   fs.mkdirSync(dir, { recursive: true });
   const logFile = fs.openSync(path.join(dir, 'supervisor.log'), 'a');
-  const child = spawn(binary, ['up', '--dir', dir], { detached: true, stdio: ['ignore', logFile, logFile] });
+  const child = spawn(binary, ['up', '--dir', dir, ...args], { detached: true, stdio: ['ignore', logFile, logFile] });
   child.unref();
   const started = Date.now();
   let exited = false;
@@ -145,6 +150,12 @@ export async function up(dir = DEFAULT_STATE_DIR, { timeoutMs = 240_000 } = {}) 
 }
 
 export async function down(dir = DEFAULT_STATE_DIR) {
+  await stop(dir);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** Stops the processes, keeping the state directory. */
+export async function stop(dir = DEFAULT_STATE_DIR) {
   const state = readState(dir);
   if (state && alive(state.pid)) {
     process.kill(state.pid, 'SIGTERM');
@@ -154,7 +165,11 @@ export async function down(dir = DEFAULT_STATE_DIR) {
   }
   // Children follow the supervisor (Pdeathsig); make sure of it anyway.
   for (const pid of Object.values(state?.components ?? {})) if (alive(pid)) process.kill(pid, 'SIGKILL');
-  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** The harness binary for this release (built if needed), which also runs kubectl. */
+export function binaryPath() {
+  return build();
 }
 
 async function cli(cmd) {

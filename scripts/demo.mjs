@@ -33,7 +33,7 @@ async function waitFor(what, probe, timeoutMs = 60_000) {
 const get = (client, p) => client.request('GET', p).catch((err) => (err instanceof ApiError && err.notFound ? undefined : Promise.reject(err)));
 
 const { kubeconfig } = await up();
-const client = KubeClient.fromOptions({ kubeconfig, requestTimeoutMs: 30_000 });
+const client = await KubeClient.fromOptions({ kubeconfig, requestTimeoutMs: 30_000 });
 
 // Seed 000: the generator named the template pvc-mysql-data-xxx and the mount mysql-data.
 await ensure(client, '/api/v1/namespaces', { metadata: { name: 'shop' } });

@@ -57,8 +57,11 @@ export async function main(rawArgv: string[], io: IO = processIO()): Promise<num
     return code;
   } finally {
     if (debug || io.env['STS_STORAGE_DEBUG_REQUESTS']) {
+      // The benchmark reads these three lines.
       io.stderr.write(`requests: ${requestLog.length}\n`);
-      for (const r of requestLog) io.stderr.write(`  ${r.method} ${r.path} ${r.status} ${r.ms.toFixed(0)}ms ${r.bytes}B\n`);
+      io.stderr.write(`bytes-read: ${requestLog.reduce((a, r) => a + r.bytes, 0)}\n`);
+      io.stderr.write(`peak-rss-kib: ${process.resourceUsage().maxRSS}\n`);
+      if (debug) for (const r of requestLog) io.stderr.write(`  ${r.method} ${r.path} ${r.status} ${r.ms.toFixed(0)}ms ${r.bytes}B\n`);
     }
   }
   return ctx.exitCode;

@@ -6,7 +6,7 @@
 // and lets every request be counted and bounded by --request-timeout.
 import http from 'node:http';
 import https from 'node:https';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { ApiError, ConfigError, ConnectionError } from './errors.js';
 
 export interface ClientOptions {
@@ -30,7 +30,14 @@ export interface ListOptions {
 /** Every request made, for --debug-requests and the benchmark. */
 export const requestLog: Array<{ method: string; path: string; status: number; ms: number; bytes: number }> = [];
 
-export function loadKubeConfig(opts: { kubeconfig?: string; context?: string }): KubeConfig {
+/**
+ * client-node is imported here, on first use, not at start-up: loading it
+ * takes most of a second, which `--help`, `explain`, `version` and `audit -f`
+ * never need.
+ */
+export async function loadKubeConfig(opts: { kubeconfig?: string; context?: string }): Promise<KubeConfig> {
+  // The config module alone: the package index also loads every generated API client.
+  const { KubeConfig } = await import('@kubernetes/client-node/dist/config.js');
   const kc = new KubeConfig();
   try {
     if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
@@ -83,8 +90,8 @@ export class KubeClient {
     this.namespace = ctx?.namespace || 'default';
   }
 
-  static fromOptions(opts: ClientOptions): KubeClient {
-    return new KubeClient(loadKubeConfig(opts), opts.requestTimeoutMs);
+  static async fromOptions(opts: ClientOptions): Promise<KubeClient> {
+    return new KubeClient(await loadKubeConfig(opts), opts.requestTimeoutMs);
   }
 
   /** The user name as the kubeconfig names it, for messages. */

@@ -10,6 +10,7 @@
 //	sts-storage-cluster apiserver ...     kube-apiserver (internal)
 //	sts-storage-cluster controller-manager ...
 //	sts-storage-cluster scheduler ...
+//	sts-storage-cluster kubectl ...       kubectl, for the benchmark's list-call floor
 package main
 
 import (
@@ -20,13 +21,14 @@ import (
 	apiserver "k8s.io/kubernetes/cmd/kube-apiserver/app"
 	controllermanager "k8s.io/kubernetes/cmd/kube-controller-manager/app"
 	scheduler "k8s.io/kubernetes/cmd/kube-scheduler/app"
+	kubectl "k8s.io/kubectl/pkg/cmd"
 
 	_ "time/tzdata"
 )
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: sts-storage-cluster up|etcd|apiserver|controller-manager|scheduler [flags]")
+		fmt.Fprintln(os.Stderr, "usage: sts-storage-cluster up|etcd|apiserver|controller-manager|scheduler|kubectl [flags]")
 		os.Exit(2)
 	}
 	sub, args := os.Args[1], os.Args[2:]
@@ -43,6 +45,14 @@ func main() {
 		cmd := controllermanager.NewControllerManagerCommand()
 		cmd.SetArgs(args)
 		os.Exit(cli.Run(cmd))
+	case "kubectl":
+		cmd := kubectl.NewDefaultKubectlCommand()
+		cmd.SetArgs(args)
+		if err := cli.RunNoErrOutput(cmd); err != nil {
+			fmt.Fprintln(os.Stderr, "error:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
 	case "scheduler":
 		cmd := scheduler.NewSchedulerCommand()
 		cmd.SetArgs(args)

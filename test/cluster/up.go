@@ -69,16 +69,17 @@ func runUp(args []string) int {
 	dir := fs.String("dir", ".cluster", "state directory")
 	withScheduler := fs.Bool("scheduler", true, "also run kube-scheduler")
 	syncPeriod := fs.String("pv-sync-period", "1s", "persistent volume binder sync period")
+	controllerList := fs.String("controllers", strings.Join(controllers, ","), "kube-controller-manager controllers (the benchmark runs only serviceaccount-controller so seeded objects stay as seeded)")
 	_ = fs.Parse(args)
 
-	if err := up(*dir, *withScheduler, *syncPeriod); err != nil {
+	if err := up(*dir, *withScheduler, *syncPeriod, *controllerList); err != nil {
 		fmt.Fprintln(os.Stderr, "sts-storage-cluster:", err)
 		return 1
 	}
 	return 0
 }
 
-func up(dir string, withScheduler bool, syncPeriod string) error {
+func up(dir string, withScheduler bool, syncPeriod, controllerList string) error {
 	dir, _ = filepath.Abs(dir)
 	for _, d := range []string{"logs", "etcd"} {
 		if err := os.MkdirAll(filepath.Join(dir, d), 0o700); err != nil {
@@ -133,7 +134,7 @@ func up(dir string, withScheduler bool, syncPeriod string) error {
 			"--kubeconfig=" + kubeconfig,
 			"--leader-elect=false",
 			"--secure-port=0",
-			"--controllers=" + strings.Join(controllers, ","),
+			"--controllers=" + controllerList,
 			"--pvclaimbinder-sync-period=" + syncPeriod,
 			"--profiling=false",
 		}},

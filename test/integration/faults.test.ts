@@ -9,8 +9,6 @@ import type { Volume } from '../../src/kube/types.js';
 import { planClaimRefFix } from '../../src/fixes/fix-claimref.js';
 import { applyPlan } from '../../src/fixes/apply-plan.js';
 import type { PlannedChange } from '../../src/fixes/plan.js';
-import { KubeClient } from '../../src/kube/client.js';
-import { kubeconfig } from './helpers.js';
 
 // Stopping and restarting components needs the project's own control plane.
 describe.skipIf(!!skipReason || !harnessState())('faults on the real control plane', () => {
@@ -53,7 +51,7 @@ describe.skipIf(!!skipReason || !harnessState())('faults on the real control pla
     const changes = await planAll(pvs);
     const io = memoryIO();
     let restart: (() => Promise<void>) | undefined;
-    const client = KubeClient.fromOptions({ kubeconfig, requestTimeoutMs: 5000 });
+    const client = admin(5000);
     const code = await applyPlan(client, { command: 'fix-claimref --all --full', changes, refusals: [] }, {
       dryRun: 'none',
       yes: true,

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { inject } from 'vitest';
+import { KubeConfig } from '@kubernetes/client-node';
 import { KubeClient } from '../../src/kube/client.js';
 import { ApiError } from '../../src/kube/errors.js';
 import type { KubeObject } from '../../src/kube/types.js';
@@ -28,8 +29,10 @@ const KINDS: Record<string, { group: string; resource: string; namespaced: boole
   ClusterRoleBinding: { group: 'rbac.authorization.k8s.io/v1', resource: 'clusterrolebindings', namespaced: false },
 };
 
-export function admin(): KubeClient {
-  return KubeClient.fromOptions({ kubeconfig, requestTimeoutMs: 30_000 });
+export function admin(requestTimeoutMs = 30_000): KubeClient {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  return new KubeClient(kc, requestTimeoutMs);
 }
 
 export function objectPath(kind: string, name?: string, namespace?: string): string {

@@ -24,8 +24,9 @@ describe.skipIf(!!skipReason)('permissions and credentials on the real control p
     const ns = await cluster.namespace('readonly');
     const { pv } = await seed002(cluster, ns);
     await seed000(cluster, ns);
+    // Reserved for a claim that does not exist, so no live claim binds it meanwhile.
     const free = `pv-free-${ns}`;
-    await cluster.create(volume(free, { size: '5Gi' }));
+    await cluster.create(volume(free, { size: '5Gi', claimRef: { namespace: ns, name: 'ghost' } }));
     const kc = await readOnlyClusterKubeconfig(cluster, ns);
     const full = await audit(['-A'], { kubeconfig: kc });
     expect(full.result.code).toBe(1);

@@ -29,12 +29,12 @@ describe.skipIf(!!skipReason)('audit -f --preflight on the real control plane', 
     const sts = { ...statefulSet('db', { storageClassName: `missing-${ns}`, replicas: 2, parallel: true }), metadata: { name: 'db', namespace: ns } };
     const file = manifest([sts]);
     const { report } = await audit(['-f', file, '--preflight']);
-    const predicted = report.findings.filter((f) => f.code === 'PVC-002').map((f) => f.object.name).sort();
+    const predicted = report.findings.filter((f) => f.code === 'PVC-002' && f.object.namespace === ns).map((f) => f.object.name).sort();
     expect(predicted).toEqual(['data-db-0', 'data-db-1']);
-    expect(report.findings.find((f) => f.code === 'PVC-002')!.message).toMatch(/^after apply: /);
+    expect(report.findings.find((f) => f.code === 'PVC-002' && f.object.namespace === ns)!.message).toMatch(/^after apply: /);
     expect(report.preflight?.map((p) => `${p.claim} ${p.outcome}`)).toEqual(['data-db-0 stays-pending', 'data-db-1 stays-pending']);
     expect(codesFor(report, 'StatefulSet', 'db')).toContain('STS-006');
-    expect(report.findings.find((f) => f.code === 'STS-006')!.location?.file).toBe(file);
+    expect(report.findings.find((f) => f.code === 'STS-006' && f.object.namespace === ns)!.location?.file).toBe(file);
 
     await cluster.create(sts, ns);
     await waitForClaims(cluster, ns, ['data-db-0', 'data-db-1']);
@@ -67,7 +67,7 @@ describe.skipIf(!!skipReason)('audit -f --preflight on the real control plane', 
     await cluster.create<StatefulSet>(statefulSet('web', { storageClassName: '', size: '1Gi' }) as StatefulSet, ns);
     const changed = { ...statefulSet('web', { storageClassName: '', size: '5Gi' }), metadata: { name: 'web', namespace: ns } };
     const { report } = await audit(['-f', manifest([changed]), '--preflight']);
-    const f = report.findings.find((x) => x.code === 'STS-011' && x.object.name === 'web');
+    const f = report.findings.find((x) => x.code === 'STS-011' && x.object.name === 'web' && x.object.namespace === ns);
     expect(f?.message).toContain('will be refused: volumeClaimTemplates differs');
     expect(f?.fix?.command).toBe(`kubectl sts-storage generate-template web -n ${ns} --apply`);
 

@@ -84,7 +84,7 @@ interface Source {
 }
 
 async function readCluster(args: AuditArgs, ctx: CommandContext): Promise<Source> {
-  const client = clientFrom(args);
+  const client = await clientFrom(args);
   const namespace = namespaceFrom(args, client);
   const spinner = await startSpinner(ctx.io, `Reading ${client.server}…`);
   try {
@@ -128,7 +128,7 @@ async function readFiles(args: AuditArgs, ctx: CommandContext): Promise<Source> 
   }
   const scope: AuditReport['scope'] = { source: 'manifests', allNamespaces: true, files: load.files, selector: args.selector, statefulSets: args.statefulsets?.length ? args.statefulsets : undefined };
   if (args.preflight) {
-    const client = clientFrom(args);
+    const client = await clientFrom(args);
     const spinner = await startSpinner(ctx.io, `Reading ${client.server} for the preflight…`);
     try {
       const cluster = await loadSnapshotFromCluster(client, { scope: {}, chunkSize: args['chunk-size'] });

@@ -35,7 +35,7 @@ export function fixClaimRefCommand(ctx: CommandContext): CommandModule<object, F
       if (!args.all && names.length === 0) throw new UsageError('name at least one PersistentVolume, or pass --all');
       if (args.all && names.length > 0) throw new UsageError('--all and PV names exclude each other');
       const dryRun = dryRunFrom(args);
-      const client = clientFrom(args);
+      const client = await clientFrom(args);
       try {
         let volumes: Volume[];
         const claims = new Map<string, Claim | undefined>();

@@ -37,7 +37,7 @@ export function fixMountsCommand(ctx: CommandContext): CommandModule<object, Fix
       validateName('statefulset', args.statefulset);
       const renames = args.rename ? parseRenames(args.rename) : undefined;
       const dryRun = dryRunFrom(args);
-      const client = clientFrom(args);
+      const client = await clientFrom(args);
       try {
         const ns = args.namespace || client.namespace;
         const sts = await getObject<StatefulSet>(client, 'StatefulSet', args.statefulset, ns);

@@ -44,7 +44,7 @@ export function generateTemplateCommand(ctx: CommandContext): CommandModule<obje
       for (const m of args['access-mode'] ?? []) if (!ACCESS_MODES.includes(m)) throw new UsageError(`--access-mode "${m}" is not one of ${ACCESS_MODES.join(', ')}`);
       if (args['roll-pods'] && !args.apply) throw new UsageError('--roll-pods goes with --apply');
       const dryRun = dryRunFrom(args);
-      const client = clientFrom(args);
+      const client = await clientFrom(args);
       try {
         const ns = args.namespace || client.namespace;
         const sts = await getObject<StatefulSet>(client, 'StatefulSet', args.statefulset, ns);

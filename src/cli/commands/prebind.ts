@@ -54,7 +54,7 @@ export function prebindCommand(ctx: CommandContext): CommandModule<object, Prebi
       if (args.statefulset) validateName('statefulset', args.statefulset);
       if (args.namespace) validateNamespace(args.namespace);
       const dryRun = dryRunFrom(args);
-      const client = clientFrom(args);
+      const client = await clientFrom(args);
       try {
         const volume = await getObject<Volume>(client, 'PersistentVolume', args.volume);
         if (!volume) throw new UsageError(`persistentvolume "${args.volume}" not found`);

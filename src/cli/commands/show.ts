@@ -35,7 +35,7 @@ export function showCommand(ctx: CommandContext): CommandModule<object, ShowArgs
         .example('$0 show mysql -n shop', '') as unknown as Argv<ShowArgs>,
     handler: async (args) => {
       validateName('statefulset', args.statefulset);
-      const client = clientFrom(args);
+      const client = await clientFrom(args);
       const namespace = args.namespace || client.namespace;
       const spinner = await startSpinner(ctx.io, `Reading ${client.server}…`);
       let snapshot;

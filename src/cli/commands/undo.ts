@@ -52,7 +52,7 @@ export function undoCommand(ctx: CommandContext): CommandModule<object, UndoArgs
       const backup = resolveBackup(root, args.backup);
       if (backup.record.restoredBy) throw new UsageError(`backup ${backup.name} was already restored (by ${backup.record.restoredBy}); undo that one instead`);
       const dryRun = dryRunFrom(args);
-      const client = clientFrom(args);
+      const client = await clientFrom(args);
       try {
         const currents = new Map<BackupEntry, KubeObject | undefined>();
         for (const entry of backup.record.objects) currents.set(entry, await getObject<KubeObject>(client, entry.kind, entry.name, entry.namespace));

@@ -25,7 +25,7 @@ export function withClusterOptions<T>(y: Argv<T>): Argv<T & ClusterArgs> {
     .option('debug', { type: 'boolean', describe: 'Print stack traces and every API request on stderr', global: true }) as Argv<T & ClusterArgs>;
 }
 
-export function clientFrom(args: ClusterArgs): KubeClient {
+export async function clientFrom(args: ClusterArgs): Promise<KubeClient> {
   let timeout: number;
   try {
     timeout = parseDuration(args['request-timeout']);
