@@ -21,10 +21,12 @@ export interface RequestOptions {
   contentType?: string;
 }
 
-export interface ListOptions {
+export interface ListOptions<T = unknown> {
   limit?: number;
   labelSelector?: string;
   fieldSelector?: string;
+  /** applied to each item as its page arrives (keep only what is needed) */
+  map?: (item: T) => T;
 }
 
 /** Every request made, for --debug-requests and the benchmark. */
@@ -185,7 +187,7 @@ export class KubeClient {
    * Reads a whole collection in pages (limit/continue), so requests grow with
    * pages, not objects. An expired continue token (410) restarts the list.
    */
-  async list<T>(path: string, options: ListOptions = {}): Promise<T[]> {
+  async list<T>(path: string, options: ListOptions<T> = {}): Promise<T[]> {
     for (let attempt = 0; ; attempt++) {
       const items: T[] = [];
       let token: string | undefined;
@@ -194,7 +196,7 @@ export class KubeClient {
           const page = await this.request<{ items?: T[]; metadata?: { continue?: string } }>('GET', path, {
             query: { limit: options.limit ?? 500, continue: token, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector },
           });
-          for (const item of page?.items ?? []) items.push(item);
+          for (const item of page?.items ?? []) items.push(options.map ? options.map(item) : item);
           token = page?.metadata?.continue || undefined;
         } while (token);
         return items;

@@ -23,6 +23,34 @@ const RESOURCES: ResourceSpec[] = [
   { resource: 'nodes', group: 'v1', namespaced: false },
 ];
 
+type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * What the snapshot keeps of each object. Pages are parsed whole, then cut
+ * down to the fields the checks, `show` and the repairs read, so retained
+ * memory follows what is used, not what the API returns (managedFields,
+ * container specs, node image lists are most of a large cluster's JSON).
+ */
+function slim(resource: ResourceName, item: Loose): Loose {
+  const meta = item['metadata'];
+  if (meta) {
+    delete meta['managedFields'];
+    if (meta['annotations']) delete meta['annotations']['kubectl.kubernetes.io/last-applied-configuration'];
+  }
+  switch (resource) {
+    case 'pods':
+      return {
+        metadata: meta,
+        spec: { nodeName: item['spec']?.['nodeName'], volumes: (item['spec']?.['volumes'] ?? []).filter((v: Loose) => v['persistentVolumeClaim']) },
+        status: { phase: item['status']?.['phase'] },
+      };
+    case 'nodes':
+      return { metadata: { name: meta?.['name'], uid: meta?.['uid'], labels: meta?.['labels'] } };
+    default:
+      return item;
+  }
+}
+
 export function collectionPath(group: string, resource: string, namespace?: string): string {
   const prefix = group === 'v1' ? '/api/v1' : `/apis/${group}`;
   return namespace ? `${prefix}/namespaces/${encodeURIComponent(namespace)}/${resource}` : `${prefix}/${resource}`;
@@ -47,6 +75,7 @@ export async function loadSnapshotFromCluster(client: KubeClient, options: LoadO
       results[spec.resource] = await client.list<KubeObject>(path, {
         limit: options.chunkSize,
         labelSelector: spec.resource === 'statefulsets' ? scope.selector : undefined,
+        map: (item) => slim(spec.resource, item as Loose) as KubeObject,
       });
     } catch (err) {
       // A namespace admin cannot list PVs: run what can run, say what could not.
