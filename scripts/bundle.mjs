@@ -34,7 +34,8 @@ export async function bundle() {
     outfile: BUNDLE,
     // yargs' ESM build reads import.meta.url, which is empty in CommonJS.
     define: { 'import.meta.url': '__import_meta_url' },
-    banner: { js: "var __import_meta_url = require('url').pathToFileURL(__filename).href;" },
+    // Dependencies' deprecation notices (punycode on Node 22) mean nothing to users.
+    banner: { js: "process.noDeprecation = true; var __import_meta_url = require('url').pathToFileURL(__filename).href;" },
     external: ['bufferutil', 'utf-8-validate'],
     legalComments: 'external',
     minify: true,

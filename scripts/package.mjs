@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tar from 'tar';
@@ -22,7 +23,11 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PINS = JSON.parse(fs.readFileSync(path.join(ROOT, 'packaging', 'node-binaries.json'), 'utf8'));
 const RELEASE = JSON.parse(fs.readFileSync(path.join(ROOT, 'packaging', 'release.json'), 'utf8'));
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-const CACHE = path.join(ROOT, '.cache', 'node-dist');
+// Downloads and tools are cached per user, like Go's build cache: a new
+// clone on the same machine reuses them, a new machine fetches them once.
+const USER_CACHE = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'kubectl-sts-storage');
+const CACHE = path.join(USER_CACHE, 'node-dist');
+const RCODESIGN_VERSION = '0.29.0';
 export const OUT = path.join(ROOT, 'dist', 'release');
 export const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 const log = (m) => process.stderr.write(`[package] ${m}\n`);
@@ -48,9 +53,16 @@ async function nodeBinary(plat, pin) {
   return exe;
 }
 
+/** rcodesign (crates.io apple-codesign), built with cargo once per machine when it is not on PATH. */
 function rcodesign() {
-  const candidates = [process.env.STS_STORAGE_RCODESIGN, 'rcodesign', path.join(ROOT, '.cache', 'cargo', 'bin', 'rcodesign')].filter(Boolean);
-  return candidates.find((c) => spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0);
+  const cached = path.join(USER_CACHE, 'cargo', 'bin', 'rcodesign');
+  const candidates = [process.env.STS_STORAGE_RCODESIGN, 'rcodesign', cached].filter(Boolean);
+  const found = candidates.find((c) => spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0);
+  if (found) return found;
+  if (spawnSync('cargo', ['--version'], { stdio: 'ignore' }).status !== 0) return undefined;
+  log(`building rcodesign ${RCODESIGN_VERSION} with cargo (about 10 minutes on 2 cores, once per machine)`);
+  const r = spawnSync('cargo', ['install', 'apple-codesign', '--version', RCODESIGN_VERSION, '--locked', '--root', path.dirname(path.dirname(cached))], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return r.status === 0 ? cached : undefined;
 }
 
 function sha256(file) {
@@ -66,7 +78,7 @@ function zip(out, files) {
   });
 }
 
-export async function packageRelease() {
+export async function packageRelease({ requireSigning = process.env.CI === 'true' } = {}) {
   await bundle();
   fs.rmSync(OUT, { recursive: true, force: true });
   fs.mkdirSync(OUT, { recursive: true });
@@ -83,6 +95,7 @@ export async function packageRelease() {
   execFileSync(binaries['linux-amd64'], ['--experimental-sea-config', config], { stdio: 'inherit' });
 
   const signer = rcodesign();
+  if (!signer && requireSigning) throw new Error('rcodesign is needed to re-sign the macOS executables (install Rust/cargo, or set STS_STORAGE_RCODESIGN)');
   const tag = `v${PKG.version}`;
   const platforms = [];
   for (const [plat, pin] of Object.entries(PINS.platforms)) {
@@ -97,6 +110,7 @@ export async function packageRelease() {
     let signed = pin.os !== 'darwin';
     if (pin.os === 'darwin') {
       if (signer) {
+        // Ad hoc (no certificate): what Apple silicon requires to run a binary at all.
         execFileSync(signer, ['sign', exe], { stdio: ['ignore', 'ignore', 'inherit'] });
         signed = true;
       } else log(`${plat}: rcodesign not found, the executable is NOT re-signed (macOS will refuse to run it)`);
@@ -106,7 +120,7 @@ export async function packageRelease() {
     if (pin.archive === 'zip') await zip(archive, [[exe, pin.exe, 0o100755], [path.join(dir, 'LICENSE'), 'LICENSE', 0o100644]]);
     else await tar.c({ gzip: true, file: archive, cwd: dir, portable: true, mtime: new Date('2026-01-01T00:00:00Z') }, [pin.exe, 'LICENSE']);
     const uri = RELEASE.urlPattern.replace('{tag}', tag).replace('{os}', pin.os).replace('{arch}', pin.arch).replace('{ext}', pin.archive);
-    platforms.push({ plat, pin, archive, uri, sha256: sha256(archive), signed, size: fs.statSync(archive).size });
+    platforms.push({ plat, pin, archive, uri, sha256: sha256(archive), signed, signer, size: fs.statSync(archive).size });
     log(`${path.relative(ROOT, archive)} ${(fs.statSync(archive).size / 1024 / 1024).toFixed(1)} MiB${signed ? '' : ' (unsigned)'}`);
   }
   fs.rmSync(config);
