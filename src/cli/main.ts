@@ -18,6 +18,11 @@ function markStdin(argv: string[]): string[] {
 
 /** Builds the CLI, runs one command, and maps every error to an exit code. */
 export async function main(rawArgv: string[], io: IO = processIO()): Promise<number> {
+  // Shell completion runs before yargs, so it stays fast and never prints usage errors.
+  if (rawArgv[0] === '__complete') {
+    const { complete } = await import('./complete.js');
+    return complete(rawArgv.slice(1), io);
+  }
   const argv = markStdin(rawArgv);
   const ctx: CommandContext = { io, exitCode: EXIT.OK };
   const debug = argv.includes('--debug');

@@ -46,6 +46,8 @@ func main() {
 		cmd.SetArgs(args)
 		os.Exit(cli.Run(cmd))
 	case "kubectl":
+		// Plugin dispatch (kubectl-<name> on PATH) reads os.Args, not SetArgs.
+		os.Args = append([]string{"kubectl"}, args...)
 		cmd := kubectl.NewDefaultKubectlCommand()
 		cmd.SetArgs(args)
 		if err := cli.RunNoErrOutput(cmd); err != nil {

@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import type { CommandContext } from './context.js';
 import { auditCommand } from './audit.js';
+import { completionCommand } from './completion.js';
 import { explainCommand } from './explain.js';
 import { fixClaimRefCommand } from './fix-claimref.js';
 import { fixMountsCommand } from './fix-mounts.js';
@@ -12,5 +13,5 @@ import { versionCommand } from './version.js';
 
 /** Every command, registered explicitly, in the order --help lists them. */
 export function registerCommands(y: Argv, ctx: CommandContext): Argv {
-  return [auditCommand, showCommand, fixClaimRefCommand, prebindCommand, generateTemplateCommand, fixMountsCommand, undoCommand, explainCommand, versionCommand].reduce((acc, make) => acc.command(make(ctx) as never), y);
+  return [auditCommand, showCommand, fixClaimRefCommand, prebindCommand, generateTemplateCommand, fixMountsCommand, undoCommand, explainCommand, versionCommand, completionCommand].reduce((acc, make) => acc.command(make(ctx) as never), y);
 }
