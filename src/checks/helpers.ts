@@ -54,3 +54,18 @@ export const commands = {
   fixMounts: (sts: StatefulSet, renames: Array<[string, string]>) =>
     `${PLUGIN} fix-mounts ${sts.metadata?.name} -n ${sts.metadata?.namespace}${renames.map(([a, b]) => ` --rename ${a}=${b}`).join('')}`,
 };
+
+/**
+ * Released PVs in scope whose claimRef still carries a claim's uid, with the
+ * live claim of that namespace/name if there is one (PV-001 and PV-002 split them).
+ */
+type ClaimRef = NonNullable<NonNullable<Volume['spec']>['claimRef']>;
+
+export function* releasedWithClaimUid(snapshot: ClusterSnapshot): Generator<{ volume: Volume; ref: ClaimRef & { name: string; uid: string }; claim: Claim | undefined; pv: string }> {
+  for (const volume of snapshot.volumes) {
+    if (volume.status?.phase !== 'Released' || !snapshot.volumeInScope(volume)) continue;
+    const ref = volume.spec?.claimRef;
+    if (!ref?.uid || !ref.name) continue;
+    yield { volume, ref: { ...ref, name: ref.name, uid: ref.uid }, claim: snapshot.claim(ref.namespace, ref.name), pv: volume.metadata?.name ?? '' };
+  }
+}

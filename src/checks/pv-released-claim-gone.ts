@@ -1,5 +1,5 @@
 import { defineCheck, type Finding } from './check.js';
-import { claimRefText, commands, volumeFinding } from './helpers.js';
+import { claimRefText, commands, releasedWithClaimUid, volumeFinding } from './helpers.js';
 
 export const pvReleasedClaimGone = defineCheck({
   id: 'pv-released-claim-gone',
@@ -14,12 +14,7 @@ export const pvReleasedClaimGone = defineCheck({
   example: 'PV pv-old is Released: claim shop/data-old was deleted, and the claimRef still holds its uid',
   find(snapshot) {
     const findings: Finding[] = [];
-    for (const volume of snapshot.volumes) {
-      if (volume.status?.phase !== 'Released' || !snapshot.volumeInScope(volume)) continue;
-      const ref = volume.spec?.claimRef;
-      if (!ref?.uid || !ref.name) continue;
-      const claim = snapshot.claim(ref.namespace, ref.name);
-      const pv = volume.metadata?.name ?? '';
+    for (const { volume, ref, claim, pv } of releasedWithClaimUid(snapshot)) {
       const owner = snapshot.claimOwner(ref.namespace, ref.name);
       const policy = volume.spec?.persistentVolumeReclaimPolicy ?? 'Retain';
       const evidence = [claimRefText(volume), `reclaim policy: ${policy}`];

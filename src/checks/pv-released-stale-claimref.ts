@@ -1,5 +1,5 @@
 import { defineCheck, type Finding } from './check.js';
-import { claimRefText, commands, volumeFinding } from './helpers.js';
+import { claimRefText, commands, releasedWithClaimUid, volumeFinding } from './helpers.js';
 
 export const pvReleasedStaleClaimref = defineCheck({
   id: 'pv-released-stale-claimref',
@@ -13,13 +13,8 @@ export const pvReleasedStaleClaimref = defineCheck({
   example: 'PV pv-shiqi-redis is Released while claim shiqi/pvc-shiqi-redis (uid 7f0c...) waits Pending; the claimRef holds the deleted claim\'s uid 4234...',
   find(snapshot) {
     const findings: Finding[] = [];
-    for (const volume of snapshot.volumes) {
-      if (volume.status?.phase !== 'Released' || !snapshot.volumeInScope(volume)) continue;
-      const ref = volume.spec?.claimRef;
-      if (!ref?.uid || !ref.name) continue;
-      const claim = snapshot.claim(ref.namespace, ref.name);
+    for (const { volume, ref, claim, pv } of releasedWithClaimUid(snapshot)) {
       if (!claim || claim.metadata?.uid === ref.uid || claim.status?.phase !== 'Pending') continue;
-      const pv = volume.metadata?.name ?? '';
       findings.push(
         volumeFinding(snapshot, volume, {
           code: 'PV-002',

@@ -51,7 +51,8 @@ describe.skipIf(!!skipReason)('audit on the real control plane', () => {
 
   it('scenario 4: storageClassName "" with no fitting PV gives PVC-001 with the binder message and the near misses', async () => {
     const ns = await cluster.namespace('nomatch');
-    await cluster.create(volume(`pv-small-${ns}`, { size: '1Gi' }));
+    // 500Mi: no other test's claim (1Gi, or 64Mi ReadWriteMany) can take it while their namespaces terminate.
+    await cluster.create(volume(`pv-small-${ns}`, { size: '500Mi' }));
     await cluster.create(volume(`pv-rox-${ns}`, { size: '10Gi', accessModes: ['ReadOnlyMany'] }));
     await cluster.create(claim('logs', { size: '5Gi' }), ns);
     await waitFor('FailedBinding on logs', async () => {
@@ -63,7 +64,7 @@ describe.skipIf(!!skipReason)('audit on the real control plane', () => {
     expect(f).toBeDefined();
     const evidence = f!.evidence.join('\n');
     expect(evidence).toContain('no persistent volumes available for this claim and no storage class is set');
-    expect(evidence).toContain(`near miss PV pv-small-${ns}: capacity 1Gi is smaller than the request 5Gi`);
+    expect(evidence).toContain(`near miss PV pv-small-${ns}: capacity 500Mi is smaller than the request 5Gi`);
     expect(evidence).toContain(`near miss PV pv-rox-${ns}: access modes [ReadOnlyMany] lack ReadWriteOnce`);
   });
 

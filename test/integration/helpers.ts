@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { inject } from 'vitest';
+import os from 'node:os';
+import { afterEach, beforeEach, inject } from 'vitest';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeClient } from '../../src/kube/client.js';
 import { ApiError } from '../../src/kube/errors.js';
@@ -193,4 +194,18 @@ export async function killApiServer(): Promise<() => Promise<void>> {
     }, 120_000);
     client.close();
   };
+}
+
+/** Per test: a Cluster that cleans up after itself, and a fresh backup directory for repairs. */
+export function useSandbox(): { cluster: () => Cluster; backupDir: () => string; env: () => Record<string, string> } {
+  let cluster: Cluster;
+  let backupDir: string;
+  beforeEach(() => {
+    cluster = new Cluster();
+    backupDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sts-storage-backups-'));
+  });
+  afterEach(async () => {
+    await cluster.cleanup();
+  });
+  return { cluster: () => cluster, backupDir: () => backupDir, env: () => ({ STS_STORAGE_BACKUP_DIR: backupDir }) };
 }

@@ -1,23 +1,22 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Cluster, audit, kubeconfig, runCli, skipReason } from './helpers.js';
+import { useSandbox } from './helpers.js';
 import { statefulSet, volume } from './fixtures.js';
 import { seed000, seed002 } from './scenarios.js';
 import { PV_REPAIR_RULES, readOnlyClusterKubeconfig } from './rbac.js';
 import type { StatefulSet, Volume } from '../../src/kube/types.js';
 
 describe.skipIf(!!skipReason)('permissions and credentials on the real control plane', () => {
+  const sandbox = useSandbox();
+  const env = sandbox.env;
   let cluster: Cluster;
   let backupDir: string;
-  const env = () => ({ STS_STORAGE_BACKUP_DIR: backupDir });
   beforeEach(() => {
-    cluster = new Cluster();
-    backupDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sts-storage-backups-'));
-  });
-  afterEach(async () => {
-    await cluster.cleanup();
+    cluster = sandbox.cluster();
+    backupDir = sandbox.backupDir();
   });
 
   it('cluster read-only (the README audit ClusterRole): a full audit, and every repair refused before any write, naming the verb', async () => {

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Cluster, audit, codesFor, runCli, skipReason, waitFor } from './helpers.js';
+import { useSandbox } from './helpers.js';
 import { claim, statefulSet, volume } from './fixtures.js';
 import { releasedClaimGone, seed002, waitForClaimPhase } from './scenarios.js';
 import { memoryIO } from './io.js';
@@ -12,15 +13,13 @@ import { planClaimRefFix } from '../../src/fixes/fix-claimref.js';
 import { applyPlan } from '../../src/fixes/apply-plan.js';
 
 describe.skipIf(!!skipReason)('repairs on the real control plane', () => {
+  const sandbox = useSandbox();
+  const env = sandbox.env;
   let cluster: Cluster;
   let backupDir: string;
-  const env = () => ({ STS_STORAGE_BACKUP_DIR: backupDir });
   beforeEach(() => {
-    cluster = new Cluster();
-    backupDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sts-storage-backups-'));
-  });
-  afterEach(async () => {
-    await cluster.cleanup();
+    cluster = sandbox.cluster();
+    backupDir = sandbox.backupDir();
   });
 
   const rv = async (pv: string) => (await cluster.get<Volume>('PersistentVolume', pv))!.metadata!.resourceVersion;

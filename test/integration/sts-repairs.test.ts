@@ -2,22 +2,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Cluster, audit, codesFor, runCli, skipReason, waitFor } from './helpers.js';
+import { useSandbox } from './helpers.js';
 import { statefulSet, volume } from './fixtures.js';
 import { seed000, waitForClaimPhase } from './scenarios.js';
 import type { Claim, KubeEvent, Pod, StatefulSet } from '../../src/kube/types.js';
 
 describe.skipIf(!!skipReason)('StatefulSet repairs on the real control plane', () => {
+  const sandbox = useSandbox();
+  const env = sandbox.env;
   let cluster: Cluster;
   let backupDir: string;
-  const env = () => ({ STS_STORAGE_BACKUP_DIR: backupDir });
   beforeEach(() => {
-    cluster = new Cluster();
-    backupDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sts-storage-backups-'));
-  });
-  afterEach(async () => {
-    await cluster.cleanup();
+    cluster = sandbox.cluster();
+    backupDir = sandbox.backupDir();
   });
 
   const pod = (ns: string, name: string) => cluster.get<Pod>('Pod', name, ns);

@@ -1,21 +1,20 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Cluster, harnessState, runCli, skipReason, withComponentPaused } from './helpers.js';
+import { useSandbox } from './helpers.js';
 import { seed002, waitForClaimPhase } from './scenarios.js';
 import type { Claim, Volume } from '../../src/kube/types.js';
 
 describe.skipIf(!!skipReason)('undo on the real control plane', () => {
+  const sandbox = useSandbox();
+  const env = sandbox.env;
   let cluster: Cluster;
   let backupDir: string;
-  const env = () => ({ STS_STORAGE_BACKUP_DIR: backupDir });
   beforeEach(() => {
-    cluster = new Cluster();
-    backupDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sts-storage-backups-'));
-  });
-  afterEach(async () => {
-    await cluster.cleanup();
+    cluster = sandbox.cluster();
+    backupDir = sandbox.backupDir();
   });
 
   // Pausing the controller-manager needs the project's own control plane.
