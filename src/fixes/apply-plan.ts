@@ -93,6 +93,8 @@ export async function applyPlan(client: KubeClient, plan: Plan, opts: ApplyOptio
       const entry = backup.add(change);
       const outcome = await runSteps(client, change, false);
       record(entry, outcome);
+      // What the server stored (with its defaults) is what undo compares against later.
+      if (outcome.status === 'applied' && outcome.result) backup.setAfter(entry, outcome.result);
       backup.save();
       outcomes.push(outcome);
       await opts.afterChange?.(outcome);
@@ -116,13 +118,13 @@ function label(change: PlannedChange): string {
   return `${t.kind} ${t.namespace ? t.namespace + '/' : ''}${t.name}`;
 }
 
-function record(entry: BackupEntry, outcome: ApplyOutcome & { resourceVersionAfter?: string }): void {
+function record(entry: BackupEntry, outcome: ApplyOutcome & { result?: KubeObject }): void {
   entry.status = outcome.status === 'dry-run' ? 'planned' : outcome.status;
   if (outcome.message) entry.error = outcome.message;
-  if (outcome.resourceVersionAfter) entry.resourceVersionAfter = outcome.resourceVersionAfter;
+  if (outcome.result?.metadata?.resourceVersion) entry.resourceVersionAfter = outcome.result.metadata.resourceVersion;
 }
 
-async function runSteps(client: KubeClient, change: PlannedChange, dryRun: boolean): Promise<ApplyOutcome & { resourceVersionAfter?: string }> {
+async function runSteps(client: KubeClient, change: PlannedChange, dryRun: boolean): Promise<ApplyOutcome & { result?: KubeObject }> {
   let last: KubeObject | undefined;
   let done = 0;
   for (const step of change.steps) {
@@ -138,7 +140,7 @@ async function runSteps(client: KubeClient, change: PlannedChange, dryRun: boole
       return { change, status, message: done > 0 ? `${message} (after ${done} of ${change.steps.length} steps)` : message };
     }
   }
-  return { change, status: dryRun ? 'dry-run' : 'applied', resourceVersionAfter: last?.metadata?.resourceVersion };
+  return { change, status: dryRun ? 'dry-run' : 'applied', result: last };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

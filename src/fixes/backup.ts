@@ -100,6 +100,10 @@ export class Backup {
     return parse(fs.readFileSync(path.join(this.dir, entry.file), 'utf8')) as KubeObject;
   }
 
+  setAfter(entry: BackupEntry, object: KubeObject): void {
+    writeAtomically(path.join(this.dir, entry.afterFile), stringify(object));
+  }
+
   after(entry: BackupEntry): KubeObject {
     return parse(fs.readFileSync(path.join(this.dir, entry.afterFile), 'utf8')) as KubeObject;
   }

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Cluster, harnessState, runCli, skipReason, withComponentPaused } from './helpers.js';
 import { useSandbox } from './helpers.js';
-import { seed002, waitForClaimPhase } from './scenarios.js';
-import type { Claim, Volume } from '../../src/kube/types.js';
+import { seed000, seed002, waitForClaimPhase } from './scenarios.js';
+import type { Claim, StatefulSet, Volume } from '../../src/kube/types.js';
 
 describe.skipIf(!!skipReason)('undo on the real control plane', () => {
   const sandbox = useSandbox();
@@ -59,5 +59,22 @@ describe.skipIf(!!skipReason)('undo on the real control plane', () => {
     expect(undo.stdout).toMatch(/spec\.claimRef: the repair left \{[^}]*"name":"pvc-shiqi-redis"[^}]*\}, it is now \{[^}]*"uid":"/);
     expect(undo.stdout).toContain(`"uid":"${newUid}"`);
     expect((await cluster.get<Volume>('PersistentVolume', pv))!.metadata?.resourceVersion).toBe(before);
+  });
+
+  it('undoes generate-template --apply: the StatefulSet as it was is recreated, pods and claims kept', async () => {
+    const ns = await cluster.namespace('undogen');
+    await seed000(cluster, ns);
+    const original = (await cluster.get<StatefulSet>('StatefulSet', 'mysql', ns))!;
+    const claimUid = (await cluster.get<Claim>('PersistentVolumeClaim', 'pvc-mysql-data-xxx-mysql-0', ns))!.metadata?.uid;
+    const apply = await runCli(['generate-template', 'mysql', '-n', ns, '--apply', '--yes'], { env: env() });
+    expect(apply.code, apply.stdout + apply.stderr).toBe(0);
+    const name = fs.readdirSync(backupDir)[0]!;
+    const undo = await runCli(['undo', name, '--yes'], { env: env() });
+    expect(undo.code, undo.stdout + undo.stderr).toBe(0);
+    const restored = (await cluster.get<StatefulSet>('StatefulSet', 'mysql', ns))!;
+    expect(restored.metadata?.uid).not.toBe(original.metadata?.uid);
+    expect(restored.spec?.volumeClaimTemplates?.map((t) => t.metadata?.name)).toEqual(['pvc-mysql-data-xxx']);
+    expect(restored.spec?.template?.spec?.containers?.[0]?.volumeMounts?.[0]?.name).toBe('mysql-data');
+    expect((await cluster.get<Claim>('PersistentVolumeClaim', 'pvc-mysql-data-xxx-mysql-0', ns))!.metadata?.uid).toBe(claimUid);
   });
 });

@@ -97,6 +97,16 @@ describe('CLI', () => {
     expect(r.stderr).toMatch(/credentials|no-such-credential-helper|ENOENT/);
   });
 
+  it('exits 3 with the plugin\'s own words when an exec credential plugin fails', async () => {
+    const plugin = tmp('expired-login', '#!/bin/sh\necho "error: the SSO session has expired, run login" >&2\nexit 1\n');
+    fs.chmodSync(plugin, 0o755);
+    const kc = validKubeconfig().replace('user: {token: t}', `user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: ${plugin}}}`);
+    const r = await run(['audit', '--kubeconfig', tmp('kc', kc), '--request-timeout', '2s']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('SSO session has expired');
+    expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
+  });
+
   it('validates repair arguments before touching the cluster', async () => {
     const kc = tmp('kc', validKubeconfig());
     expect((await run(['fix-claimref', '--kubeconfig', kc])).stderr).toContain('name at least one PersistentVolume, or pass --all');
