@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Cluster, audit, codesFor, skipReason, waitFor } from './helpers.js';
 import { namespaceReaderKubeconfig } from './rbac.js';
 import { claim, pod, statefulSet, storageClass, volume } from './fixtures.js';
-import { releasedClaimGone, seed000, seed002, waitForClaims } from './scenarios.js';
+import { fakeNode, releasedClaimGone, seed000, seed002, waitForClaims } from './scenarios.js';
 import type { StatefulSet } from '../../src/kube/types.js';
 
 describe.skipIf(!!skipReason)('audit on the real control plane', () => {
@@ -134,11 +134,7 @@ describe.skipIf(!!skipReason)('audit on the real control plane', () => {
     const sc = `wffc-${ns}`;
     const node = `node-${ns}`;
     await cluster.create(storageClass(sc, { waitForFirstConsumer: true }));
-    await cluster.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: node, labels: { 'kubernetes.io/hostname': node } } });
-    await cluster.client.request('PATCH', `/api/v1/nodes/${node}/status`, {
-      contentType: 'application/merge-patch+json',
-      body: { status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'fake node' }], allocatable: { cpu: '4', memory: '8Gi', pods: '110' }, capacity: { cpu: '4', memory: '8Gi', pods: '110' } } },
-    });
+    await fakeNode(cluster, node);
     await cluster.create(volume(`local-${ns}`, { storageClassName: sc, nodeAffinityHost: `gone-${ns}` }));
     await cluster.create(claim('idle', { storageClassName: sc }), ns);
     await cluster.create(claim('blocked', { storageClassName: sc }), ns);
@@ -152,9 +148,30 @@ describe.skipIf(!!skipReason)('audit on the real control plane', () => {
     expect(idle?.severity).toBe('info');
     const blocked = report.findings.find((f) => f.code === 'PVC-006' && f.object.name === 'blocked' && f.object.namespace === ns);
     expect(blocked?.severity).toBe('warning');
-    expect(blocked!.message).toMatch(/nodes are available/);
+    expect(blocked!.message).toMatch(/nodes are available: 1 node\(s\) didn't match Pod's node affinity\/selector/);
     const pv006 = report.findings.find((f) => f.code === 'PV-006' && f.object.name === `local-${ns}`);
     expect(pv006?.message).toContain(`gone-${ns}`);
+    await cluster.remove('Node', node);
+    await cluster.remove('StorageClass', sc);
+  });
+
+  it('scheduling stage: a WaitForFirstConsumer claim binds once the scheduler places its consumer, and PVC-006 goes away', async () => {
+    const ns = await cluster.namespace('wffcbind');
+    const sc = `wffc-${ns}`;
+    const node = `node-${ns}`;
+    await cluster.create(storageClass(sc, { waitForFirstConsumer: true }));
+    await fakeNode(cluster, node);
+    await cluster.create(volume(`local-${ns}`, { storageClassName: sc, nodeAffinityHost: node }));
+    await cluster.create(claim('data', { storageClassName: sc }), ns);
+    const before = await audit(['-n', ns]);
+    expect(codesFor(before.report, 'PersistentVolumeClaim', 'data')).toEqual(['PVC-006']);
+    await cluster.create(pod('consumer', 'data'), ns);
+    await waitFor('the scheduler to bind the claim', async () => (await cluster.get<{ status?: { phase?: string } }>('PersistentVolumeClaim', 'data', ns))?.status?.phase === 'Bound');
+    // The scheduler binds the volumes (PreBind) before the pod itself.
+    await waitFor('the pod to be bound to the node', async () => (await cluster.get<{ spec?: { nodeName?: string } }>('Pod', 'consumer', ns))?.spec?.nodeName === node);
+    const after = await audit(['-n', ns]);
+    expect(codesFor(after.report, 'PersistentVolumeClaim', 'data')).toEqual([]);
+    await cluster.remove('Pod', 'consumer', ns, { gracePeriodSeconds: '0' });
     await cluster.remove('Node', node);
     await cluster.remove('StorageClass', sc);
   });
