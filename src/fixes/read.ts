@@ -1,6 +1,8 @@
 import type { KubeClient } from '../kube/client.js';
 import { ApiError } from '../kube/errors.js';
 import { collectionPath } from '../snapshot/load-from-cluster.js';
+import type { StatefulSet } from '../kube/types.js';
+import { UsageError } from '../cli/errors.js';
 
 const PATHS: Record<string, { group: string; resource: string; namespaced: boolean }> = {
   PersistentVolume: { group: 'v1', resource: 'persistentvolumes', namespaced: false },
@@ -23,4 +25,12 @@ export async function getObject<T>(client: KubeClient, kind: string, name: strin
     if (err instanceof ApiError && err.notFound) return undefined;
     throw err;
   }
+}
+
+/** The StatefulSet a repair is about, in -n or the context's namespace; a missing one is a usage error (exit 2). */
+export async function readStatefulSet(client: KubeClient, name: string, namespace: string | undefined): Promise<{ sts: StatefulSet; namespace: string }> {
+  const ns = namespace || client.namespace;
+  const sts = await getObject<StatefulSet>(client, 'StatefulSet', name, ns);
+  if (!sts) throw new UsageError(`statefulset ${ns}/${name} not found`);
+  return { sts, namespace: ns };
 }

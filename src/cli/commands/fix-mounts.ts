@@ -6,8 +6,7 @@ import { UsageError } from '../errors.js';
 import { validateName, validateNamespace } from '../validate.js';
 import { applyPlan } from '../../fixes/apply-plan.js';
 import { planMountRename, proposeRenames, type Rename } from '../../fixes/fix-mounts.js';
-import { getObject } from '../../fixes/read.js';
-import type { StatefulSet } from '../../kube/types.js';
+import { readStatefulSet } from '../../fixes/read.js';
 import { templateNames } from '../../kube/statefulset.js';
 
 interface FixMountsArgs extends ClusterArgs, RepairArgs {
@@ -39,9 +38,7 @@ export function fixMountsCommand(ctx: CommandContext): CommandModule<object, Fix
       const dryRun = dryRunFrom(args);
       const client = await clientFrom(args);
       try {
-        const ns = args.namespace || client.namespace;
-        const sts = await getObject<StatefulSet>(client, 'StatefulSet', args.statefulset, ns);
-        if (!sts) throw new UsageError(`statefulset ${ns}/${args.statefulset} not found`);
+        const { sts, namespace: ns } = await readStatefulSet(client, args.statefulset, args.namespace);
         if (renames) {
           const targets = new Set([...(sts.spec?.volumeClaimTemplates ?? []).map((t) => t.metadata?.name), ...(sts.spec?.template?.spec?.volumes ?? []).map((v) => v.name)]);
           const bad = renames.filter(([, to]) => !targets.has(to));

@@ -7,8 +7,8 @@ import { EXIT, UsageError } from '../errors.js';
 import { validateName, validateNamespace } from '../validate.js';
 import { applyPlan } from '../../fixes/apply-plan.js';
 import { cleanManifest, generateTemplates, planTemplateApply, podsNeedingRestart } from '../../fixes/generate-template.js';
-import { getObject } from '../../fixes/read.js';
-import type { Claim, Pod, StatefulSet, Volume } from '../../kube/types.js';
+import { readStatefulSet } from '../../fixes/read.js';
+import type { Claim, Pod, Volume } from '../../kube/types.js';
 import { parseQuantity } from '../../kube/quantity.js';
 import { ApiError } from '../../kube/errors.js';
 
@@ -46,9 +46,7 @@ export function generateTemplateCommand(ctx: CommandContext): CommandModule<obje
       const dryRun = dryRunFrom(args);
       const client = await clientFrom(args);
       try {
-        const ns = args.namespace || client.namespace;
-        const sts = await getObject<StatefulSet>(client, 'StatefulSet', args.statefulset, ns);
-        if (!sts) throw new UsageError(`statefulset ${ns}/${args.statefulset} not found`);
+        const { sts, namespace: ns } = await readStatefulSet(client, args.statefulset, args.namespace);
         const claims = await client.list<Claim>(`/api/v1/namespaces/${encodeURIComponent(ns)}/persistentvolumeclaims`);
         let volumes: Volume[] = [];
         try {
