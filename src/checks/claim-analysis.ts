@@ -91,8 +91,20 @@ export function matchVolumes(snapshot: ClusterSnapshot, claim: Claim): { matches
 
 export type PendingCause = 'PVC-001' | 'PVC-002' | 'PVC-003' | 'PVC-004';
 
+// Several checks ask for the same claim's cause, and deciding PVC-001 scans
+// the candidate PVs: decide once per claim and snapshot (snapshots are not
+// changed after they are built).
+const causes = new WeakMap<ClusterSnapshot, Map<Claim, PendingCause | undefined>>();
+
 /** The definite cause of a Pending claim, if one can be named now. */
 export function pendingCause(snapshot: ClusterSnapshot, claim: Claim): PendingCause | undefined {
+  let known = causes.get(snapshot);
+  if (!known) causes.set(snapshot, (known = new Map()));
+  if (!known.has(claim)) known.set(claim, decidePendingCause(snapshot, claim));
+  return known.get(claim);
+}
+
+function decidePendingCause(snapshot: ClusterSnapshot, claim: Claim): PendingCause | undefined {
   if (claim.status?.phase !== 'Pending') return undefined;
   if (snapshot.has('persistentvolumes') && staleClaimRefVolumes(snapshot, claim).length > 0) return 'PVC-003';
   if (snapshot.has('persistentvolumes') && volumeNameProblem(snapshot, claim)) return 'PVC-004';

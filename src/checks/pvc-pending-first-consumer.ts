@@ -17,7 +17,9 @@ export const pvcPendingFirstConsumer = defineCheck({
     const findings: Finding[] = [];
     for (const claim of snapshot.claims) {
       if (claim.status?.phase !== 'Pending') continue;
-      if (snapshot.has('persistentvolumes') && pendingCause(snapshot, claim) && pendingCause(snapshot, claim) !== 'PVC-001') continue;
+      // A definite cause other than "no PV matches" is that code's finding, not this one.
+      const cause = snapshot.has('persistentvolumes') ? pendingCause(snapshot, claim) : undefined;
+      if (cause && cause !== 'PVC-001') continue;
       const cls = effectiveClass(snapshot, claim);
       if (!isDelayBinding(cls) || claim.metadata?.annotations?.[ANN_SELECTED_NODE]) continue;
       const consumers = snapshot.podsUsingClaim(claim).filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');

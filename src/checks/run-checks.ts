@@ -1,4 +1,4 @@
-import type { ClusterSnapshot, ResourceName } from '../snapshot/cluster-snapshot.js';
+import type { ClusterSnapshot, ResourceName, SourceLocation } from '../snapshot/cluster-snapshot.js';
 import { ALL_CHECKS } from './index.js';
 import type { Check, CheckOptions, Finding, Severity } from './check.js';
 import { DEFAULT_CHECK_OPTIONS, SEVERITY_RANK } from './check.js';
@@ -30,7 +30,8 @@ export function runChecks(snapshot: ClusterSnapshot, options: CheckOptions = DEF
     findings.push(...check.find(snapshot, options));
   }
   linkCauses(findings);
-  for (const f of findings) f.location ??= locate(snapshot, f);
+  const locations = locationIndex(snapshot);
+  if (locations) for (const f of findings) f.location ??= locations.get(`${f.object.kind}/${keyOf(f.object.namespace, f.object.name)}`);
   findings.sort(compareFindings);
   return { findings, skipped };
 }
@@ -57,14 +58,15 @@ function linkCauses(findings: Finding[]): void {
   }
 }
 
-function locate(snapshot: ClusterSnapshot, f: Finding) {
+/** Where each object of a manifest audit came from, by kind/namespace/name; the first document wins. */
+function locationIndex(snapshot: ClusterSnapshot): Map<string, SourceLocation> | undefined {
   if (!snapshot.locations) return undefined;
+  const index = new Map<string, SourceLocation>();
   for (const [object, loc] of snapshot.locations) {
-    if (object.metadata?.name === f.object.name && (object.metadata?.namespace ?? '') === (f.object.namespace ?? '') && (object as { kind?: string }).kind === f.object.kind) {
-      return loc;
-    }
+    const key = `${object.kind ?? ''}/${keyOf(object.metadata?.namespace, object.metadata?.name)}`;
+    if (!index.has(key)) index.set(key, loc);
   }
-  return undefined;
+  return index;
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
