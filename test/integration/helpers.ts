@@ -196,16 +196,19 @@ export async function killApiServer(): Promise<() => Promise<void>> {
   };
 }
 
-/** Per test: a Cluster that cleans up after itself, and a fresh backup directory for repairs. */
-export function useSandbox(): { cluster: () => Cluster; backupDir: () => string; env: () => Record<string, string> } {
-  let cluster: Cluster;
-  let backupDir: string;
+/** Per test: a Cluster that cleans up after itself, and a fresh backup directory for repairs (refreshed before each test). */
+export function useSandbox(): { cluster: Cluster; backupDir: string; env: () => Record<string, string> } {
+  const sandbox = {
+    cluster: undefined as unknown as Cluster,
+    backupDir: '',
+    env: () => ({ STS_STORAGE_BACKUP_DIR: sandbox.backupDir }),
+  };
   beforeEach(() => {
-    cluster = new Cluster();
-    backupDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sts-storage-backups-'));
+    sandbox.cluster = new Cluster();
+    sandbox.backupDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sts-storage-backups-'));
   });
   afterEach(async () => {
-    await cluster.cleanup();
+    await sandbox.cluster.cleanup();
   });
-  return { cluster: () => cluster, backupDir: () => backupDir, env: () => ({ STS_STORAGE_BACKUP_DIR: backupDir }) };
+  return sandbox;
 }

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { Cluster, audit, kubeconfig, runCli, skipReason } from './helpers.js';
-import { useSandbox } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { audit, kubeconfig, runCli, skipReason, useSandbox } from './helpers.js';
 import { statefulSet, volume } from './fixtures.js';
 import { seed000, seed002 } from './scenarios.js';
 import { PV_REPAIR_RULES, readOnlyClusterKubeconfig } from './rbac.js';
@@ -11,26 +10,19 @@ import type { StatefulSet, Volume } from '../../src/kube/types.js';
 
 describe.skipIf(!!skipReason)('permissions and credentials on the real control plane', () => {
   const sandbox = useSandbox();
-  const env = sandbox.env;
-  let cluster: Cluster;
-  let backupDir: string;
-  beforeEach(() => {
-    cluster = sandbox.cluster();
-    backupDir = sandbox.backupDir();
-  });
 
   it('cluster read-only (the README audit ClusterRole): a full audit, and every repair refused before any write, naming the verb', async () => {
-    const ns = await cluster.namespace('readonly');
-    const { pv } = await seed002(cluster, ns);
-    await seed000(cluster, ns);
+    const ns = await sandbox.cluster.namespace('readonly');
+    const { pv } = await seed002(sandbox.cluster, ns);
+    await seed000(sandbox.cluster, ns);
     // Reserved for a claim that does not exist, so no live claim binds it meanwhile.
     const free = `pv-free-${ns}`;
-    await cluster.create(volume(free, { size: '5Gi', claimRef: { namespace: ns, name: 'ghost' } }));
-    const kc = await readOnlyClusterKubeconfig(cluster, ns);
+    await sandbox.cluster.create(volume(free, { size: '5Gi', claimRef: { namespace: ns, name: 'ghost' } }));
+    const kc = await readOnlyClusterKubeconfig(sandbox.cluster, ns);
     const full = await audit(['-A'], { kubeconfig: kc });
     expect(full.result.code).toBe(1);
     expect(full.report.skipped).toEqual([]);
-    const versions = async () => [(await cluster.get<Volume>('PersistentVolume', pv))!.metadata?.resourceVersion, (await cluster.get<Volume>('PersistentVolume', free))!.metadata?.resourceVersion, (await cluster.get<StatefulSet>('StatefulSet', 'mysql', ns))!.metadata?.uid];
+    const versions = async () => [(await sandbox.cluster.get<Volume>('PersistentVolume', pv))!.metadata?.resourceVersion, (await sandbox.cluster.get<Volume>('PersistentVolume', free))!.metadata?.resourceVersion, (await sandbox.cluster.get<StatefulSet>('StatefulSet', 'mysql', ns))!.metadata?.uid];
     const before = await versions();
     const repairs: Array<[string[], RegExp]> = [
       [['fix-claimref', pv], /may not patch persistentvolumes/],
@@ -39,28 +31,28 @@ describe.skipIf(!!skipReason)('permissions and credentials on the real control p
       [['generate-template', 'mysql', '-n', ns, '--apply'], new RegExp(`may not delete statefulsets\\.apps in namespace ${ns}, create statefulsets\\.apps`)],
     ];
     for (const [args, message] of repairs) {
-      const r = await runCli([...args, '--yes'], { env: env(), kubeconfig: kc });
+      const r = await runCli([...args, '--yes'], { env: sandbox.env(), kubeconfig: kc });
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.stderr, args.join(' ')).toMatch(message);
       expect(r.stderr).toContain('nothing was changed');
     }
     expect(await versions()).toEqual(before);
-    expect(fs.readdirSync(backupDir)).toEqual([]);
+    expect(fs.readdirSync(sandbox.backupDir)).toEqual([]);
   });
 
   it('just enough to repair PVs: fix-claimref works, generate-template --apply is refused before it deletes anything', async () => {
-    const ns = await cluster.namespace('pvrepair');
-    const { pv } = await seed002(cluster, ns);
-    await cluster.create(statefulSet('web', { mount: 'cache', storageClassName: '' }), ns);
-    const kc = await readOnlyClusterKubeconfig(cluster, ns, PV_REPAIR_RULES);
-    const fix = await runCli(['fix-claimref', pv, '--yes'], { env: env(), kubeconfig: kc });
+    const ns = await sandbox.cluster.namespace('pvrepair');
+    const { pv } = await seed002(sandbox.cluster, ns);
+    await sandbox.cluster.create(statefulSet('web', { mount: 'cache', storageClassName: '' }), ns);
+    const kc = await readOnlyClusterKubeconfig(sandbox.cluster, ns, PV_REPAIR_RULES);
+    const fix = await runCli(['fix-claimref', pv, '--yes'], { env: sandbox.env(), kubeconfig: kc });
     expect(fix.code, fix.stderr).toBe(0);
-    expect((await cluster.get<Volume>('PersistentVolume', pv))!.spec?.claimRef?.resourceVersion).toBeUndefined();
-    const uid = (await cluster.get<StatefulSet>('StatefulSet', 'web', ns))!.metadata?.uid;
-    const gen = await runCli(['generate-template', 'web', '-n', ns, '--apply', '--yes'], { env: env(), kubeconfig: kc });
+    expect((await sandbox.cluster.get<Volume>('PersistentVolume', pv))!.spec?.claimRef?.resourceVersion).toBeUndefined();
+    const uid = (await sandbox.cluster.get<StatefulSet>('StatefulSet', 'web', ns))!.metadata?.uid;
+    const gen = await runCli(['generate-template', 'web', '-n', ns, '--apply', '--yes'], { env: sandbox.env(), kubeconfig: kc });
     expect(gen.code).toBe(1);
     expect(gen.stderr).toMatch(/may not delete statefulsets\.apps/);
-    expect((await cluster.get<StatefulSet>('StatefulSet', 'web', ns))!.metadata?.uid).toBe(uid);
+    expect((await sandbox.cluster.get<StatefulSet>('StatefulSet', 'web', ns))!.metadata?.uid).toBe(uid);
   });
 
   it('an expired or revoked token: one line, exit 3, no stack trace', async () => {
@@ -76,7 +68,7 @@ describe.skipIf(!!skipReason)('permissions and credentials on the real control p
   });
 
   it('names that do not exist: exit 2 with a clear message, nothing written', async () => {
-    const ns = await cluster.namespace('names');
+    const ns = await sandbox.cluster.namespace('names');
     const cases: Array<[string[], string]> = [
       [['audit', '-n', `missing-${ns}`], `namespace "missing-${ns}" not found`],
       [['audit', 'nosuchsts', '-n', ns], 'statefulset nosuchsts not found'],
@@ -87,10 +79,10 @@ describe.skipIf(!!skipReason)('permissions and credentials on the real control p
       [['prebind', 'nosuchpv', '--statefulset', 'db', '--ordinal', '99999999', '--yes'], '--ordinal must be a whole number from 0 to 1000000'],
     ];
     for (const [args, message] of cases) {
-      const r = await runCli(args, { env: env() });
+      const r = await runCli(args, { env: sandbox.env() });
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toContain(message);
     }
-    expect(fs.readdirSync(backupDir)).toEqual([]);
+    expect(fs.readdirSync(sandbox.backupDir)).toEqual([]);
   });
 });

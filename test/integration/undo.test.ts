@@ -1,80 +1,72 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { Cluster, harnessState, runCli, skipReason, withComponentPaused } from './helpers.js';
-import { useSandbox } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { harnessState, runCli, skipReason, withComponentPaused, useSandbox } from './helpers.js';
 import { seed000, seed002, waitForClaimPhase } from './scenarios.js';
 import type { Claim, StatefulSet, Volume } from '../../src/kube/types.js';
 
 describe.skipIf(!!skipReason)('undo on the real control plane', () => {
   const sandbox = useSandbox();
-  const env = sandbox.env;
-  let cluster: Cluster;
-  let backupDir: string;
-  beforeEach(() => {
-    cluster = sandbox.cluster();
-    backupDir = sandbox.backupDir();
-  });
 
   // Pausing the controller-manager needs the project's own control plane.
   it.skipIf(!harnessState())('fix-claimref then undo restores exactly the previous claimRef, the claim stays Pending, and a second undo is refused', async () => {
-    const ns = await cluster.namespace('undo');
-    const { pv } = await seed002(cluster, ns);
-    const original = (await cluster.get<Volume>('PersistentVolume', pv))!;
+    const ns = await sandbox.cluster.namespace('undo');
+    const { pv } = await seed002(sandbox.cluster, ns);
+    const original = (await sandbox.cluster.get<Volume>('PersistentVolume', pv))!;
     await withComponentPaused('controller-manager', async () => {
-      const fix = await runCli(['fix-claimref', pv, '--yes'], { env: env() });
+      const fix = await runCli(['fix-claimref', pv, '--yes'], { env: sandbox.env() });
       expect(fix.code, fix.stdout + fix.stderr).toBe(0);
-      expect((await cluster.get<Volume>('PersistentVolume', pv))!.spec?.claimRef?.uid).toBeUndefined();
-      const list = await runCli(['undo'], { env: env() });
+      expect((await sandbox.cluster.get<Volume>('PersistentVolume', pv))!.spec?.claimRef?.uid).toBeUndefined();
+      const list = await runCli(['undo'], { env: sandbox.env() });
       expect(list.stdout).toContain(`fix-claimref ${pv}`);
-      const name = fs.readdirSync(backupDir)[0]!;
-      const undo = await runCli(['undo', name, '--yes'], { env: env() });
+      const name = fs.readdirSync(sandbox.backupDir)[0]!;
+      const undo = await runCli(['undo', name, '--yes'], { env: sandbox.env() });
       expect(undo.code, undo.stdout + undo.stderr).toBe(0);
       expect(undo.stdout).toContain(`+ spec.claimRef.uid: "${original.spec!.claimRef!.uid}"`);
     });
-    const restored = (await cluster.get<Volume>('PersistentVolume', pv))!;
+    const restored = (await sandbox.cluster.get<Volume>('PersistentVolume', pv))!;
     expect(restored.spec?.claimRef).toEqual(original.spec?.claimRef);
     // The binder runs again: with the old uid back, the claim stays Pending.
     await new Promise((r) => setTimeout(r, 3000));
-    expect((await cluster.get<Claim>('PersistentVolumeClaim', 'pvc-shiqi-redis', ns))!.status?.phase).toBe('Pending');
-    expect((await cluster.get<Volume>('PersistentVolume', pv))!.status?.phase).toBe('Released');
-    const name = fs.readdirSync(backupDir).sort()[0]!;
-    const again = await runCli(['undo', name, '--yes'], { env: env() });
+    expect((await sandbox.cluster.get<Claim>('PersistentVolumeClaim', 'pvc-shiqi-redis', ns))!.status?.phase).toBe('Pending');
+    expect((await sandbox.cluster.get<Volume>('PersistentVolume', pv))!.status?.phase).toBe('Released');
+    const name = fs.readdirSync(sandbox.backupDir).sort()[0]!;
+    const again = await runCli(['undo', name, '--yes'], { env: sandbox.env() });
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('was already restored');
   });
 
   it('refuses to undo once the binder has moved the PV on, saying what changed', async () => {
-    const ns = await cluster.namespace('undomoved');
-    const { pv, newUid } = await seed002(cluster, ns);
-    const fix = await runCli(['fix-claimref', pv, '--yes'], { env: env() });
+    const ns = await sandbox.cluster.namespace('undomoved');
+    const { pv, newUid } = await seed002(sandbox.cluster, ns);
+    const fix = await runCli(['fix-claimref', pv, '--yes'], { env: sandbox.env() });
     expect(fix.code).toBe(0);
-    await waitForClaimPhase(cluster, ns, 'pvc-shiqi-redis', 'Bound');
-    const before = (await cluster.get<Volume>('PersistentVolume', pv))!.metadata?.resourceVersion;
-    const name = fs.readdirSync(backupDir)[0]!;
-    const undo = await runCli(['undo', name, '--yes'], { env: env() });
+    await waitForClaimPhase(sandbox.cluster, ns, 'pvc-shiqi-redis', 'Bound');
+    const before = (await sandbox.cluster.get<Volume>('PersistentVolume', pv))!.metadata?.resourceVersion;
+    const name = fs.readdirSync(sandbox.backupDir)[0]!;
+    const undo = await runCli(['undo', name, '--yes'], { env: sandbox.env() });
     expect(undo.code).toBe(1);
     expect(undo.stdout).toContain('it has moved on since the repair');
     expect(undo.stdout).toMatch(/spec\.claimRef: the repair left \{[^}]*"name":"pvc-shiqi-redis"[^}]*\}, it is now \{[^}]*"uid":"/);
     expect(undo.stdout).toContain(`"uid":"${newUid}"`);
-    expect((await cluster.get<Volume>('PersistentVolume', pv))!.metadata?.resourceVersion).toBe(before);
+    expect((await sandbox.cluster.get<Volume>('PersistentVolume', pv))!.metadata?.resourceVersion).toBe(before);
   });
 
   it('undoes generate-template --apply: the StatefulSet as it was is recreated, pods and claims kept', async () => {
-    const ns = await cluster.namespace('undogen');
-    await seed000(cluster, ns);
-    const original = (await cluster.get<StatefulSet>('StatefulSet', 'mysql', ns))!;
-    const claimUid = (await cluster.get<Claim>('PersistentVolumeClaim', 'pvc-mysql-data-xxx-mysql-0', ns))!.metadata?.uid;
-    const apply = await runCli(['generate-template', 'mysql', '-n', ns, '--apply', '--yes'], { env: env() });
+    const ns = await sandbox.cluster.namespace('undogen');
+    await seed000(sandbox.cluster, ns);
+    const original = (await sandbox.cluster.get<StatefulSet>('StatefulSet', 'mysql', ns))!;
+    const claimUid = (await sandbox.cluster.get<Claim>('PersistentVolumeClaim', 'pvc-mysql-data-xxx-mysql-0', ns))!.metadata?.uid;
+    const apply = await runCli(['generate-template', 'mysql', '-n', ns, '--apply', '--yes'], { env: sandbox.env() });
     expect(apply.code, apply.stdout + apply.stderr).toBe(0);
-    const name = fs.readdirSync(backupDir)[0]!;
-    const undo = await runCli(['undo', name, '--yes'], { env: env() });
+    const name = fs.readdirSync(sandbox.backupDir)[0]!;
+    const undo = await runCli(['undo', name, '--yes'], { env: sandbox.env() });
     expect(undo.code, undo.stdout + undo.stderr).toBe(0);
-    const restored = (await cluster.get<StatefulSet>('StatefulSet', 'mysql', ns))!;
+    const restored = (await sandbox.cluster.get<StatefulSet>('StatefulSet', 'mysql', ns))!;
     expect(restored.metadata?.uid).not.toBe(original.metadata?.uid);
     expect(restored.spec?.volumeClaimTemplates?.map((t) => t.metadata?.name)).toEqual(['pvc-mysql-data-xxx']);
     expect(restored.spec?.template?.spec?.containers?.[0]?.volumeMounts?.[0]?.name).toBe('mysql-data');
-    expect((await cluster.get<Claim>('PersistentVolumeClaim', 'pvc-mysql-data-xxx-mysql-0', ns))!.metadata?.uid).toBe(claimUid);
+    expect((await sandbox.cluster.get<Claim>('PersistentVolumeClaim', 'pvc-mysql-data-xxx-mysql-0', ns))!.metadata?.uid).toBe(claimUid);
   });
 });
