@@ -3,7 +3,8 @@
 // kube-apiserver, kube-controller-manager and kube-scheduler from the
 // k8s.io/kubernetes Go module. `node scripts/cluster.mjs up|down|status|build`.
 // The Kubernetes release is one build parameter: STS_STORAGE_KUBE_VERSION
-// (default: the version test/cluster/go.mod pins).
+// (a version like v1.36.3 or a minor like 1.36 from test/cluster/versions.json;
+// default: the newest supported release there, which test/cluster/go.mod pins).
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,8 +22,26 @@ export function pinnedKubernetesVersion() {
   return m[1];
 }
 
+/** test/cluster/versions.json: the releases the project is tested on, newest first. */
+export function releases() {
+  return JSON.parse(fs.readFileSync(path.join(MODULE_DIR, 'versions.json'), 'utf8')).releases;
+}
+
+/** The newest supported release: the harness's default, and the one go.mod pins. */
+export function homeVersion() {
+  return releases().find((r) => r.support === 'supported').version;
+}
+
+/** A full version (v1.36.3) or a listed minor (1.36) to a full version. */
+export function resolveVersion(wanted) {
+  if (/^v\d+\.\d+\.\d+$/.test(wanted)) return wanted;
+  const r = releases().find((x) => x.minor === wanted.replace(/^v/, ''));
+  if (!r) throw new Error(`unknown Kubernetes release "${wanted}": use a version like v1.37.2 or one of ${releases().map((x) => x.minor).join(', ')}`);
+  return r.version;
+}
+
 export function kubernetesVersion() {
-  return process.env.STS_STORAGE_KUBE_VERSION || pinnedKubernetesVersion();
+  return process.env.STS_STORAGE_KUBE_VERSION ? resolveVersion(process.env.STS_STORAGE_KUBE_VERSION) : homeVersion();
 }
 
 export function hasGo() {
@@ -33,26 +52,55 @@ function log(msg) {
   process.stderr.write(`[cluster] ${msg}\n`);
 }
 
-/** A module directory for another release: the pinned module with its k8s.io pins rewritten. */
+/**
+ * A module directory for another release: the pinned module with its k8s.io
+ * pins rewritten, and etcd at the version that release itself requires (Go's
+ * minimal version selection would otherwise keep the pinned release's newer etcd).
+ */
 function moduleFor(version) {
   if (version === pinnedKubernetesVersion()) return MODULE_DIR;
   const dir = path.join(ROOT, '.cache', `cluster-src-${version}`);
+  if (fs.existsSync(path.join(dir, 'go.sum')) && fs.readFileSync(path.join(dir, 'go.mod'), 'utf8').includes(`k8s.io/kubernetes ${version}`) && sameSources(dir)) return dir;
   fs.mkdirSync(dir, { recursive: true });
+  for (const f of fs.readdirSync(dir)) if (f.endsWith('.go')) fs.rmSync(path.join(dir, f));
   for (const f of fs.readdirSync(MODULE_DIR)) if (f.endsWith('.go')) fs.copyFileSync(path.join(MODULE_DIR, f), path.join(dir, f));
   const staging = `v0.${version.slice(3)}`;
-  const gomod = fs
-    .readFileSync(path.join(MODULE_DIR, 'go.mod'), 'utf8')
-    .replace(/k8s\.io\/kubernetes v[\d.]+/, `k8s.io/kubernetes ${version}`)
-    .replace(/(\t(k8s\.io\/[\w-]+) => \2) v0\.\d+\.\d+/g, `$1 ${staging}`);
-  fs.writeFileSync(path.join(dir, 'go.mod'), gomod.replace(/\nrequire \([\s\S]*?\)\n/g, (block) => (block.includes('k8s.io/kubernetes') ? block : '\n')));
-  fs.rmSync(path.join(dir, 'go.sum'), { force: true });
+  const upstream = JSON.parse(execFileSync('go', ['mod', 'download', '-json', `k8s.io/kubernetes@${version}`], { cwd: ROOT, encoding: 'utf8' }));
+  const upstreamMod = fs.readFileSync(upstream.GoMod, 'utf8');
+  const pin = (mod) => {
+    const m = new RegExp(`\\s${mod.replace(/\./g, '\\.')} (v[^\\s]+)`).exec(upstreamMod);
+    if (!m) throw new Error(`k8s.io/kubernetes@${version} does not require ${mod}`);
+    return m[1];
+  };
   // The upstream go.mod decides which staging modules exist in this release.
-  const upstream = JSON.parse(execFileSync('go', ['mod', 'download', '-json', `k8s.io/kubernetes@${version}`], { cwd: dir, encoding: 'utf8' }));
-  const replaces = [...fs.readFileSync(upstream.GoMod, 'utf8').matchAll(/^\s*(k8s\.io\/[\w-]+) => \.\/staging/gm)].map((m) => m[1]);
-  const base = fs.readFileSync(path.join(dir, 'go.mod'), 'utf8').replace(/replace \([\s\S]*?\)\n?/, '');
-  fs.writeFileSync(path.join(dir, 'go.mod'), `${base}\nreplace (\n${replaces.map((r) => `\t${r} => ${r} ${staging}`).join('\n')}\n)\n`);
+  const replaces = [...upstreamMod.matchAll(/^\s*(k8s\.io\/[\w-]+) => \.\/staging/gm)].map((m) => m[1]);
+  const goVersion = /^go (\S+)/m.exec(upstreamMod)[1];
+  fs.writeFileSync(
+    path.join(dir, 'go.mod'),
+    [
+      'module github.com/kubectl-sts-storage/test/cluster',
+      '',
+      `go ${goVersion}`,
+      '',
+      'require (',
+      `\tgo.etcd.io/etcd/client/v3 ${pin('go.etcd.io/etcd/client/v3')}`,
+      `\tgo.etcd.io/etcd/server/v3 ${pin('go.etcd.io/etcd/server/v3')}`,
+      `\tk8s.io/kubernetes ${version}`,
+      ')',
+      '',
+      'replace (',
+      ...replaces.map((r) => `\t${r} => ${r} ${staging}`),
+      ')',
+      '',
+    ].join('\n'),
+  );
+  fs.rmSync(path.join(dir, 'go.sum'), { force: true });
   execFileSync('go', ['mod', 'tidy'], { cwd: dir, stdio: 'inherit' });
   return dir;
+}
+
+function sameSources(dir) {
+  return fs.readdirSync(MODULE_DIR).filter((f) => f.endsWith('.go')).every((f) => fs.existsSync(path.join(dir, f)) && fs.readFileSync(path.join(dir, f), 'utf8') === fs.readFileSync(path.join(MODULE_DIR, f), 'utf8'));
 }
 
 /** go build, cached by Go's build cache: minutes the first time, seconds after. */
@@ -117,17 +165,17 @@ export async function status(dir = DEFAULT_STATE_DIR) {
  * returns its kubeconfig. keepData restarts on the etcd data of an earlier
  * run (the benchmark's seeded cluster); args go to `sts-storage-cluster up`.
  */
-export async function up(dir = DEFAULT_STATE_DIR, { timeoutMs = 240_000, keepData = false, args = [] } = {}) {
+export async function up(dir = DEFAULT_STATE_DIR, { timeoutMs = 240_000, keepData = false, args = [], version = kubernetesVersion() } = {}) {
   const current = await status(dir);
-  if (current.running) {
+  if (current.running && current.state.kubernetesVersion === version) {
     log(`already running at ${current.state.server} (Kubernetes ${current.state.kubernetesVersion})`);
     return { kubeconfig: current.kubeconfig, startedHere: false, state: current.state };
   }
   if (current.state) {
-    log('a previous instance is not healthy: replacing it');
+    log(current.running ? `the running control plane is Kubernetes ${current.state.kubernetesVersion}, not ${version}: replacing it` : 'a previous instance is not healthy: replacing it');
     await stop(dir);
   }
-  const binary = build();
+  const binary = build(version);
   if (!keepData) fs.rmSync(dir, { recursive: true, force: true });
   fs.rmSync(path.join(dir, 'ready'), { force: true });
   fs.mkdirSync(dir, { recursive: true });
@@ -168,8 +216,8 @@ export async function stop(dir = DEFAULT_STATE_DIR) {
 }
 
 /** The harness binary for this release (built if needed), which also runs kubectl. */
-export function binaryPath() {
-  return build();
+export function binaryPath(version = kubernetesVersion()) {
+  return build(version);
 }
 
 async function cli(cmd) {

@@ -1,12 +1,15 @@
 import { defineCheck, type Finding } from './check.js';
 import { commands, setFinding } from './helpers.js';
 import { objectKey } from '../kube/types.js';
+import { immutableUpdateRefusals } from '../kube/server-messages.js';
 import type { StatefulSet } from '../kube/types.js';
 
-// ValidateStatefulSetUpdate lets only these spec fields change; the rest are
-// immutable and an update touching them is refused with
-// "spec: Forbidden: updates to statefulset spec for fields other than ...".
-const IMMUTABLE = ['volumeClaimTemplates', 'selector', 'serviceName', 'podManagementPolicy'] as const;
+// ValidateStatefulSetUpdate lets only replicas, ordinals, template,
+// updateStrategy, revisionHistoryLimit, persistentVolumeClaimRetentionPolicy
+// and minReadySeconds change; these are the rest, in the order 1.37 checks
+// them (its refusal lists them in this order). The wording of the refusal
+// differs by release: kube/server-messages.ts.
+const IMMUTABLE = ['selector', 'volumeClaimTemplates', 'serviceName', 'podManagementPolicy'] as const;
 
 function normalizeTemplates(sts: StatefulSet): string {
   return JSON.stringify(
@@ -33,7 +36,7 @@ export const stsImmutableChange = defineCheck({
   severity: 'error',
   title: 'The manifest changes a StatefulSet field the API server will refuse to update',
   rationale:
-    'Only replicas, ordinals, template, updateStrategy, persistentVolumeClaimRetentionPolicy, minReadySeconds (and, in newer releases, revisionHistoryLimit) of a StatefulSet may change. A manifest that changes volumeClaimTemplates, selector, serviceName or podManagementPolicy of an existing StatefulSet is refused by `kubectl apply` with "spec: Forbidden: updates to statefulset spec for fields other than ... are forbidden". Found by `audit -f --preflight`, which compares the files with the cluster.',
+    'Only replicas, ordinals, template, updateStrategy, revisionHistoryLimit, persistentVolumeClaimRetentionPolicy and minReadySeconds of a StatefulSet may change. A manifest that changes volumeClaimTemplates, selector, serviceName or podManagementPolicy of an existing StatefulSet is refused by `kubectl apply`: up to Kubernetes 1.36 with "spec: Forbidden: updates to statefulset spec for fields other than ... are forbidden", from 1.37 with "spec.volumeClaimTemplates: Invalid value: ...: field is immutable" for each changed field. Found by `audit -f --preflight`, which compares the files with the cluster and quotes the refusal of the server\'s own release.',
   remediation:
     'Recreate the StatefulSet with an orphaning delete (pods and claims stay): `kubectl sts-storage generate-template STS --apply` does this for added templates; by hand, `kubectl delete sts STS --cascade=orphan` then apply the manifest. Existing claims keep their old size and class (see STS-009).',
   needs: ['statefulsets'],
@@ -54,7 +57,9 @@ export const stsImmutableChange = defineCheck({
           message: `applying statefulset ${sts.metadata?.name} will be refused: ${changed.join(', ')} differ${changed.length === 1 ? 's' : ''} from the live object and ${changed.length === 1 ? 'is' : 'are'} immutable`,
           evidence: [
             ...changed.map((f) => `${f}: live ${f === 'volumeClaimTemplates' ? normalizeTemplates(live) : JSON.stringify(live.spec?.[f] ?? null)}, manifest ${f === 'volumeClaimTemplates' ? normalizeTemplates(sts) : JSON.stringify(sts.spec?.[f] ?? null)}`),
-            "the API server answers: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+            ...immutableUpdateRefusals(snapshot.serverVersion, sts.metadata?.name ?? '', changed).map((r) =>
+              snapshot.serverVersion ? `the API server (${snapshot.serverVersion.gitVersion}) answers: ${r.text}` : `Kubernetes ${r.releases} answers: ${r.text}`,
+            ),
           ],
           fix: { command: `${commands.generateTemplate(sts)} --apply`, description: 'recreate the StatefulSet with an orphaning delete (pods and claims stay)' },
         }),

@@ -127,6 +127,17 @@ function record(entry: BackupEntry, outcome: ApplyOutcome & { result?: KubeObjec
 async function runSteps(client: KubeClient, change: PlannedChange, dryRun: boolean): Promise<ApplyOutcome & { result?: KubeObject }> {
   let last: KubeObject | undefined;
   let done = 0;
+  // A replacement deletes before it creates. Validate the create first, so an
+  // object the API server would refuse (since 1.34, a StatefulSet whose mount
+  // names nothing) is never deleted with nothing to take its place.
+  const replacement = change.steps.find((s) => s.kind === 'create');
+  if (!dryRun && replacement && change.steps.some((s) => s.kind === 'delete-orphan')) {
+    try {
+      await runStep(client, replacement, true, undefined);
+    } catch (err) {
+      return { change, status: 'failed', message: `the API server would refuse the object to be created, so nothing was deleted: ${explainFailure(err, change, replacement)}` };
+    }
+  }
   for (const step of change.steps) {
     if (dryRun && step.kind === 'wait-adoption') continue;
     try {

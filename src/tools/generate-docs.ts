@@ -8,11 +8,41 @@ import { CATALOG_BEGIN, CATALOG_END, renderCatalogMarkdown, renderCatalogSummary
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+const VERSIONS_BEGIN = '<!-- versions:begin (generated from test/cluster/versions.json by `npm run docs`) -->';
+const VERSIONS_END = '<!-- versions:end -->';
+
+interface Release {
+  minor: string;
+  version: string;
+  support: 'supported' | 'legacy';
+  ci: boolean;
+}
+
+/** The README's "Supported Kubernetes versions" table, from the one list the harness and the tests read. */
+export function renderVersionsTable(releases: Release[]): string {
+  const home = releases.find((r) => r.support === 'supported')!;
+  const rows = releases.map((r) => {
+    const tested = [
+      r === home ? 'the default control plane: unit and integration suites' : 'the integration suite',
+      r.ci ? 'in CI' : 'by `npm run test:versions`',
+      ...(r.support === 'legacy' ? ['objects made here are carried into the newer releases by the upgrade test'] : []),
+    ];
+    return `| ${r.minor} | ${r.version} | ${r.support === 'supported' ? 'supported' : 'out of support (legacy)'} | ${tested.join('; ')} |`;
+  });
+  return ['| Kubernetes | tested patch | status | tested here |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+function replaceBetween(text: string, begin: string, end: string, body: string, what: string): string {
+  const start = text.indexOf(begin);
+  const stop = text.indexOf(end);
+  if (start < 0 || stop < start) throw new Error(`README.md lacks the ${what} markers`);
+  return text.slice(0, start + begin.length) + '\n' + body + '\n' + text.slice(stop);
+}
+
 export function expectedReadme(readme: string): string {
-  const start = readme.indexOf(CATALOG_BEGIN);
-  const end = readme.indexOf(CATALOG_END);
-  if (start < 0 || end < start) throw new Error('README.md lacks the catalog markers');
-  return readme.slice(0, start + CATALOG_BEGIN.length) + '\n' + renderCatalogSummary(ALL_CHECKS) + '\n' + readme.slice(end);
+  const releases = (JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'cluster', 'versions.json'), 'utf8')) as { releases: Release[] }).releases;
+  const withCatalog = replaceBetween(readme, CATALOG_BEGIN, CATALOG_END, renderCatalogSummary(ALL_CHECKS), 'catalog');
+  return replaceBetween(withCatalog, VERSIONS_BEGIN, VERSIONS_END, renderVersionsTable(releases), 'versions');
 }
 
 export function expectedCatalog(): string {
@@ -24,5 +54,5 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   fs.writeFileSync(path.join(ROOT, 'docs', 'checks.md'), expectedCatalog());
   const readmePath = path.join(ROOT, 'README.md');
   fs.writeFileSync(readmePath, expectedReadme(fs.readFileSync(readmePath, 'utf8')));
-  process.stdout.write('wrote docs/checks.md and the README catalog\n');
+  process.stdout.write('wrote docs/checks.md, the README catalog and the versions table\n');
 }

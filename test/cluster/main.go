@@ -11,6 +11,7 @@
 //	sts-storage-cluster controller-manager ...
 //	sts-storage-cluster scheduler ...
 //	sts-storage-cluster kubectl ...       kubectl, for the benchmark's list-call floor
+//	sts-storage-cluster store|etcd-export|etcd-import --dir DIR   objects straight into etcd (storage.go)
 package main
 
 import (
@@ -37,6 +38,12 @@ func main() {
 		os.Exit(runUp(args))
 	case "etcd":
 		os.Exit(runEtcd(args))
+	case "store":
+		os.Exit(runStore(args))
+	case "etcd-export":
+		os.Exit(runEtcdExport(args))
+	case "etcd-import":
+		os.Exit(runEtcdImport(args))
 	case "apiserver":
 		cmd := apiserver.NewAPIServerCommand()
 		cmd.SetArgs(args)

@@ -44,6 +44,7 @@ type component struct {
 type state struct {
 	Pid               int            `json:"pid"`
 	Server            string         `json:"server"`
+	Etcd              string         `json:"etcd"`
 	Kubeconfig        string         `json:"kubeconfig"`
 	KubernetesVersion string         `json:"kubernetesVersion"`
 	Scheduler         bool           `json:"scheduler"`
@@ -190,7 +191,7 @@ func up(dir string, withScheduler bool, syncPeriod, controllerList string) error
 	writeState := func() error {
 		mu.Lock()
 		defer mu.Unlock()
-		s := state{Pid: os.Getpid(), Server: server, Kubeconfig: kubeconfig, KubernetesVersion: kubernetesVersion, Scheduler: withScheduler, Components: map[string]int{}, Started: time.Now()}
+		s := state{Pid: os.Getpid(), Server: server, Etcd: etcdURL, Kubeconfig: kubeconfig, KubernetesVersion: kubernetesVersion, Scheduler: withScheduler, Components: map[string]int{}, Started: time.Now()}
 		for _, c := range comps {
 			if c.cmd != nil && c.cmd.Process != nil {
 				s.Components[c.name] = c.cmd.Process.Pid

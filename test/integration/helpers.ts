@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
@@ -30,9 +30,9 @@ const KINDS: Record<string, { group: string; resource: string; namespaced: boole
   ClusterRoleBinding: { group: 'rbac.authorization.k8s.io/v1', resource: 'clusterrolebindings', namespaced: false },
 };
 
-export function admin(requestTimeoutMs = 30_000): KubeClient {
+export function admin(requestTimeoutMs = 30_000, file = kubeconfig): KubeClient {
   const kc = new KubeConfig();
-  kc.loadFromFile(kubeconfig);
+  kc.loadFromFile(file);
   return new KubeClient(kc, requestTimeoutMs);
 }
 
@@ -44,8 +44,19 @@ export function objectPath(kind: string, name?: string, namespace?: string): str
 }
 
 export class Cluster {
-  readonly client = admin();
+  readonly client: KubeClient;
   private readonly clusterScoped: Array<{ kind: string; name: string }> = [];
+
+  /** The suite's cluster, or another one (the upgrade test's old release) by its kubeconfig. */
+  constructor(readonly kubeconfigPath = kubeconfig) {
+    this.client = admin(30_000, kubeconfigPath);
+  }
+
+  /** Objects that reached the cluster another way (etcd) are cleaned up like the ones it created. */
+  adopt(kind: string, name: string): void {
+    if (kind === 'Namespace') this.namespaces.push(name);
+    else this.clusterScoped.push({ kind, name });
+  }
 
   async create<T extends KubeObject>(object: T, namespace?: string): Promise<T> {
     const kind = object.kind!;
@@ -74,6 +85,33 @@ export class Cluster {
 
   async patch(kind: string, name: string, namespace: string | undefined, body: unknown, contentType = 'application/merge-patch+json'): Promise<KubeObject> {
     return this.client.request('PATCH', objectPath(kind, name, namespace), { body, contentType });
+  }
+
+  /** The server's minor version (33 for v1.33.13), read once. */
+  async serverMinor(): Promise<number> {
+    this.minor ??= this.client.request<{ major: string; minor: string }>('GET', '/version').then((v) => Number.parseInt(v.minor, 10));
+    return this.minor;
+  }
+  private minor?: Promise<number>;
+
+  /**
+   * Creates an object that the API server may refuse since 1.34 (a StatefulSet
+   * whose mount names nothing) the way it exists in real clusters: made before
+   * an upgrade. Up to 1.33 it goes through the API. From 1.34 on it is written
+   * into etcd with the API server's storage codec (test/cluster/storage.go), as
+   * an upgraded cluster holds it; the API server and controllers then read it
+   * as they would after an upgrade.
+   */
+  async createLegacy<T extends KubeObject>(object: T, namespace?: string): Promise<T> {
+    if ((await this.serverMinor()) < 34) return this.create(object, namespace);
+    const ns = object.metadata?.namespace ?? namespace;
+    const state = harnessState(this.kubeconfigPath);
+    if (!state) throw new Error('createLegacy: objects the API server refuses since 1.34 can be stored only on the project\'s own control plane (it writes to etcd); STS_STORAGE_TEST_KUBECONFIG points elsewhere');
+    const r = spawnSync(harnessBinary(state.kubernetesVersion), ['store', '--dir', path.dirname(this.kubeconfigPath)], { input: JSON.stringify({ ...object, metadata: { ...object.metadata, namespace: ns } }), encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`createLegacy: ${r.stderr || r.error}`);
+    let stored: T | undefined;
+    await waitFor(`${object.kind} ${object.metadata?.name} visible through the API server`, async () => !!(stored = await this.get<T>(object.kind!, object.metadata!.name!, ns)));
+    return stored!;
   }
 
   /** A fresh namespace with its default ServiceAccount (pods need it). */
@@ -149,11 +187,15 @@ export function codesFor(report: AuditReport, kind: string, name: string): strin
 export const Gi = (n: number) => `${n}Gi`;
 
 /** The project's own control plane, when the suite runs on it (not on STS_STORAGE_TEST_KUBECONFIG). */
-export function harnessState(): { pid: number; components: Record<string, number> } | undefined {
-  const dir = path.dirname(kubeconfig);
-  const file = path.join(dir, 'state.json');
-  if (!kubeconfig || !fs.existsSync(file)) return undefined;
+export function harnessState(kubeconfigFile = kubeconfig): { pid: number; components: Record<string, number>; kubernetesVersion: string } | undefined {
+  const file = path.join(path.dirname(kubeconfigFile), 'state.json');
+  if (!kubeconfigFile || !fs.existsSync(file)) return undefined;
   return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+/** The harness binary of a release, as scripts/cluster.mjs builds it. */
+export function harnessBinary(version: string): string {
+  return path.join(ROOT, '.cache', `sts-storage-cluster-${version}`);
 }
 
 /** Runs fn with one control-plane component stopped (SIGSTOP), resuming it whatever happens. */

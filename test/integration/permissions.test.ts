@@ -43,7 +43,7 @@ describe.skipIf(!!skipReason)('permissions and credentials on the real control p
   it('just enough to repair PVs: fix-claimref works, generate-template --apply is refused before it deletes anything', async () => {
     const ns = await sandbox.cluster.namespace('pvrepair');
     const { pv } = await seed002(sandbox.cluster, ns);
-    await sandbox.cluster.create(statefulSet('web', { mount: 'cache', storageClassName: '' }), ns);
+    await sandbox.cluster.createLegacy(statefulSet('web', { mount: 'cache', storageClassName: '' }), ns);
     const kc = await readOnlyClusterKubeconfig(sandbox.cluster, ns, PV_REPAIR_RULES);
     const fix = await runCli(['fix-claimref', pv, '--yes'], { env: sandbox.env(), kubeconfig: kc });
     expect(fix.code, fix.stderr).toBe(0);

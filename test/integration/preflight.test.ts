@@ -7,6 +7,7 @@ import { Cluster, audit, codesFor, skipReason } from './helpers.js';
 import { statefulSet } from './fixtures.js';
 import { releasedClaimGone, waitForClaimPhase, waitForClaims } from './scenarios.js';
 import { ApiError } from '../../src/kube/errors.js';
+import { matchesRefusal } from '../../src/kube/server-messages.js';
 import type { StatefulSet } from '../../src/kube/types.js';
 
 function manifest(objects: object[]): string {
@@ -77,6 +78,28 @@ describe.skipIf(!!skipReason)('audit -f --preflight on the real control plane', 
       .then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).status).toBe(422);
-    expect((err as ApiError).message).toContain('updates to statefulset spec for fields other than');
+    // The refusal the audit quoted for this server's release is the one it gives.
+    const version = report.scope.serverVersion!;
+    const quoted = f!.evidence.find((e) => e.startsWith(`the API server (${version}) answers: `))!.slice(`the API server (${version}) answers: `.length);
+    expect(matchesRefusal(quoted, (err as ApiError).message), `predicted: ${quoted}\nreal: ${(err as ApiError).message}`).toBe(true);
+  });
+
+  it('STS-001 on a manifest says what this release does with it, and the API server does exactly that', async () => {
+    const ns = await cluster.namespace('pfmount');
+    const sts = { ...statefulSet('mysql', { template: 'pvc-mysql-data-xxx', mount: 'mysql-data', storageClassName: '' }), metadata: { name: 'mysql', namespace: ns } };
+    const { report } = await audit(['-f', manifest([sts]), '--preflight']);
+    const version = report.scope.serverVersion!;
+    const f = report.findings.find((x) => x.code === 'STS-001' && x.object.namespace === ns)!;
+    const created = await cluster.create(sts, ns).then(() => undefined, (e: unknown) => e);
+    if ((await cluster.serverMinor()) >= 34) {
+      expect(f.message).toContain(`; the API server (${version}) will refuse it at create`);
+      const quoted = f.evidence.find((e) => e.startsWith(`the API server (${version}) will refuse it: `))!.slice(`the API server (${version}) will refuse it: `.length);
+      expect(created).toBeInstanceOf(ApiError);
+      expect((created as ApiError).status).toBe(422);
+      expect(matchesRefusal(quoted, (created as ApiError).message), `predicted: ${quoted}\nreal: ${(created as ApiError).message}`).toBe(true);
+    } else {
+      expect(f.evidence).toContain(`the API server (${version}) accepts this StatefulSet, and every pod fails at creation.`);
+      expect(created).toBeUndefined();
+    }
   });
 });

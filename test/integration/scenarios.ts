@@ -4,9 +4,13 @@ import { Cluster, waitFor } from './helpers.js';
 import { claim, statefulSet, volume } from './fixtures.js';
 import type { Claim, StatefulSet, Volume } from '../../src/kube/types.js';
 
-/** Seed 000: template pvc-mysql-data-xxx, mount mysql-data; the controller reports FailedCreate. */
+/**
+ * Seed 000: template pvc-mysql-data-xxx, mount mysql-data; the controller
+ * reports FailedCreate. Since 1.34 the API server refuses such a StatefulSet,
+ * so it is stored as a cluster upgraded from 1.33 holds it (createLegacy).
+ */
 export async function seed000(cluster: Cluster, ns: string): Promise<void> {
-  await cluster.create(statefulSet('mysql', { template: 'pvc-mysql-data-xxx', mount: 'mysql-data', storageClassName: '' }), ns);
+  await cluster.createLegacy(statefulSet('mysql', { template: 'pvc-mysql-data-xxx', mount: 'mysql-data', storageClassName: '' }), ns);
   await waitFor('FailedCreate on statefulset mysql', async () => {
     const events = await cluster.client.list<{ reason?: string; involvedObject: { name?: string } }>(`/api/v1/namespaces/${ns}/events`);
     return events.some((e) => e.reason === 'FailedCreate' && e.involvedObject.name === 'mysql');

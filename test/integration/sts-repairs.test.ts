@@ -84,7 +84,7 @@ describe.skipIf(!!skipReason)('StatefulSet repairs on the real control plane', (
 
   it('generate-template --apply is refused before it deletes anything when RBAC lacks delete', async () => {
     const ns = await sandbox.cluster.namespace('genrbac');
-    await sandbox.cluster.create(statefulSet('web', { mount: 'cache', storageClassName: '' }), ns);
+    await sandbox.cluster.createLegacy(statefulSet('web', { mount: 'cache', storageClassName: '' }), ns);
     const { readOnlyClusterKubeconfig } = await import('./rbac.js');
     const kubeconfig = await readOnlyClusterKubeconfig(sandbox.cluster, ns);
     const uid = (await sandbox.cluster.get<StatefulSet>('StatefulSet', 'web', ns))!.metadata!.uid;

@@ -20,11 +20,17 @@ for (const check of ALL_CHECKS) {
           unavailable: c.unavailable ?? {},
           liveStatefulSets: c.live ? new Map(c.live.map((o) => [`${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`, o as never])) : undefined,
           serverVersion: major ? { major: Number(major), minor: Number(minor), gitVersion: c.serverVersion! } : undefined,
+          locations: c.manifest ? new Map(c.objects.map((o, i) => [o, { file: 'app.yaml', document: i + 1 }])) : undefined,
         });
         const { findings } = runChecks(snapshot, { pendingThresholdMs: parseDuration(c.pendingThreshold ?? '5m') }, [check]);
         const got = findings.map((f) => `${f.code} ${f.object.kind}/${f.object.name} ${f.severity}`).sort();
         const want = c.expect.map((e) => (e.split(' ').length === 2 ? `${e} ${check.severity}` : e)).sort();
         expect(got).toEqual(want);
+        // In the order of expect, as the fixture lists them.
+        const ordered = c.expect.map((e) => findings.find((f) => e.startsWith(`${f.code} ${f.object.kind}/${f.object.name}`))!);
+        if (c.messages) expect(ordered.map((f) => f.message)).toEqual(c.messages);
+        if (c.fixes) expect(ordered.map((f) => f.fix?.command ?? null)).toEqual(c.fixes);
+        for (const line of c.evidence ?? []) expect(findings.flatMap((f) => f.evidence)).toContain(line);
         for (const f of findings) {
           expect(f.message.length).toBeGreaterThan(10);
           expect(f.evidence.every((e) => typeof e === 'string' && e.length > 0)).toBe(true);

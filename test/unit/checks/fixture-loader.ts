@@ -21,16 +21,34 @@ export interface FixtureCase {
   live?: KubeObject[];
   /** the namespace scope, when the case is about a namespaced audit */
   namespace?: string;
+  /** the objects come from a manifest (audit -f): each gets a file location */
+  manifest?: boolean;
+  /** the exact message of each finding, in the order of expect */
+  messages?: string[];
+  /** lines that some finding's evidence must contain exactly */
+  evidence?: string[];
+  /** the exact repair command of each finding, in the order of expect */
+  fixes?: Array<string | null>;
+  /** an earlier case in the file whose objects and live objects this one reuses (YAML anchors stop at a document's end) */
+  from?: string;
 }
 
 export function loadFixture(id: string): FixtureCase[] {
   const file = path.join(FIXTURE_DIR, `${id}.yaml`);
   const docs = parseAllDocuments(fs.readFileSync(file, 'utf8'));
-  return docs.map((d, i) => {
+  const cases: FixtureCase[] = [];
+  docs.forEach((d, i) => {
     if (d.errors.length) throw new Error(`${file} document ${i + 1}: ${d.errors[0]!.message}`);
     const c = d.toJS() as FixtureCase;
+    if (c.from) {
+      const base = cases.find((x) => x.name === c.from);
+      if (!base) throw new Error(`${file} document ${i + 1}: from: no earlier case named ${c.from}`);
+      c.objects ??= structuredClone(base.objects);
+      if (base.live) c.live ??= structuredClone(base.live);
+    }
     c.expect ??= [];
     c.objects ??= [];
-    return c;
+    cases.push(c);
   });
+  return cases;
 }
