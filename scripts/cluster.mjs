@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MODULE_DIR = path.join(ROOT, 'test', 'cluster');
-export const DEFAULT_STATE_DIR = path.join(ROOT, '.cluster');
+// STS_STORAGE_CLUSTER_DIR lets runs side by side (the version matrix) keep their own planes.
+export const DEFAULT_STATE_DIR = process.env.STS_STORAGE_CLUSTER_DIR ? path.resolve(process.env.STS_STORAGE_CLUSTER_DIR) : path.join(ROOT, '.cluster');
 
 export function pinnedKubernetesVersion() {
   const gomod = fs.readFileSync(path.join(MODULE_DIR, 'go.mod'), 'utf8');

@@ -32,7 +32,8 @@ for (const release of wanted) {
   const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--project', 'integration', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`], {
     cwd: ROOT,
     stdio: 'inherit',
-    env: { ...process.env, STS_STORAGE_KUBE_VERSION: release.version },
+    // A plane of its own per release, so a developer's running plane is left alone.
+    env: { ...process.env, STS_STORAGE_KUBE_VERSION: release.version, STS_STORAGE_CLUSTER_DIR: path.join(ROOT, '.cluster-matrix', release.minor) },
   });
   let counts = { numPassedTests: 0, numFailedTests: 0, numPendingTests: 0, numTotalTests: 0 };
   try {

@@ -23,6 +23,13 @@ export interface Finding {
   location?: SourceLocation;
 }
 
+/**
+ * What a check's find() returns. Code and severity live in the check's
+ * metadata and runChecks stamps them; a finding only names a severity when it
+ * departs from the check's default (PVC-006 warns once the scheduler fails).
+ */
+export type FindingDraft = Omit<Finding, 'code' | 'severity'> & { severity?: Severity };
+
 export interface CheckOptions {
   /** How long a claim may wait for a provisioner before PVC-005 fires. */
   pendingThresholdMs: number;
@@ -47,9 +54,7 @@ export interface Check {
   remediation: string;
   /** the resources the check reads; it is skipped when one could not be read */
   needs: ResourceName[];
-  /** an example of the finding's message, for the docs */
-  example: string;
-  find(snapshot: ClusterSnapshot, options: CheckOptions): Finding[];
+  find(snapshot: ClusterSnapshot, options: CheckOptions): FindingDraft[];
 }
 
 export function defineCheck(check: Check): Check {

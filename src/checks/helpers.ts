@@ -3,7 +3,7 @@ import { refOf, keyOf } from '../kube/types.js';
 import { eventTime } from '../snapshot/cluster-snapshot.js';
 import type { ClusterSnapshot } from '../snapshot/cluster-snapshot.js';
 import { formatDuration, timeOf } from '../kube/time.js';
-import type { Finding, Severity } from './check.js';
+import type { FindingDraft } from './check.js';
 
 export const PLUGIN = 'kubectl sts-storage';
 
@@ -26,18 +26,18 @@ export function ageOf(snapshot: ClusterSnapshot, object: KubeObject): number | u
   return t === undefined ? undefined : snapshot.now - t;
 }
 
-export function claimFinding(snapshot: ClusterSnapshot, claim: Claim, f: Omit<Finding, 'object' | 'statefulSet'> & { severity: Severity }): Finding {
+export function claimFinding(snapshot: ClusterSnapshot, claim: Claim, f: Omit<FindingDraft, 'object' | 'statefulSet'>): FindingDraft {
   const sts = snapshot.statefulSetOfClaim(claim);
   return { ...f, object: refOf('PersistentVolumeClaim', claim), statefulSet: sts ? stsKey(sts) : undefined };
 }
 
-export function volumeFinding(snapshot: ClusterSnapshot, volume: Volume, f: Omit<Finding, 'object' | 'statefulSet'>): Finding {
+export function volumeFinding(snapshot: ClusterSnapshot, volume: Volume, f: Omit<FindingDraft, 'object' | 'statefulSet'>): FindingDraft {
   const ref = volume.spec?.claimRef;
   const owner = ref?.name ? snapshot.claimOwner(ref.namespace, ref.name) : undefined;
   return { ...f, object: refOf('PersistentVolume', volume), statefulSet: owner ? stsKey(owner.sts) : undefined };
 }
 
-export function setFinding(sts: StatefulSet, f: Omit<Finding, 'object' | 'statefulSet'>): Finding {
+export function setFinding(sts: StatefulSet, f: Omit<FindingDraft, 'object' | 'statefulSet'>): FindingDraft {
   return { ...f, object: refOf('StatefulSet', sts), statefulSet: stsKey(sts) };
 }
 

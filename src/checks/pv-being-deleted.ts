@@ -1,4 +1,4 @@
-import { defineCheck, type Finding } from './check.js';
+import { defineCheck, type FindingDraft } from './check.js';
 import { claimRefText, volumeFinding } from './helpers.js';
 
 export const pvBeingDeleted = defineCheck({
@@ -10,17 +10,14 @@ export const pvBeingDeleted = defineCheck({
     'Deleting a bound PV only sets its deletionTimestamp: the pv-protection controller keeps the kubernetes.io/pv-protection finalizer while a claim is bound to it. The binder no longer gives it to new claims (FindMatchingVolume skips volumes being deleted), and once the claim goes, the PV object goes too, whatever its reclaim policy says about the storage behind it.',
   remediation: 'If the delete was a mistake, keep the claim: the PV object cannot be un-deleted, but while it is bound the data stays reachable; copy it to new storage, or recreate the PV object (same source, claimRef to the claim) after it is gone.',
   needs: ['persistentvolumes'],
-  example: 'PV pv-9 is being deleted while bound to claim shop/data-db-0 (kubernetes.io/pv-protection)',
   find(snapshot) {
-    const findings: Finding[] = [];
+    const findings: FindingDraft[] = [];
     for (const volume of snapshot.volumes) {
       if (!volume.metadata?.deletionTimestamp || !snapshot.volumeInScope(volume)) continue;
       const ref = volume.spec?.claimRef;
       const finalizers = volume.metadata.finalizers ?? [];
       findings.push(
         volumeFinding(snapshot, volume, {
-          code: 'PV-007',
-          severity: 'warning',
           related: ref?.name ? [{ kind: 'PersistentVolumeClaim', namespace: ref.namespace, name: ref.name }] : [],
           message: `PV ${volume.metadata.name} is being deleted${ref?.name ? ` while ${volume.status?.phase === 'Bound' ? 'bound' : 'reserved'} to claim ${ref.namespace}/${ref.name}` : ''}${finalizers.length ? ` (${finalizers.join(', ')})` : ''}`,
           evidence: [`deletionTimestamp: ${String(volume.metadata.deletionTimestamp)}`, claimRefText(volume), `reclaim policy: ${volume.spec?.persistentVolumeReclaimPolicy ?? 'Retain'}`],

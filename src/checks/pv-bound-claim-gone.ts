@@ -1,4 +1,4 @@
-import { defineCheck, type Finding } from './check.js';
+import { defineCheck, type FindingDraft } from './check.js';
 import { claimRefText, volumeFinding } from './helpers.js';
 
 export const pvBoundClaimGone = defineCheck({
@@ -10,9 +10,8 @@ export const pvBoundClaimGone = defineCheck({
     'The binder moves a PV whose claim was deleted to Released on its next sync. A PV that stays Bound to a missing claim means the persistentvolume-binder controller is not running or cannot update it, so nothing reclaims or releases it.',
   remediation: 'Check that kube-controller-manager runs with the persistentvolume-binder controller; once it syncs, the PV becomes Released (then see PV-001).',
   needs: ['persistentvolumes', 'persistentvolumeclaims'],
-  example: 'PV pv-5 is Bound to claim shop/data-x, which no longer exists',
   find(snapshot) {
-    const findings: Finding[] = [];
+    const findings: FindingDraft[] = [];
     for (const volume of snapshot.volumes) {
       if (volume.status?.phase !== 'Bound' || !snapshot.volumeInScope(volume)) continue;
       const ref = volume.spec?.claimRef;
@@ -21,8 +20,6 @@ export const pvBoundClaimGone = defineCheck({
       if (claim && claim.metadata?.uid === ref.uid) continue;
       findings.push(
         volumeFinding(snapshot, volume, {
-          code: 'PV-005',
-          severity: 'warning',
           related: [{ kind: 'PersistentVolumeClaim', namespace: ref.namespace, name: ref.name }],
           message: claim
             ? `PV ${volume.metadata?.name} is Bound to claim ${ref.namespace}/${ref.name} uid ${ref.uid}, but that claim was recreated with uid ${claim.metadata?.uid}`

@@ -1,4 +1,4 @@
-import { defineCheck, type Finding } from './check.js';
+import { defineCheck, type FindingDraft } from './check.js';
 import { claimRefText, quoteEvents, volumeFinding } from './helpers.js';
 
 export const pvFailed = defineCheck({
@@ -10,16 +10,13 @@ export const pvFailed = defineCheck({
     'The PV controller sets phase Failed, with the error in status.message, when deleting (VolumeFailedDelete) or recycling (VolumeFailedRecycle) a released volume fails, or when the reclaim policy is unknown. For Delete it keeps retrying; the storage asset may still exist.',
   remediation: 'Read status.message and the events; fix the provisioner or the storage backend, or change persistentVolumeReclaimPolicy to Retain and handle the asset by hand.',
   needs: ['persistentvolumes'],
-  example: 'PV pv-3 is Failed: error getting deleter volume plugin for volume "pv-3": no deletable volume plugin matched',
   find(snapshot) {
-    const findings: Finding[] = [];
+    const findings: FindingDraft[] = [];
     for (const volume of snapshot.volumes) {
       if (volume.status?.phase !== 'Failed' || !snapshot.volumeInScope(volume)) continue;
       const events = snapshot.has('events') ? snapshot.eventsFor('PersistentVolume', volume, ['VolumeFailedDelete', 'VolumeFailedRecycle', 'VolumeUnknownReclaimPolicy']) : [];
       findings.push(
         volumeFinding(snapshot, volume, {
-          code: 'PV-003',
-          severity: 'error',
           related: [],
           message: `PV ${volume.metadata?.name} is Failed: ${volume.status?.message || 'no status.message'}`,
           evidence: [`reclaim policy: ${volume.spec?.persistentVolumeReclaimPolicy ?? 'Retain'}`, claimRefText(volume), ...quoteEvents(snapshot, events, 2)],

@@ -1,4 +1,4 @@
-import { defineCheck, type Finding } from './check.js';
+import { defineCheck, type FindingDraft } from './check.js';
 import { volumeFinding } from './helpers.js';
 import { nodeMatchesSelectorTerms } from '../kube/labels.js';
 
@@ -11,9 +11,8 @@ export const pvNodeAffinityMissingNode = defineCheck({
     'A local (or zonal) PV carries required node affinity; the scheduler places a consumer only on a node that satisfies it ("node(s) didn\'t match PersistentVolume\'s node affinity"). When that node was removed, no consumer can ever be scheduled and the data is only on the missing machine.',
   remediation: 'Bring the node back (same name and labels), or restore the data elsewhere and move the claim to a new PV; a PV\'s node affinity cannot be edited once set.',
   needs: ['persistentvolumes', 'nodes'],
-  example: 'PV local-pv-3 can only be used on node worker-3, which no longer exists',
   find(snapshot) {
-    const findings: Finding[] = [];
+    const findings: FindingDraft[] = [];
     for (const volume of snapshot.volumes) {
       const terms = volume.spec?.nodeAffinity?.required?.nodeSelectorTerms;
       if (!terms || terms.length === 0 || !snapshot.volumeInScope(volume)) continue;
@@ -22,8 +21,6 @@ export const pvNodeAffinityMissingNode = defineCheck({
       const describe = terms.map((t) => [...(t.matchExpressions ?? []), ...(t.matchFields ?? [])].map((e) => `${e.key} ${e.operator} [${(e.values ?? []).join(',')}]`).join(' and ')).join(' or ');
       findings.push(
         volumeFinding(snapshot, volume, {
-          code: 'PV-006',
-          severity: 'warning',
           related: named.map((n) => ({ kind: 'Node', name: n })),
           message: named.length
             ? `PV ${volume.metadata?.name} can only be used on node ${named.join(' or ')}, which no longer exists`

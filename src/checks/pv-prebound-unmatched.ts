@@ -1,4 +1,4 @@
-import { defineCheck, type Finding, type Severity } from './check.js';
+import { defineCheck, type FindingDraft, type Severity } from './check.js';
 import { claimRefText, volumeFinding } from './helpers.js';
 import { requirementsOf, satisfyReasons } from '../kube/binding.js';
 
@@ -11,9 +11,8 @@ export const pvPreboundUnmatched = defineCheck({
     'A claimRef without uid reserves the PV (syncVolume: "volume is pre-bound to claim"): no other claim can take it. If the named claim does not exist the PV sits idle; if it asks for more capacity, other access modes or another volumeMode the binder refuses the pair (VolumeMismatch) and both wait. A claimRef missing its name or namespace can never match anything.',
   remediation: 'Reserve the PV for the right claim with `kubectl sts-storage prebind PV --claim NS/NAME --force`, or release it for any claim with `kubectl sts-storage fix-claimref PV --full --force`.',
   needs: ['persistentvolumes', 'persistentvolumeclaims'],
-  example: 'PV pv-2 is reserved for claim shop/data-db-2, which does not exist',
   find(snapshot) {
-    const findings: Finding[] = [];
+    const findings: FindingDraft[] = [];
     for (const volume of snapshot.volumes) {
       const ref = volume.spec?.claimRef;
       if (!ref || ref.uid || volume.status?.phase === 'Bound') continue;
@@ -22,8 +21,6 @@ export const pvPreboundUnmatched = defineCheck({
         if (!snapshot.volumeInScope(volume) && snapshot.namespaces !== undefined) continue;
         findings.push(
           volumeFinding(snapshot, volume, {
-            code: 'PV-004',
-            severity: 'warning',
             related: [],
             message: `PV ${pv} has a claimRef without ${ref.name ? 'namespace' : 'name'}; it is reserved and can never bind`,
             evidence: [claimRefText(volume)],
@@ -52,7 +49,6 @@ export const pvPreboundUnmatched = defineCheck({
       }
       findings.push(
         volumeFinding(snapshot, volume, {
-          code: 'PV-004',
           severity,
           related: [{ kind: 'PersistentVolumeClaim', namespace: ref.namespace, name: ref.name }],
           message,

@@ -1,4 +1,4 @@
-import { defineCheck, type Finding } from './check.js';
+import { defineCheck, type FindingDraft } from './check.js';
 import { claimRefText, commands, releasedWithClaimUid, volumeFinding } from './helpers.js';
 
 export const pvReleasedClaimGone = defineCheck({
@@ -11,9 +11,8 @@ export const pvReleasedClaimGone = defineCheck({
   remediation:
     'To let any matching claim reuse the data: `kubectl sts-storage fix-claimref PV --full` (claimRef: null). To give it back to a claim of the same name (a StatefulSet ordinal that will be recreated): `kubectl sts-storage fix-claimref PV`. To give it to a chosen claim: `kubectl sts-storage prebind PV --claim NS/NAME`.',
   needs: ['persistentvolumes', 'persistentvolumeclaims'],
-  example: 'PV pv-old is Released: claim shop/data-old was deleted, and the claimRef still holds its uid',
   find(snapshot) {
-    const findings: Finding[] = [];
+    const findings: FindingDraft[] = [];
     for (const { volume, ref, claim, pv } of releasedWithClaimUid(snapshot)) {
       const owner = snapshot.claimOwner(ref.namespace, ref.name);
       const policy = volume.spec?.persistentVolumeReclaimPolicy ?? 'Retain';
@@ -30,8 +29,6 @@ export const pvReleasedClaimGone = defineCheck({
       if (owner) evidence.push(`statefulset ${owner.sts.metadata?.name} will recreate claim ${ref.name} for ordinal ${owner.ordinal}`);
       findings.push(
         volumeFinding(snapshot, volume, {
-          code: 'PV-001',
-          severity: 'warning',
           related: [{ kind: 'PersistentVolumeClaim', namespace: ref.namespace, name: ref.name }],
           message,
           evidence,

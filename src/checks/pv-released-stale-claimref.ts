@@ -1,4 +1,4 @@
-import { defineCheck, type Finding } from './check.js';
+import { defineCheck, type FindingDraft } from './check.js';
 import { claimRefText, commands, releasedWithClaimUid, volumeFinding } from './helpers.js';
 
 export const pvReleasedStaleClaimref = defineCheck({
@@ -10,15 +10,12 @@ export const pvReleasedStaleClaimref = defineCheck({
     'The claim was deleted and created again with the same namespace and name (a StatefulSet recreating <template>-<set>-<ordinal>, or a re-applied manifest). The PV\'s claimRef still carries the deleted claim\'s uid, IsVolumeBoundToClaim rejects the new claim, and the new claim stays Pending while its data sits on this PV.',
   remediation: 'Remove claimRef.uid and claimRef.resourceVersion and keep namespace/name: `kubectl sts-storage fix-claimref PV`; the binder then binds the PV to the waiting claim.',
   needs: ['persistentvolumes', 'persistentvolumeclaims'],
-  example: 'PV pv-shiqi-redis is Released while claim shiqi/pvc-shiqi-redis (uid 7f0c...) waits Pending; the claimRef holds the deleted claim\'s uid 4234...',
   find(snapshot) {
-    const findings: Finding[] = [];
+    const findings: FindingDraft[] = [];
     for (const { volume, ref, claim, pv } of releasedWithClaimUid(snapshot)) {
       if (!claim || claim.metadata?.uid === ref.uid || claim.status?.phase !== 'Pending') continue;
       findings.push(
         volumeFinding(snapshot, volume, {
-          code: 'PV-002',
-          severity: 'error',
           related: [{ kind: 'PersistentVolumeClaim', namespace: ref.namespace, name: ref.name }],
           message: `PV ${pv} is Released while claim ${ref.namespace}/${ref.name} waits Pending: the claimRef holds the deleted claim's uid ${ref.uid}, the live claim has ${claim.metadata?.uid}`,
           evidence: [claimRefText(volume), `live claim uid: ${claim.metadata?.uid}`, `reclaim policy: ${volume.spec?.persistentVolumeReclaimPolicy ?? 'Retain'}`],

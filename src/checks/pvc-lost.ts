@@ -1,4 +1,4 @@
-import { defineCheck, type Finding } from './check.js';
+import { defineCheck, type FindingDraft } from './check.js';
 import { claimFinding, quoteEvents } from './helpers.js';
 
 export const pvcLost = defineCheck({
@@ -10,9 +10,8 @@ export const pvcLost = defineCheck({
     'syncBoundClaim marks a claim that has completed binding Lost when its PV no longer exists (ClaimLost "Bound claim has lost its PersistentVolume. Data on the volume is lost!") or when the PV\'s claimRef carries another uid (ClaimMisbound "Two claims are bound to the same volume, this one is bound incorrectly"). A Lost claim never recovers in place: volumeName is immutable.',
   remediation: 'If the PV still exists, make its claimRef point at this claim\'s uid again; otherwise restore the data to a new PV and recreate the claim. Pods using the claim cannot start meanwhile.',
   needs: ['persistentvolumeclaims'],
-  example: 'claim shop/data-db-0 is Lost: its PV pv-9 no longer exists',
   find(snapshot) {
-    const findings: Finding[] = [];
+    const findings: FindingDraft[] = [];
     for (const claim of snapshot.claims) {
       if (claim.status?.phase !== 'Lost') continue;
       const pvName = claim.spec?.volumeName;
@@ -24,8 +23,6 @@ export const pvcLost = defineCheck({
           : `its PV ${pvName ?? '(none)'} no longer exists`;
       findings.push(
         claimFinding(snapshot, claim, {
-          code: 'PVC-007',
-          severity: 'error',
           related: pvName ? [{ kind: 'PersistentVolume', name: pvName }] : [],
           message: `claim ${claim.metadata?.name} is Lost: ${state}`,
           evidence: quoteEvents(snapshot, snapshot.eventsFor('PersistentVolumeClaim', claim, ['ClaimLost', 'ClaimMisbound']), 2),

@@ -1,6 +1,6 @@
-import { defineCheck, type Finding } from './check.js';
+import { defineCheck, type FindingDraft } from './check.js';
 import { claimFinding, quoteEvents } from './helpers.js';
-import { effectiveClass, isDelayBinding, pendingCause } from './claim-analysis.js';
+import { effectiveClass, isDelayBinding, pendingCause } from '../analysis/claim-analysis.js';
 import { ANN_SELECTED_NODE } from '../kube/binding.js';
 
 export const pvcPendingFirstConsumer = defineCheck({
@@ -12,14 +12,13 @@ export const pvcPendingFirstConsumer = defineCheck({
     'A class with volumeBindingMode WaitForFirstConsumer leaves its claims Pending until a pod using them is scheduled; the scheduler then picks a PV or asks the provisioner for one on that node (WaitForFirstConsumer / WaitForPodScheduled events). That is normal while no pod uses the claim (info), but a consumer the scheduler cannot place keeps the claim Pending for ever (warning, with the scheduler\'s FailedScheduling message).',
   remediation: 'Nothing to do while no pod uses the claim. For an unschedulable consumer, read the scheduler\'s message in the evidence: node affinity of the PVs, node selectors and taints, or storage capacity.',
   needs: ['persistentvolumeclaims', 'storageclasses', 'pods', 'events'],
-  example: 'claim shop/data-db-0 waits for its consumer pod db-0, which cannot be scheduled: 0/3 nodes are available: 3 node(s) didn\'t find available persistent volumes to bind',
   find(snapshot) {
-    const findings: Finding[] = [];
+    const findings: FindingDraft[] = [];
     for (const claim of snapshot.claims) {
       if (claim.status?.phase !== 'Pending') continue;
       // A definite cause other than "no PV matches" is that code's finding, not this one.
       const cause = snapshot.has('persistentvolumes') ? pendingCause(snapshot, claim) : undefined;
-      if (cause && cause !== 'PVC-001') continue;
+      if (cause && cause !== 'no-match') continue;
       const cls = effectiveClass(snapshot, claim);
       if (!isDelayBinding(cls) || claim.metadata?.annotations?.[ANN_SELECTED_NODE]) continue;
       const consumers = snapshot.podsUsingClaim(claim).filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
@@ -29,8 +28,6 @@ export const pvcPendingFirstConsumer = defineCheck({
       if (consumers.length === 0) {
         findings.push(
           claimFinding(snapshot, claim, {
-            code: 'PVC-006',
-            severity: 'info',
             related: [{ kind: 'StorageClass', name: cls.name }],
             message: `claim ${claim.metadata?.name} waits for a first consumer (StorageClass ${cls.name} is WaitForFirstConsumer) and no pod uses it yet`,
             evidence: claimEvents,
@@ -40,7 +37,6 @@ export const pvcPendingFirstConsumer = defineCheck({
         const pod = schedulerEvents[0]!.involvedObject.name;
         findings.push(
           claimFinding(snapshot, claim, {
-            code: 'PVC-006',
             severity: 'warning',
             related: unscheduled.map((p) => ({ kind: 'Pod', namespace: p.metadata?.namespace, name: p.metadata?.name ?? '' })),
             message: `claim ${claim.metadata?.name} waits for its consumer pod ${pod}, which cannot be scheduled: ${schedulerEvents[0]!.message ?? ''}`,

@@ -1,6 +1,6 @@
-import { defineCheck, type Finding } from './check.js';
+import { defineCheck, type FindingDraft } from './check.js';
 import { ageOf, claimFinding, quoteEvents } from './helpers.js';
-import { canProvision, effectiveClass, isDelayBinding, pendingCause } from './claim-analysis.js';
+import { canProvision, effectiveClass, isDelayBinding, pendingCause } from '../analysis/claim-analysis.js';
 import { ANN_SELECTED_NODE } from '../kube/binding.js';
 import { formatDuration } from '../kube/time.js';
 
@@ -13,9 +13,8 @@ export const pvcPendingProvisioner = defineCheck({
     'For a class whose provisioner is not in-tree, the PV controller only annotates the claim and records ExternalProvisioning ("Waiting for a volume to be created either by the external provisioner ...") and waits for that provisioner to create a PV. If the provisioner is not running, not registered under that name, or failing (ProvisioningFailed), the claim waits for ever.',
   remediation: 'Check that the provisioner named in the evidence runs and is registered under exactly that name, and read its ProvisioningFailed events; the threshold is --pending-threshold (default 5m).',
   needs: ['persistentvolumeclaims', 'storageclasses', 'events'],
-  example: 'claim shop/data-db-0 has waited 12m for provisioner ebs.csi.aws.com (StorageClass gp3)',
   find(snapshot, options) {
-    const findings: Finding[] = [];
+    const findings: FindingDraft[] = [];
     for (const claim of snapshot.claims) {
       if (claim.status?.phase !== 'Pending' || claim.spec?.volumeName) continue;
       if (snapshot.has('persistentvolumes') && pendingCause(snapshot, claim)) continue;
@@ -29,8 +28,6 @@ export const pvcPendingProvisioner = defineCheck({
       const events = snapshot.eventsFor('PersistentVolumeClaim', claim, ['ProvisioningFailed', 'ExternalProvisioning', 'Provisioning']);
       findings.push(
         claimFinding(snapshot, claim, {
-          code: 'PVC-005',
-          severity: 'warning',
           related: [{ kind: 'StorageClass', name: cls.name }],
           message: `claim ${claim.metadata?.name} has waited ${formatDuration(age)} for provisioner ${provisioner} (StorageClass ${cls.name}${cls.defaulted ? ', the default' : ''})`,
           evidence: [

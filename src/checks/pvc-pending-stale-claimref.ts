@@ -1,6 +1,6 @@
-import { defineCheck, type Finding } from './check.js';
+import { defineCheck, type FindingDraft } from './check.js';
 import { claimFinding, claimRefText, commands, quoteEvents } from './helpers.js';
-import { staleClaimRefVolumes } from './claim-analysis.js';
+import { staleClaimRefVolumes } from '../analysis/claim-analysis.js';
 
 export const pvcPendingStaleClaimref = defineCheck({
   id: 'pvc-pending-stale-claimref',
@@ -11,17 +11,14 @@ export const pvcPendingStaleClaimref = defineCheck({
     'When a claim is deleted, a Retain PV becomes Released and keeps claimRef with the old claim\'s uid and resourceVersion. IsVolumeBoundToClaim compares that uid with the re-created claim\'s and they differ, so FindMatchingVolume skips the PV and the new claim of the same name stays Pending; without spec.volumeName there is no event naming the PV, so this is found by comparing claimRef with the live claims.',
   remediation: 'Remove the stale uid and resourceVersion from the PV\'s claimRef, keeping its namespace and name, so the binder gives the PV to the re-created claim: `kubectl sts-storage fix-claimref PV` (by hand: kubectl patch pv PV --type json -p \'[{"op":"remove","path":"/spec/claimRef/uid"},{"op":"remove","path":"/spec/claimRef/resourceVersion"}]\').',
   needs: ['persistentvolumeclaims', 'persistentvolumes'],
-  example: 'claim shiqi/pvc-shiqi-redis is Pending: PV pv-shiqi-redis is Released and its claimRef still holds the uid of a deleted claim of the same name',
   find(snapshot) {
-    const findings: Finding[] = [];
+    const findings: FindingDraft[] = [];
     for (const claim of snapshot.claims) {
       if (claim.status?.phase !== 'Pending') continue;
       for (const volume of staleClaimRefVolumes(snapshot, claim)) {
         const pv = volume.metadata?.name ?? '';
         findings.push(
           claimFinding(snapshot, claim, {
-            code: 'PVC-003',
-            severity: 'error',
             related: [{ kind: 'PersistentVolume', name: pv }],
             message: `claim ${claim.metadata?.name} is Pending: PV ${pv} is ${volume.status?.phase ?? 'unbound'} and its claimRef still holds the uid of a deleted claim of the same name`,
             evidence: [

@@ -1,6 +1,6 @@
-import { defineCheck, type Finding } from './check.js';
+import { defineCheck, type FindingDraft } from './check.js';
 import { claimFinding, claimRefText, quoteEvents } from './helpers.js';
-import { volumeNameProblem } from './claim-analysis.js';
+import { volumeNameProblem } from '../analysis/claim-analysis.js';
 
 export const pvcPendingVolumeName = defineCheck({
   id: 'pvc-pending-volume-name',
@@ -11,9 +11,8 @@ export const pvcPendingVolumeName = defineCheck({
     'A claim with spec.volumeName binds only that PV. If the PV does not exist the claim waits silently; if it is bound to another claim the binder reports FailedBinding "volume ... already bound to a different claim."; if it does not satisfy the claim it reports VolumeMismatch. volumeName cannot be changed once set.',
   remediation: 'Create the named PV, or free it (`kubectl sts-storage prebind PV --claim NS/NAME --force` once its current claim is gone); otherwise recreate the claim without volumeName.',
   needs: ['persistentvolumeclaims', 'persistentvolumes'],
-  example: 'claim shop/data is Pending: spec.volumeName names PV pv-7, which is bound to claim other/data',
   find(snapshot) {
-    const findings: Finding[] = [];
+    const findings: FindingDraft[] = [];
     for (const claim of snapshot.claims) {
       if (claim.status?.phase !== 'Pending') continue;
       const problem = volumeNameProblem(snapshot, claim);
@@ -32,8 +31,6 @@ export const pvcPendingVolumeName = defineCheck({
       }
       findings.push(
         claimFinding(snapshot, claim, {
-          code: 'PVC-004',
-          severity: 'error',
           related: [{ kind: 'PersistentVolume', name: problem.name }],
           message,
           evidence: [...evidence, ...events],

@@ -1,6 +1,6 @@
 import type { ClusterSnapshot, ResourceName, SourceLocation } from '../snapshot/cluster-snapshot.js';
 import { ALL_CHECKS } from './index.js';
-import type { Check, CheckOptions, Finding, Severity } from './check.js';
+import type { Check, CheckOptions, Finding } from './check.js';
 import { DEFAULT_CHECK_OPTIONS, SEVERITY_RANK } from './check.js';
 import { keyOf } from '../kube/types.js';
 
@@ -27,7 +27,7 @@ export function runChecks(snapshot: ClusterSnapshot, options: CheckOptions = DEF
       skipped.push({ check: check.code, reason: `needs ${missing}: ${snapshot.unavailable[missing]}` });
       continue;
     }
-    findings.push(...check.find(snapshot, options));
+    for (const draft of check.find(snapshot, options)) findings.push({ ...draft, code: check.code, severity: draft.severity ?? check.severity });
   }
   linkCauses(findings);
   const locations = locationIndex(snapshot);
@@ -77,10 +77,4 @@ export function compareFindings(a: Finding, b: Finding): number {
     (a.object.namespace ?? '').localeCompare(b.object.namespace ?? '') ||
     a.object.name.localeCompare(b.object.name)
   );
-}
-
-export function summarize(findings: Finding[]): Record<Severity, number> {
-  const summary: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
-  for (const f of findings) summary[f.severity]++;
-  return summary;
 }

@@ -1,4 +1,4 @@
-import { defineCheck, type Finding } from './check.js';
+import { defineCheck, type FindingDraft } from './check.js';
 import { setFinding } from './helpers.js';
 import { claimClass, claimHasClass, requestOf } from '../kube/binding.js';
 import { formatBytes } from '../kube/quantity.js';
@@ -12,9 +12,8 @@ export const stsClaimTemplateDrift = defineCheck({
     'The StatefulSet controller reuses any existing claim with the expected name as it is ("TODO: Check resource requirements and accessmodes" in createPersistentVolumeClaims), so a claim left from an earlier template keeps its old StorageClass, access modes or size while the template says otherwise.',
   remediation: 'Decide which is right: expand the claim (if its class allows expansion), or migrate the data to a claim created from the current template; the tool does not delete claims.',
   needs: ['statefulsets', 'persistentvolumeclaims'],
-  example: 'claim data-db-1 differs from template "data" of statefulset shop/db: storageClassName standard, template says fast',
   find(snapshot) {
-    const findings: Finding[] = [];
+    const findings: FindingDraft[] = [];
     for (const claim of snapshot.claims) {
       const owner = snapshot.claimOwner(claim.metadata?.namespace, claim.metadata?.name ?? '');
       if (!owner) continue;
@@ -34,8 +33,6 @@ export const stsClaimTemplateDrift = defineCheck({
       if (diffs.length === 0) continue;
       findings.push(
         setFinding(owner.sts, {
-          code: 'STS-009',
-          severity: 'warning',
           related: [{ kind: 'PersistentVolumeClaim', namespace: claim.metadata?.namespace, name: claim.metadata?.name ?? '' }],
           message: `claim ${claim.metadata?.name} differs from template "${owner.template}" of statefulset ${owner.sts.metadata?.name}: ${diffs.join('; ')}`,
           evidence: diffs,

@@ -1,4 +1,4 @@
-import { defineCheck, type Finding } from './check.js';
+import { defineCheck, type FindingDraft } from './check.js';
 import { quoteEvents, setFinding } from './helpers.js';
 import { replicasOf } from '../kube/statefulset.js';
 import { eventTime } from '../snapshot/cluster-snapshot.js';
@@ -15,9 +15,8 @@ export const stsFailedCreate = defineCheck({
     'When creating a pod or its claims fails, the StatefulSet controller records a Warning FailedCreate event on the StatefulSet ("create Pod web-0 in StatefulSet web failed error: ...") and retries; with OrderedReady management no later ordinal is created either. Pods that exist but cannot be scheduled because of their claims also leave the StatefulSet short of replicas.',
   remediation: 'Repair the cause quoted in the evidence (usually STS-001 or a claim finding); the controller retries by itself once it is fixed.',
   needs: ['statefulsets', 'pods', 'events'],
-  example: 'statefulset shop/mysql has 0 of 1 pods: create Pod mysql-0 in StatefulSet mysql failed error: Pod "mysql-0" is invalid: spec.containers[0].volumeMounts[0].name: Not found: "mysql-data"',
   find(snapshot) {
-    const findings: Finding[] = [];
+    const findings: FindingDraft[] = [];
     for (const sts of snapshot.statefulSets) {
       const pods = snapshot.podsOf(sts);
       const replicas = replicasOf(sts);
@@ -31,8 +30,6 @@ export const stsFailedCreate = defineCheck({
       const latest = failed[0] ?? waiting[0]!;
       findings.push(
         setFinding(sts, {
-          code: 'STS-005',
-          severity: 'error',
           related: waiting.map((e) => ({ kind: 'Pod', namespace: e.involvedObject.namespace, name: e.involvedObject.name ?? '' })),
           message: `statefulset ${sts.metadata?.name} has ${pods.length} of ${replicas} pods: ${latest.message ?? latest.reason}`,
           evidence: [...quoteEvents(snapshot, failed, 2), ...quoteEvents(snapshot, waiting.sort((a, b) => (eventTime(b) ?? 0) - (eventTime(a) ?? 0)), 3).map((q) => `pod ${q}`)],

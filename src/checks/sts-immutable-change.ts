@@ -1,4 +1,4 @@
-import { defineCheck, type Finding } from './check.js';
+import { defineCheck, type FindingDraft } from './check.js';
 import { commands, setFinding } from './helpers.js';
 import { objectKey } from '../kube/types.js';
 import { immutableUpdateRefusals } from '../kube/server-messages.js';
@@ -40,9 +40,8 @@ export const stsImmutableChange = defineCheck({
   remediation:
     'Recreate the StatefulSet with an orphaning delete (pods and claims stay): `kubectl sts-storage generate-template STS --apply` does this for added templates; by hand, `kubectl delete sts STS --cascade=orphan` then apply the manifest. Existing claims keep their old size and class (see STS-009).',
   needs: ['statefulsets'],
-  example: 'applying statefulset shop/db will be refused: volumeClaimTemplates differ from the live object, and they are immutable',
   find(snapshot) {
-    const findings: Finding[] = [];
+    const findings: FindingDraft[] = [];
     if (!snapshot.liveStatefulSets) return findings;
     for (const sts of snapshot.statefulSets) {
       const live = snapshot.liveStatefulSets.get(objectKey(sts));
@@ -51,8 +50,6 @@ export const stsImmutableChange = defineCheck({
       if (changed.length === 0) continue;
       findings.push(
         setFinding(sts, {
-          code: 'STS-011',
-          severity: 'error',
           related: [],
           message: `applying statefulset ${sts.metadata?.name} will be refused: ${changed.join(', ')} differ${changed.length === 1 ? 's' : ''} from the live object and ${changed.length === 1 ? 'is' : 'are'} immutable`,
           evidence: [

@@ -1,4 +1,4 @@
-import { defineCheck, type Finding } from './check.js';
+import { defineCheck, type FindingDraft } from './check.js';
 import { setFinding } from './helpers.js';
 import { isOrdinalInRange, replicasOf, startOrdinal } from '../kube/statefulset.js';
 
@@ -11,9 +11,8 @@ export const stsLeftoverClaims = defineCheck({
     'With persistentVolumeClaimRetentionPolicy.whenScaled: Retain (the default) a scale-down keeps the claims of removed ordinals. They keep their volumes (and cost), and a later scale-up reuses them as they are, with their old data.',
   remediation: 'Keep them if the set will scale up again; otherwise back up and delete them yourself (this tool never deletes claims).',
   needs: ['statefulsets', 'persistentvolumeclaims'],
-  example: 'claim data-web-2 is left from ordinal 2 of statefulset shop/web (replicas 1); a scale-up to 3 reuses it',
   find(snapshot) {
-    const findings: Finding[] = [];
+    const findings: FindingDraft[] = [];
     for (const claim of snapshot.claims) {
       const owner = snapshot.claimOwner(claim.metadata?.namespace, claim.metadata?.name ?? '');
       if (!owner || isOrdinalInRange(owner.sts, owner.ordinal)) continue;
@@ -22,8 +21,6 @@ export const stsLeftoverClaims = defineCheck({
       const policy = sts.spec?.persistentVolumeClaimRetentionPolicy?.whenScaled ?? 'Retain';
       findings.push(
         setFinding(sts, {
-          code: 'STS-010',
-          severity: 'info',
           related: [{ kind: 'PersistentVolumeClaim', namespace: claim.metadata?.namespace, name: claim.metadata?.name ?? '' }],
           message:
             owner.ordinal >= start

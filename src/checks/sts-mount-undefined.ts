@@ -1,18 +1,10 @@
-import { distance } from 'fastest-levenshtein';
-import { defineCheck, type Finding } from './check.js';
+import { defineCheck, type FindingDraft } from './check.js';
 import { commands, setFinding } from './helpers.js';
-import { fieldPathOf, mountsOf, templateNames, type ContainerMount } from '../kube/statefulset.js';
+import { closestName, fieldPathOf, mountsOf, templateNames, type ContainerMount } from '../kube/statefulset.js';
 import { badMountRefusal, refusesBadMountsAtCreate } from '../kube/server-messages.js';
 import { objectKey, type StatefulSet } from '../kube/types.js';
 import type { ClusterSnapshot } from '../snapshot/cluster-snapshot.js';
 
-/** The template name a mistyped mount most likely meant: substring first, then edit distance. */
-export function closestName(name: string, candidates: string[]): string | undefined {
-  if (candidates.length === 0) return undefined;
-  const contains = candidates.filter((c) => c.includes(name) || name.includes(c));
-  const pool = contains.length > 0 ? contains : candidates;
-  return [...pool].sort((a, b) => distance(a, name) - distance(b, name) || a.localeCompare(b))[0];
-}
 
 function badMounts(sts: StatefulSet): ContainerMount[] {
   const known = new Set([...templateNames(sts), ...(sts.spec?.template?.spec?.volumes ?? []).map((v) => v.name)]);
@@ -52,9 +44,8 @@ export const stsMountUndefined = defineCheck({
   remediation:
     'Rename the mount to the template it was meant to use with `kubectl sts-storage fix-mounts STS --rename MOUNT=TEMPLATE` (a normal rolling update), or add the missing volumeClaimTemplate with `kubectl sts-storage generate-template STS --apply`, which recreates the StatefulSet with an orphaning delete because templates are immutable.',
   needs: ['statefulsets'],
-  example: 'statefulset shop/mysql: container mysql mounts "mysql-data", which is neither a volume nor a volumeClaimTemplate',
   find(snapshot) {
-    const findings: Finding[] = [];
+    const findings: FindingDraft[] = [];
     for (const sts of snapshot.statefulSets) {
       const spec = sts.spec?.template?.spec;
       const templates = templateNames(sts);
@@ -64,15 +55,13 @@ export const stsMountUndefined = defineCheck({
       if (bad.length === 0) continue;
       const unmountedTemplates = templates.filter((t) => !mounted.has(t));
       const renames: Array<[string, string]> = [];
-      const setFindings: Finding[] = [];
+      const setFindings: FindingDraft[] = [];
       for (const m of bad) {
         const closest = closestName(m.name, unmountedTemplates.length > 0 ? unmountedTemplates : templates);
         if (closest && unmountedTemplates.includes(closest) && !renames.some(([from]) => from === m.name)) renames.push([m.name, closest]);
         const verdict = serverVerdict(snapshot, sts, m);
         setFindings.push(
           setFinding(sts, {
-            code: 'STS-001',
-            severity: 'error',
             related: [],
             message: `container ${m.container} ${m.field === 'volumeMounts' ? 'mounts' : 'uses device'} "${m.name}", which is neither a volume nor a volumeClaimTemplate of statefulset ${sts.metadata?.name}${verdict.refused ? `; the API server (${snapshot.serverVersion?.gitVersion}) will refuse it at create` : ''}`,
             evidence: [

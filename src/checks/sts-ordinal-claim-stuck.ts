@@ -1,7 +1,7 @@
-import { defineCheck, type Finding } from './check.js';
+import { defineCheck, type FindingDraft } from './check.js';
 import { ageOf, setFinding } from './helpers.js';
 import { claimNameFor, ordinalsInRange, templateNames } from '../kube/statefulset.js';
-import { pendingCause } from './claim-analysis.js';
+import { pendingCause } from '../analysis/claim-analysis.js';
 import { formatDuration } from '../kube/time.js';
 
 export const stsOrdinalClaimStuck = defineCheck({
@@ -13,9 +13,8 @@ export const stsOrdinalClaimStuck = defineCheck({
     'The pod of ordinal N mounts the claim <template>-<statefulset>-<N>; while that claim is Pending the pod cannot be scheduled, and a Lost claim has lost its data. The claim finding named in the evidence gives the cause.',
   remediation: 'Repair the claim finding this one points to (PVC-001 to PVC-007); its repair command is repeated here.',
   needs: ['statefulsets', 'persistentvolumeclaims'],
-  example: 'statefulset shop/db: claim data-db-0 of ordinal 0 is Pending',
   find(snapshot, options) {
-    const findings: Finding[] = [];
+    const findings: FindingDraft[] = [];
     for (const sts of snapshot.statefulSets) {
       const ns = sts.metadata?.namespace;
       if (!snapshot.coversNamespace(ns)) continue;
@@ -30,8 +29,6 @@ export const stsOrdinalClaimStuck = defineCheck({
           if (phase === 'Pending' && age < options.pendingThresholdMs && !pendingCause(snapshot, claim)) continue;
           findings.push(
             setFinding(sts, {
-              code: 'STS-008',
-              severity: 'error',
               related: [{ kind: 'PersistentVolumeClaim', namespace: ns, name }],
               message: `claim ${name} of ordinal ${ordinal} (template "${template}") of statefulset ${sts.metadata?.name} is ${phase}${age !== Infinity ? ` for ${formatDuration(age)}` : ''}`,
               evidence: [],

@@ -1,4 +1,4 @@
-import { defineCheck, type Finding } from './check.js';
+import { defineCheck, type FindingDraft } from './check.js';
 import { setFinding } from './helpers.js';
 
 export const stsServiceMissing = defineCheck({
@@ -10,9 +10,8 @@ export const stsServiceMissing = defineCheck({
     'A StatefulSet\'s pods get stable DNS names (pod.service.namespace) only through the headless Service named in spec.serviceName. Without it, clustered databases cannot find their peers even when storage is healthy. serviceName is immutable.',
   remediation: 'Create a Service with clusterIP: None and the StatefulSet\'s selector under the name spec.serviceName gives.',
   needs: ['statefulsets', 'services'],
-  example: 'statefulset shop/db: serviceName "db-headless" names no Service in namespace shop',
   find(snapshot) {
-    const findings: Finding[] = [];
+    const findings: FindingDraft[] = [];
     for (const sts of snapshot.statefulSets) {
       const name = sts.spec?.serviceName;
       const ns = sts.metadata?.namespace;
@@ -21,8 +20,6 @@ export const stsServiceMissing = defineCheck({
       if (svc && svc.spec?.clusterIP === 'None') continue;
       findings.push(
         setFinding(sts, {
-          code: 'STS-007',
-          severity: 'warning',
           related: [{ kind: 'Service', namespace: ns, name }],
           message: svc
             ? `serviceName "${name}" of statefulset ${sts.metadata?.name} names a Service that is not headless (clusterIP ${svc.spec?.clusterIP ?? 'unset'})`

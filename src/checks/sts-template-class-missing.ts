@@ -1,4 +1,4 @@
-import { defineCheck, type Finding } from './check.js';
+import { defineCheck, type FindingDraft } from './check.js';
 import { setFinding } from './helpers.js';
 import { claimClass, claimHasClass, mismatchReasons, requestOf, volumeModeOf } from '../kube/binding.js';
 import { claimNameFor, startOrdinal } from '../kube/statefulset.js';
@@ -13,9 +13,8 @@ export const stsTemplateClassMissing = defineCheck({
   remediation:
     'Create the StorageClass the template names, or mark a class as default, or pre-create fitting PVs and reserve them with `kubectl sts-storage prebind PV --statefulset STS --ordinal N`; to change the template itself use `kubectl sts-storage generate-template STS --storage-class SC --apply`.',
   needs: ['statefulsets', 'storageclasses'],
-  example: 'statefulset shop/db: volumeClaimTemplate "data" names StorageClass fast-ssd, which does not exist',
   find(snapshot) {
-    const findings: Finding[] = [];
+    const findings: FindingDraft[] = [];
     for (const sts of snapshot.statefulSets) {
       for (const template of sts.spec?.volumeClaimTemplates ?? []) {
         const tname = template.metadata?.name ?? '';
@@ -24,8 +23,6 @@ export const stsTemplateClassMissing = defineCheck({
           if (snapshot.storageClass(cls)) continue;
           findings.push(
             setFinding(sts, {
-              code: 'STS-006',
-              severity: 'error',
               related: [{ kind: 'StorageClass', name: cls }],
               message: `volumeClaimTemplate "${tname}" of statefulset ${sts.metadata?.name} names StorageClass ${cls}, which does not exist`,
               evidence: [`storage classes: [${snapshot.storageClasses.map((s) => s.metadata?.name).join(', ')}]`],
@@ -50,8 +47,6 @@ export const stsTemplateClassMissing = defineCheck({
         if (fits || owned) continue;
         findings.push(
           setFinding(sts, {
-            code: 'STS-006',
-            severity: 'error',
             related: [],
             message: `volumeClaimTemplate "${tname}" of statefulset ${sts.metadata?.name} names no StorageClass, the cluster has no default StorageClass, and no free PV without a class can satisfy it`,
             evidence: [

@@ -1,4 +1,4 @@
-import { defineCheck, type Finding } from './check.js';
+import { defineCheck, type FindingDraft } from './check.js';
 import { setFinding } from './helpers.js';
 import { mountsOf, templateNames } from '../kube/statefulset.js';
 
@@ -12,17 +12,14 @@ export const stsTemplateUnmounted = defineCheck({
   remediation:
     'Mount the template in the container that needs it (`kubectl sts-storage fix-mounts STS --rename MOUNT=TEMPLATE` when a mount names it wrongly); remove an unwanted template only by recreating the StatefulSet, since templates are immutable.',
   needs: ['statefulsets'],
-  example: 'statefulset shop/mysql: volumeClaimTemplate "pvc-mysql-data-xxx" is not mounted by any container',
   find(snapshot) {
-    const findings: Finding[] = [];
+    const findings: FindingDraft[] = [];
     for (const sts of snapshot.statefulSets) {
       const mounted = new Set(mountsOf(sts.spec?.template?.spec).map((m) => m.name));
       for (const t of templateNames(sts)) {
         if (mounted.has(t)) continue;
         findings.push(
           setFinding(sts, {
-            code: 'STS-002',
-            severity: 'warning',
             related: [],
             message: `volumeClaimTemplate "${t}" of statefulset ${sts.metadata?.name} is not mounted by any container`,
             evidence: [`mounts: [${[...mounted].join(', ')}]`],

@@ -1,4 +1,4 @@
-import { defineCheck, type Finding } from './check.js';
+import { defineCheck, type FindingDraft } from './check.js';
 import { setFinding } from './helpers.js';
 import { templateNames } from '../kube/statefulset.js';
 
@@ -11,9 +11,8 @@ export const stsVolumeClaimMissing = defineCheck({
     'A pod-template volume with persistentVolumeClaim.claimName is shared by every replica and is not created by the StatefulSet controller. When the claim does not exist the scheduler cannot place the pods ("persistentvolumeclaim not found").',
   remediation: 'Create the claim, correct claimName, or turn the volume into a volumeClaimTemplate if each replica needs its own storage.',
   needs: ['statefulsets', 'persistentvolumeclaims'],
-  example: 'statefulset shop/web: volume "shared" names claim shared-data, which does not exist in namespace shop',
   find(snapshot) {
-    const findings: Finding[] = [];
+    const findings: FindingDraft[] = [];
     for (const sts of snapshot.statefulSets) {
       const ns = sts.metadata?.namespace;
       if (!snapshot.coversNamespace(ns)) continue;
@@ -24,8 +23,6 @@ export const stsVolumeClaimMissing = defineCheck({
         if (snapshot.claim(ns, claimName)) continue;
         findings.push(
           setFinding(sts, {
-            code: 'STS-003',
-            severity: 'error',
             related: [{ kind: 'PersistentVolumeClaim', namespace: ns, name: claimName }],
             message: `volume "${v.name}" of statefulset ${sts.metadata?.name} names claim ${claimName}, which does not exist in namespace ${ns}`,
             evidence: [`spec.template.spec.volumes[name=${v.name}].persistentVolumeClaim.claimName: ${claimName}`],

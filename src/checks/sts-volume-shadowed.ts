@@ -1,4 +1,4 @@
-import { defineCheck, type Finding } from './check.js';
+import { defineCheck, type FindingDraft } from './check.js';
 import { setFinding } from './helpers.js';
 import { templateNames } from '../kube/statefulset.js';
 
@@ -11,9 +11,8 @@ export const stsVolumeShadowed = defineCheck({
     'The controller adds one volume per template and then appends the pod template\'s volumes only when their name is not a template name (stateful_set_utils.go updateStorage), so the template silently wins and the pod volume is ignored.',
   remediation: 'Rename or remove the pod volume so the intent is explicit.',
   needs: ['statefulsets'],
-  example: 'statefulset shop/web: volume "data" is ignored because volumeClaimTemplate "data" has the same name',
   find(snapshot) {
-    const findings: Finding[] = [];
+    const findings: FindingDraft[] = [];
     for (const sts of snapshot.statefulSets) {
       const templates = new Set(templateNames(sts));
       for (const v of sts.spec?.template?.spec?.volumes ?? []) {
@@ -21,8 +20,6 @@ export const stsVolumeShadowed = defineCheck({
         const source = Object.keys(v).filter((k) => k !== 'name').join(', ') || 'no source';
         findings.push(
           setFinding(sts, {
-            code: 'STS-004',
-            severity: 'warning',
             related: [],
             message: `volume "${v.name}" of statefulset ${sts.metadata?.name} is ignored because volumeClaimTemplate "${v.name}" has the same name`,
             evidence: [`pod template volume "${v.name}" (${source}) is replaced by the claim from the template`],

@@ -5,7 +5,7 @@
 // claimRef to null: any matching claim may take the PV.
 import type { Claim, Volume } from '../kube/types.js';
 import { clone, pointer, preconditions, targetOf, type PlannedChange, type Refusal } from './plan.js';
-import { objectPath } from './read.js';
+import { objectPath } from '../kube/resources.js';
 
 export interface ClaimRefFixOptions {
   full: boolean;

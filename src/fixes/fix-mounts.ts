@@ -3,9 +3,9 @@
 // the volumeClaimTemplate it was meant to use is an ordinary update.
 import type { StatefulSet } from '../kube/types.js';
 import { mountsOf, templateNames } from '../kube/statefulset.js';
-import { closestName } from '../checks/sts-mount-undefined.js';
+import { closestName } from '../kube/statefulset.js';
 import { clone, pointer, preconditions, targetOf, type PlannedChange, type Refusal } from './plan.js';
-import { objectPath } from './read.js';
+import { objectPath } from '../kube/resources.js';
 
 export type Rename = [from: string, to: string];
 

@@ -11,8 +11,7 @@ import { claimClass, claimHasClass, capacityOf, requestOf, volumeClass } from '.
 import { formatBytes } from '../kube/quantity.js';
 import { mountsOf, ordinalOfPod, templateNames } from '../kube/statefulset.js';
 import { clone, targetOf, type PlannedChange, type Refusal, type Step } from './plan.js';
-import { objectPath } from './read.js';
-import { collectionPath } from '../snapshot/load-from-cluster.js';
+import { collectionPath, objectPath } from '../kube/resources.js';
 
 export const DEFAULT_SIZE = '1Gi';
 export const DEFAULT_ACCESS_MODE = 'ReadWriteOnce';

@@ -8,7 +8,7 @@ import { ANN_BOUND_BY_CONTROLLER, satisfyReasons, type ClaimRequirements } from 
 import { nodeMatchesSelectorTerms } from '../kube/labels.js';
 import type { Node } from '../kube/types.js';
 import { clone, pointer, preconditions, targetOf, type PlannedChange, type Refusal } from './plan.js';
-import { objectPath } from './read.js';
+import { objectPath } from '../kube/resources.js';
 
 export interface PrebindInput {
   volume: Volume;

@@ -1,21 +1,10 @@
 import type { KubeClient } from '../kube/client.js';
 import { ApiError } from '../kube/errors.js';
-import { collectionPath } from '../snapshot/load-from-cluster.js';
+import { objectPath } from '../kube/resources.js';
 import type { StatefulSet } from '../kube/types.js';
 import { UsageError } from '../cli/errors.js';
 
-const PATHS: Record<string, { group: string; resource: string; namespaced: boolean }> = {
-  PersistentVolume: { group: 'v1', resource: 'persistentvolumes', namespaced: false },
-  PersistentVolumeClaim: { group: 'v1', resource: 'persistentvolumeclaims', namespaced: true },
-  StatefulSet: { group: 'apps/v1', resource: 'statefulsets', namespaced: true },
-  Pod: { group: 'v1', resource: 'pods', namespaced: true },
-};
 
-export function objectPath(kind: string, name: string, namespace?: string): string {
-  const p = PATHS[kind];
-  if (!p) throw new Error(`no API path for kind ${kind}`);
-  return `${collectionPath(p.group, p.resource, p.namespaced ? namespace : undefined)}/${encodeURIComponent(name)}`;
-}
 
 /** GET one object; undefined when it does not exist. Repairs read exactly what they change. */
 export async function getObject<T>(client: KubeClient, kind: string, name: string, namespace?: string): Promise<T | undefined> {

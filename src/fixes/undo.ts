@@ -6,8 +6,7 @@ import type { KubeObject, StatefulSet } from '../kube/types.js';
 import type { Backup, BackupEntry } from './backup.js';
 import { cleanManifest } from './generate-template.js';
 import { deepEqual, targetOf, valueAt, type JsonPatchOp, type PlannedChange, type Refusal } from './plan.js';
-import { objectPath } from './read.js';
-import { collectionPath } from '../snapshot/load-from-cluster.js';
+import { apiGroupOf, collectionPath, kindInfo, objectPath } from '../kube/resources.js';
 
 const show = (v: unknown) => (v === undefined ? '(absent)' : JSON.stringify(v));
 const readable = (ptr: string) => ptr.slice(1).replace(/\//g, '.').replace(/~1/g, '/').replace(/~0/g, '~');
@@ -71,7 +70,7 @@ export function planRestore(entry: BackupEntry, before: KubeObject, after: KubeO
     before: current,
     after: restored,
     steps: [{ kind: 'patch', path, patch, description: 'JSON patch with test preconditions' }],
-    permissions: [{ verb: 'patch', group: entry.kind === 'StatefulSet' ? 'apps' : '', resource: entry.kind === 'StatefulSet' ? 'statefulsets' : 'persistentvolumes', ...(entry.namespace ? { namespace: entry.namespace } : {}) }],
+    permissions: [{ verb: 'patch', group: apiGroupOf(entry.kind), resource: kindInfo(entry.kind)!.resource, ...(entry.namespace ? { namespace: entry.namespace } : {}) }],
     warnings: [],
     notes: [],
     owned: entry.owned,

@@ -1,4 +1,5 @@
 // StatefulSet semantics from pkg/controller/statefulset/stateful_set_utils.go.
+import { distance } from 'fastest-levenshtein';
 import type { PodSpec, StatefulSet } from './types.js';
 
 /** getPersistentVolumeClaimName: "<template>-<set>-<ordinal>". */
@@ -79,4 +80,12 @@ export function mountsOf(spec: PodSpec | undefined): ContainerMount[] {
 
 export function fieldPathOf(m: ContainerMount): string {
   return `spec.template.spec.${m.containerKind}[${m.index}].${m.field}[${m.mountIndex}].name`;
+}
+
+/** The template name a mistyped mount most likely meant: substring first, then edit distance. */
+export function closestName(name: string, candidates: string[]): string | undefined {
+  if (candidates.length === 0) return undefined;
+  const contains = candidates.filter((c) => c.includes(name) || name.includes(c));
+  const pool = contains.length > 0 ? contains : candidates;
+  return [...pool].sort((a, b) => distance(a, name) - distance(b, name) || a.localeCompare(b))[0];
 }

@@ -1,7 +1,6 @@
 import type { Finding, Severity } from '../checks/check.js';
 import type { SkippedCheck } from '../checks/run-checks.js';
-import { summarize } from '../checks/run-checks.js';
-import type { ClaimPrediction } from '../snapshot/preflight.js';
+import type { ClaimPrediction } from '../analysis/predict-claims.js';
 
 export const REPORT_API_VERSION = 'sts-storage.kubectl.io/v1alpha1';
 
@@ -50,4 +49,10 @@ export function buildReport(scope: AuditReport['scope'], findings: Finding[], sk
     summary: summarize(findings),
     skipped,
   };
+}
+
+export function summarize(findings: Finding[]): Record<Severity, number> {
+  const summary: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const f of findings) summary[f.severity]++;
+  return summary;
 }

@@ -1,6 +1,6 @@
 // `show`: the storage chain as a tree. Fits the width by truncating the
 // details of a line (messages, evidence), never its structure or codes.
-import type { ChainFinding, StorageChain } from '../snapshot/storage-chain.js';
+import type { ChainFinding, StorageChain } from './storage-chain.js';
 import { paintSeverity, type Paint } from './colors.js';
 
 export interface TreeOptions {

@@ -6,9 +6,10 @@ import { defaultClass } from '../kube/binding.js';
 import { claimNameFor, templateNames } from '../kube/statefulset.js';
 import { timeOf } from '../kube/time.js';
 
-export type ResourceName = 'statefulsets' | 'persistentvolumeclaims' | 'persistentvolumes' | 'storageclasses' | 'pods' | 'events' | 'nodes' | 'services';
+import type { ResourceName } from '../kube/resources.js';
 
-export const ALL_RESOURCES: ResourceName[] = ['statefulsets', 'persistentvolumeclaims', 'persistentvolumes', 'storageclasses', 'pods', 'events', 'nodes', 'services'];
+export type { ResourceName } from '../kube/resources.js';
+export { ALL_RESOURCES } from '../kube/resources.js';
 
 export interface SnapshotScope {
   /** undefined means all namespaces */

@@ -4,24 +4,9 @@
 import type { KubeClient } from '../kube/client.js';
 import { ApiError } from '../kube/errors.js';
 import type { KubeObject } from '../kube/types.js';
+import { collectionPath, KINDS, type KindInfo } from '../kube/resources.js';
 import { ClusterSnapshot, type ResourceName, type ServerVersion, type SnapshotData, type SnapshotScope } from './cluster-snapshot.js';
 
-interface ResourceSpec {
-  resource: ResourceName;
-  group: string; // '' for core
-  namespaced: boolean;
-}
-
-const RESOURCES: ResourceSpec[] = [
-  { resource: 'statefulsets', group: 'apps/v1', namespaced: true },
-  { resource: 'persistentvolumeclaims', group: 'v1', namespaced: true },
-  { resource: 'pods', group: 'v1', namespaced: true },
-  { resource: 'events', group: 'v1', namespaced: true },
-  { resource: 'services', group: 'v1', namespaced: true },
-  { resource: 'persistentvolumes', group: 'v1', namespaced: false },
-  { resource: 'storageclasses', group: 'storage.k8s.io/v1', namespaced: false },
-  { resource: 'nodes', group: 'v1', namespaced: false },
-];
 
 type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -51,10 +36,6 @@ function slim(resource: ResourceName, item: Loose): Loose {
   }
 }
 
-export function collectionPath(group: string, resource: string, namespace?: string): string {
-  const prefix = group === 'v1' ? '/api/v1' : `/apis/${group}`;
-  return namespace ? `${prefix}/namespaces/${encodeURIComponent(namespace)}/${resource}` : `${prefix}/${resource}`;
-}
 
 export interface LoadOptions {
   scope: SnapshotScope;
@@ -69,7 +50,7 @@ export async function loadSnapshotFromCluster(client: KubeClient, options: LoadO
   const unavailable: SnapshotData['unavailable'] = {};
   const results: Partial<Record<ResourceName, KubeObject[]>> = {};
 
-  const listOne = async (spec: ResourceSpec): Promise<void> => {
+  const listOne = async (spec: KindInfo): Promise<void> => {
     const path = collectionPath(spec.group, spec.resource, spec.namespaced ? scope.namespace : undefined);
     try {
       results[spec.resource] = await client.list<KubeObject>(path, {
@@ -121,7 +102,7 @@ export async function loadSnapshotFromCluster(client: KubeClient, options: LoadO
     }
   };
 
-  const [serverVersion, extraEvents] = await Promise.all([version(), pvEvents(), namespaceExists(), ...RESOURCES.map(listOne)]);
+  const [serverVersion, extraEvents] = await Promise.all([version(), pvEvents(), namespaceExists(), ...KINDS.map(listOne)]);
 
   let statefulSets = results.statefulsets ?? [];
   if (scope.names && scope.names.length > 0) {

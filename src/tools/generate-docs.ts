@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
 import { ALL_CHECKS } from '../checks/index.js';
 import { CATALOG_BEGIN, CATALOG_END, renderCatalogMarkdown, renderCatalogSummary } from '../output/catalog.js';
 
@@ -45,14 +46,32 @@ export function expectedReadme(readme: string): string {
   return replaceBetween(withCatalog, VERSIONS_BEGIN, VERSIONS_END, renderVersionsTable(releases), 'versions');
 }
 
+/** Each check's example: the first message its first fire- fixture asserts (the fixture test proves the check prints it). */
+export function expectedExamples(): string {
+  const examples: Record<string, string> = {};
+  for (const check of ALL_CHECKS) {
+    const file = path.join(ROOT, 'test', 'unit', 'checks', 'fixtures', `${check.id}.yaml`);
+    const cases = parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS() as { name: string; messages?: string[] });
+    const fire = cases.find((c) => c.name.startsWith('fire') && c.messages?.length);
+    if (!fire) throw new Error(`${file}: no fire- case states its messages`);
+    examples[check.code] = fire.messages![0]!;
+  }
+  return JSON.stringify(examples, null, 2) + '\n';
+}
+
+export const EXAMPLES_FILE = path.join(ROOT, 'src', 'checks', 'examples.json');
+
 export function expectedCatalog(): string {
-  return renderCatalogMarkdown(ALL_CHECKS);
+  // From the fixtures, not from the examples.json this process loaded: one run of `npm run docs` writes both.
+  const examples = JSON.parse(expectedExamples()) as Record<string, string>;
+  return renderCatalogMarkdown(ALL_CHECKS, (c) => examples[c.code] ?? '');
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   fs.mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
+  fs.writeFileSync(EXAMPLES_FILE, expectedExamples());
   fs.writeFileSync(path.join(ROOT, 'docs', 'checks.md'), expectedCatalog());
   const readmePath = path.join(ROOT, 'README.md');
   fs.writeFileSync(readmePath, expectedReadme(fs.readFileSync(readmePath, 'utf8')));
-  process.stdout.write('wrote docs/checks.md, the README catalog and the versions table\n');
+  process.stdout.write('wrote src/checks/examples.json, docs/checks.md, the README catalog and the versions table\n');
 }

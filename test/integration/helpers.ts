@@ -7,28 +7,23 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { KubeClient } from '../../src/kube/client.js';
 import { ApiError } from '../../src/kube/errors.js';
 import type { KubeObject } from '../../src/kube/types.js';
-import { collectionPath } from '../../src/snapshot/load-from-cluster.js';
+import { collectionPath, kindInfo } from '../../src/kube/resources.js';
 import type { AuditReport } from '../../src/output/report.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const kubeconfig = inject('kubeconfig');
 export const skipReason = inject('skipReason');
 
-const KINDS: Record<string, { group: string; resource: string; namespaced: boolean }> = {
+// The kinds the tool reads (kube/resources.ts), plus those only the tests create.
+const TEST_KINDS: Record<string, { group: string; resource: string; namespaced: boolean }> = {
   Namespace: { group: 'v1', resource: 'namespaces', namespaced: false },
-  PersistentVolume: { group: 'v1', resource: 'persistentvolumes', namespaced: false },
-  PersistentVolumeClaim: { group: 'v1', resource: 'persistentvolumeclaims', namespaced: true },
-  Pod: { group: 'v1', resource: 'pods', namespaced: true },
-  Service: { group: 'v1', resource: 'services', namespaced: true },
   ServiceAccount: { group: 'v1', resource: 'serviceaccounts', namespaced: true },
-  Node: { group: 'v1', resource: 'nodes', namespaced: false },
-  StatefulSet: { group: 'apps/v1', resource: 'statefulsets', namespaced: true },
-  StorageClass: { group: 'storage.k8s.io/v1', resource: 'storageclasses', namespaced: false },
   Role: { group: 'rbac.authorization.k8s.io/v1', resource: 'roles', namespaced: true },
   RoleBinding: { group: 'rbac.authorization.k8s.io/v1', resource: 'rolebindings', namespaced: true },
   ClusterRole: { group: 'rbac.authorization.k8s.io/v1', resource: 'clusterroles', namespaced: false },
   ClusterRoleBinding: { group: 'rbac.authorization.k8s.io/v1', resource: 'clusterrolebindings', namespaced: false },
 };
+const kindOf = (kind: string) => kindInfo(kind) ?? TEST_KINDS[kind];
 
 export function admin(requestTimeoutMs = 30_000, file = kubeconfig): KubeClient {
   const kc = new KubeConfig();
@@ -37,7 +32,7 @@ export function admin(requestTimeoutMs = 30_000, file = kubeconfig): KubeClient 
 }
 
 export function objectPath(kind: string, name?: string, namespace?: string): string {
-  const k = KINDS[kind];
+  const k = kindOf(kind);
   if (!k) throw new Error(`helpers: unknown kind ${kind}`);
   const base = collectionPath(k.group, k.resource, k.namespaced ? namespace : undefined);
   return name ? `${base}/${encodeURIComponent(name)}` : base;
@@ -61,8 +56,8 @@ export class Cluster {
   async create<T extends KubeObject>(object: T, namespace?: string): Promise<T> {
     const kind = object.kind!;
     const ns = object.metadata?.namespace ?? namespace;
-    const created = await this.client.request<T>('POST', objectPath(kind, undefined, ns), { body: { ...object, metadata: { ...object.metadata, ...(KINDS[kind]!.namespaced ? { namespace: ns } : {}) } } });
-    if (!KINDS[kind]!.namespaced && kind !== 'Namespace') this.clusterScoped.push({ kind, name: object.metadata!.name! });
+    const created = await this.client.request<T>('POST', objectPath(kind, undefined, ns), { body: { ...object, metadata: { ...object.metadata, ...(kindOf(kind)!.namespaced ? { namespace: ns } : {}) } } });
+    if (!kindOf(kind)!.namespaced && kind !== 'Namespace') this.clusterScoped.push({ kind, name: object.metadata!.name! });
     return created;
   }
 

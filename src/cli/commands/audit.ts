@@ -6,8 +6,10 @@ import { EXIT, UsageError } from '../errors.js';
 import { loadSnapshotFromCluster } from '../../snapshot/load-from-cluster.js';
 import { readManifests } from '../../snapshot/load-from-manifests.js';
 import { snapshotFromObjects } from '../../snapshot/from-objects.js';
-import { mergeForPreflight, PREDICTED_ANNOTATION, type ClaimPrediction } from '../../snapshot/preflight.js';
-import type { ClusterSnapshot, ResourceName, SnapshotData } from '../../snapshot/cluster-snapshot.js';
+import { mergeForPreflight, PREDICTED_ANNOTATION } from '../../snapshot/preflight.js';
+import { predictClaims, type ClaimPrediction } from '../../analysis/predict-claims.js';
+import type { ClusterSnapshot, SnapshotData } from '../../snapshot/cluster-snapshot.js';
+import { KINDS } from '../../kube/resources.js';
 import { runChecks } from '../../checks/run-checks.js';
 import { ALL_CHECKS } from '../../checks/index.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../../checks/check.js';
@@ -132,7 +134,8 @@ async function readFiles(args: AuditArgs, ctx: CommandContext): Promise<Source> 
     const spinner = await startSpinner(ctx.io, `Reading ${client.server} for the preflight…`);
     try {
       const cluster = await loadSnapshotFromCluster(client, { scope: {}, chunkSize: args['chunk-size'] });
-      const { snapshot, predictions } = mergeForPreflight(cluster, objects, load.locations);
+      const { snapshot, statefulSets } = mergeForPreflight(cluster, objects, load.locations);
+      const predictions = predictClaims(snapshot, statefulSets);
       return { snapshot, predictions, errors, scope: { ...scope, server: cluster.server, serverVersion: cluster.serverVersion?.gitVersion } };
     } finally {
       spinner.stop();
@@ -142,14 +145,10 @@ async function readFiles(args: AuditArgs, ctx: CommandContext): Promise<Source> 
   // Offline, a check is decided only from what the files carry.
   const kinds = new Set(objects.map((o) => o.kind));
   const unavailable: SnapshotData['unavailable'] = {};
-  const carried: Array<[ResourceName, string]> = [
-    ['persistentvolumeclaims', 'PersistentVolumeClaim'],
-    ['persistentvolumes', 'PersistentVolume'],
-    ['storageclasses', 'StorageClass'],
-    ['services', 'Service'],
-  ];
-  for (const [resource, kind] of carried) if (!kinds.has(kind)) unavailable[resource] = `no ${kind} in the manifests (the cluster's are not read without --preflight)`;
-  for (const resource of ['pods', 'events', 'nodes'] as const) unavailable[resource] = OFFLINE;
+  for (const { kind, resource, inManifests } of KINDS) {
+    if (!inManifests) unavailable[resource] = OFFLINE;
+    else if (kind !== 'StatefulSet' && !kinds.has(kind)) unavailable[resource] = `no ${kind} in the manifests (the cluster's are not read without --preflight)`;
+  }
   return { snapshot: snapshotFromObjects(objects, { source: 'manifests', unavailable, locations: load.locations, now: nowFrom(args) }), errors, scope };
 }
 
@@ -165,13 +164,26 @@ function markPredicted(findings: Finding[], snapshot: ClusterSnapshot): void {
   }
 }
 
+/** A claim predicted to stay Pending points to the finding that reports its cause. */
+function nameCauseFindings(predictions: ClaimPrediction[], findings: Finding[]): void {
+  for (const p of predictions) {
+    if (!p.cause) continue;
+    const [namespace] = p.statefulSet.split('/');
+    const f = findings.find((x) => x.object.kind === 'PersistentVolumeClaim' && x.object.name === p.claim && x.object.namespace === namespace);
+    if (f) p.detail += ` (see ${f.code} on claim ${p.claim})`;
+  }
+}
+
 async function runAudit(args: AuditArgs, ctx: CommandContext): Promise<number> {
   const { io } = ctx;
   const threshold = pendingThreshold(args['pending-threshold']);
   if (!args.filename && (args.preflight || args.recursive || args['continue-on-error'])) throw new UsageError('--preflight, -R and --continue-on-error go with -f');
   const source = args.filename ? await readFiles(args, ctx) : await readCluster(args, ctx);
   const { findings, skipped } = runChecks(source.snapshot, { pendingThresholdMs: threshold });
-  if (source.predictions) markPredicted(findings, source.snapshot);
+  if (source.predictions) {
+    markPredicted(findings, source.snapshot);
+    nameCauseFindings(source.predictions, findings);
+  }
   const report = buildReport(source.scope, findings, skipped, {
     ...(source.predictions ? { preflight: source.predictions } : {}),
     ...(source.errors.length ? { errors: source.errors } : {}),

@@ -6,7 +6,7 @@ import { EXIT } from '../errors.js';
 import { validateName } from '../validate.js';
 import { loadSnapshotFromCluster } from '../../snapshot/load-from-cluster.js';
 import { runChecks } from '../../checks/run-checks.js';
-import { buildStorageChain } from '../../snapshot/storage-chain.js';
+import { buildStorageChain } from '../../output/storage-chain.js';
 import { renderTree } from '../../output/tree.js';
 import { serialize } from '../../output/serialize.js';
 

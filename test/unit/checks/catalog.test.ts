@@ -3,10 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../../../src/checks/index.js';
-import { expectedCatalog, expectedReadme, ROOT } from '../../../src/tools/generate-docs.js';
+import { EXAMPLES_FILE, expectedCatalog, expectedExamples, expectedReadme, ROOT } from '../../../src/tools/generate-docs.js';
+import { exampleOf } from '../../../src/checks/examples.js';
 import { FIXTURE_DIR, loadFixture } from './fixture-loader.js';
 
-const HELPERS = new Set(['check', 'index', 'run-checks', 'helpers', 'claim-analysis']);
+const HELPERS = new Set(['check', 'index', 'run-checks', 'helpers', 'examples']);
 
 describe('check catalog', () => {
   it('registers every check file in src/checks, and ids equal file names', () => {
@@ -39,7 +40,7 @@ describe('check catalog', () => {
       expect(c.title.length, c.id).toBeGreaterThan(10);
       expect(c.rationale.length, c.id).toBeGreaterThan(80);
       expect(c.remediation.trim(), c.id).toMatch(/\.$/);
-      expect(c.example.length, c.id).toBeGreaterThan(10);
+      expect(exampleOf(c).length, c.id).toBeGreaterThan(10);
       expect(c.needs.length, c.id).toBeGreaterThan(0);
     }
   });
@@ -56,6 +57,8 @@ describe('check catalog', () => {
 
   it('has current generated docs (run `npm run docs` after changing a check)', () => {
     expect(fs.readFileSync(path.join(ROOT, 'docs', 'checks.md'), 'utf8')).toBe(expectedCatalog());
+    // The examples are the messages the fixtures assert, which the fixture test proves the checks print.
+    expect(fs.readFileSync(EXAMPLES_FILE, 'utf8')).toBe(expectedExamples());
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
     expect(readme).toBe(expectedReadme(readme));
   });

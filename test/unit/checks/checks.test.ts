@@ -28,6 +28,11 @@ for (const check of ALL_CHECKS) {
         expect(got).toEqual(want);
         // In the order of expect, as the fixture lists them.
         const ordered = c.expect.map((e) => findings.find((f) => e.startsWith(`${f.code} ${f.object.kind}/${f.object.name}`))!);
+        // Every fire- case states the exact message and repair command of each finding.
+        if (c.name.startsWith('fire')) {
+          expect(c.messages, 'a fire- case lists its messages').toBeDefined();
+          expect(c.fixes, 'a fire- case lists its fix commands (null for none)').toBeDefined();
+        }
         if (c.messages) expect(ordered.map((f) => f.message)).toEqual(c.messages);
         if (c.fixes) expect(ordered.map((f) => f.fix?.command ?? null)).toEqual(c.fixes);
         for (const line of c.evidence ?? []) expect(findings.flatMap((f) => f.evidence)).toContain(line);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../../../src/checks/index.js';
 import { runChecks } from '../../../src/checks/run-checks.js';
 import { snapshotFromObjects } from '../../../src/snapshot/from-objects.js';
-import { buildStorageChain } from '../../../src/snapshot/storage-chain.js';
+import { buildStorageChain } from '../../../src/output/storage-chain.js';
 import { renderTree } from '../../../src/output/tree.js';
 import { makePaint } from '../../../src/output/colors.js';
 import type { ResourceName } from '../../../src/snapshot/cluster-snapshot.js';

@@ -1,3 +1,4 @@
+import { resourceInfo } from '../../../src/kube/resources.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,7 +49,7 @@ describe('audit -f runs the file-decidable checks on each fixture', () => {
         const kindsInFile = new Set(c.objects.map((o) => o.kind));
         // A check runs offline exactly when everything it reads can come from files.
         const offlineReadable = check.needs.every((n) => !['pods', 'events', 'nodes'].includes(n));
-        const carried = check.needs.every((n) => ({ statefulsets: 'StatefulSet', persistentvolumeclaims: 'PersistentVolumeClaim', persistentvolumes: 'PersistentVolume', storageclasses: 'StorageClass', services: 'Service' } as Record<string, string>)[n] === undefined || kindsInFile.has(({ statefulsets: 'StatefulSet', persistentvolumeclaims: 'PersistentVolumeClaim', persistentvolumes: 'PersistentVolume', storageclasses: 'StorageClass', services: 'Service' } as Record<string, string>)[n]!));
+        const carried = check.needs.every((n) => !resourceInfo(n).inManifests || kindsInFile.has(resourceInfo(n).kind));
         expect(skipped).toBe(!(offlineReadable && carried));
         if (skipped) return;
         const got = report.findings.filter((f) => f.code === check.code).map((f) => `${f.code} ${f.object.kind}/${f.object.name} ${f.severity}`).sort();

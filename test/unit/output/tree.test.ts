@@ -2,7 +2,7 @@ import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { snapshotFromObjects } from '../../../src/snapshot/from-objects.js';
 import { runChecks } from '../../../src/checks/run-checks.js';
-import { buildStorageChain } from '../../../src/snapshot/storage-chain.js';
+import { buildStorageChain } from '../../../src/output/storage-chain.js';
 import { renderTree } from '../../../src/output/tree.js';
 import { makePaint } from '../../../src/output/colors.js';
 import type { KubeObject } from '../../../src/kube/types.js';

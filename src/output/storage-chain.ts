@@ -7,7 +7,7 @@ import { keyOf } from '../kube/types.js';
 import { claimClass, claimHasClass, requestOf, capacityOf } from '../kube/binding.js';
 import { formatBytes } from '../kube/quantity.js';
 import { claimNameFor, replicasOf, startOrdinal } from '../kube/statefulset.js';
-import type { ClusterSnapshot } from './cluster-snapshot.js';
+import type { ClusterSnapshot } from '../snapshot/cluster-snapshot.js';
 
 export interface ChainFinding {
   code: string;

@@ -1,6 +1,7 @@
 // Why a Pending claim does not bind, decided the way the PV controller's
-// syncUnboundClaim decides it (pv_controller.go). Shared by the PVC checks and
-// by STS-008, so every code names the same cause.
+// syncUnboundClaim decides it (pv_controller.go). Shared by the PVC checks,
+// STS-008 and the preflight's predictions, so all name the same cause. It
+// speaks in causes; which check reports a cause is the checks' business.
 import type { Claim, StorageClass, Volume } from '../kube/types.js';
 import type { ClusterSnapshot } from '../snapshot/cluster-snapshot.js';
 import {
@@ -26,7 +27,7 @@ export type VolumeNameProblem =
   | { kind: 'other-claim'; name: string; volume: Volume }
   | { kind: 'mismatch'; name: string; volume: Volume; reasons: string[] };
 
-/** spec.volumeName path of syncUnboundClaim. A stale claimRef to this claim is PVC-003's, not ours. */
+/** spec.volumeName path of syncUnboundClaim. A stale claimRef to this claim is the stale-claim-ref cause, not this one. */
 export function volumeNameProblem(snapshot: ClusterSnapshot, claim: Claim): VolumeNameProblem | undefined {
   const name = claim.spec?.volumeName;
   if (!name) return undefined;
@@ -89,7 +90,8 @@ export function matchVolumes(snapshot: ClusterSnapshot, claim: Claim): { matches
   return { matches, nearMisses };
 }
 
-export type PendingCause = 'PVC-001' | 'PVC-002' | 'PVC-003' | 'PVC-004';
+/** Why a claim stays Pending: a Released PV holds its name with an old uid, spec.volumeName cannot be honoured, the class does not exist, or nothing matches and nothing provisions. */
+export type PendingCause = 'stale-claim-ref' | 'volume-name' | 'class-missing' | 'no-match';
 
 // Several checks ask for the same claim's cause, and deciding PVC-001 scans
 // the candidate PVs: decide once per claim and snapshot (snapshots are not
@@ -106,16 +108,16 @@ export function pendingCause(snapshot: ClusterSnapshot, claim: Claim): PendingCa
 
 function decidePendingCause(snapshot: ClusterSnapshot, claim: Claim): PendingCause | undefined {
   if (claim.status?.phase !== 'Pending') return undefined;
-  if (snapshot.has('persistentvolumes') && staleClaimRefVolumes(snapshot, claim).length > 0) return 'PVC-003';
-  if (snapshot.has('persistentvolumes') && volumeNameProblem(snapshot, claim)) return 'PVC-004';
+  if (snapshot.has('persistentvolumes') && staleClaimRefVolumes(snapshot, claim).length > 0) return 'stale-claim-ref';
+  if (snapshot.has('persistentvolumes') && volumeNameProblem(snapshot, claim)) return 'volume-name';
   if (claim.spec?.volumeName) return undefined;
   if (!snapshot.has('storageclasses')) return undefined;
   const cls = effectiveClass(snapshot, claim);
-  if (cls.name !== '' && !cls.storageClass) return 'PVC-002';
+  if (cls.name !== '' && !cls.storageClass) return 'class-missing';
   if (canProvision(cls)) return undefined;
   if (!snapshot.has('persistentvolumes')) return undefined;
   if (matchVolumes(snapshot, claim).matches.length > 0) return undefined;
-  return 'PVC-001';
+  return 'no-match';
 }
 
 export function isDelayBinding(cls: EffectiveClass): boolean {
