@@ -3,7 +3,7 @@
 // binder's own rules.
 import type { StatefulSet } from '../kube/types.js';
 import { keyOf } from '../kube/types.js';
-import { claimNameFor, ordinalsInRange } from '../kube/statefulset.js';
+import { ordinalClaims } from '../kube/statefulset.js';
 import type { ClusterSnapshot } from '../snapshot/cluster-snapshot.js';
 import { PREDICTED_ANNOTATION } from '../snapshot/preflight.js';
 import { canProvision, effectiveClass, matchVolumes, pendingCause, type PendingCause } from './claim-analysis.js';
@@ -28,27 +28,24 @@ const CAUSE_TEXT: Record<PendingCause, string> = {
 export function predictClaims(snapshot: ClusterSnapshot, sets: StatefulSet[]): ClaimPrediction[] {
   const out: ClaimPrediction[] = [];
   for (const sts of sets) {
-    for (const ordinal of ordinalsInRange(sts)) {
-      for (const template of sts.spec?.volumeClaimTemplates ?? []) {
-        const name = claimNameFor(template.metadata?.name ?? '', sts.metadata?.name ?? '', ordinal);
-        const claim = snapshot.claim(sts.metadata?.namespace, name)!;
-        const p = { statefulSet: keyOf(sts.metadata?.namespace, sts.metadata?.name), claim: name, ordinal };
-        if (claim.metadata?.annotations?.[PREDICTED_ANNOTATION] !== 'true') {
-          out.push({ ...p, outcome: 'reuses-existing', detail: `claim exists (${claim.status?.phase ?? 'unknown'}${claim.spec?.volumeName ? `, PV ${claim.spec.volumeName}` : ''}); the controller reuses it as it is` });
-          continue;
-        }
-        const cause = pendingCause(snapshot, claim);
-        if (cause) {
-          out.push({ ...p, outcome: 'stays-pending', cause, detail: `will stay Pending: ${CAUSE_TEXT[cause]}` });
-          continue;
-        }
-        const cls = effectiveClass(snapshot, claim);
-        const match = snapshot.has('persistentvolumes') ? matchVolumes(snapshot, claim).matches : [];
-        if (cls.storageClass?.volumeBindingMode === 'WaitForFirstConsumer') out.push({ ...p, outcome: 'waits-for-consumer', detail: `StorageClass ${cls.name} binds when pod ${sts.metadata?.name}-${ordinal} is scheduled` });
-        else if (match.length > 0) out.push({ ...p, outcome: 'binds', detail: `binds Available PV ${match[0]!.metadata?.name}` });
-        else if (canProvision(cls)) out.push({ ...p, outcome: 'provisions', detail: `provisioned by ${cls.storageClass?.provisioner} (StorageClass ${cls.name}${cls.defaulted ? ', the default' : ''})` });
-        else out.push({ ...p, outcome: 'stays-pending', detail: 'no PV matches and no StorageClass provisions it' });
+    for (const { ordinal, claimName: name } of ordinalClaims(sts)) {
+      const claim = snapshot.claim(sts.metadata?.namespace, name)!;
+      const p = { statefulSet: keyOf(sts.metadata?.namespace, sts.metadata?.name), claim: name, ordinal };
+      if (claim.metadata?.annotations?.[PREDICTED_ANNOTATION] !== 'true') {
+        out.push({ ...p, outcome: 'reuses-existing', detail: `claim exists (${claim.status?.phase ?? 'unknown'}${claim.spec?.volumeName ? `, PV ${claim.spec.volumeName}` : ''}); the controller reuses it as it is` });
+        continue;
       }
+      const cause = pendingCause(snapshot, claim);
+      if (cause) {
+        out.push({ ...p, outcome: 'stays-pending', cause, detail: `will stay Pending: ${CAUSE_TEXT[cause]}` });
+        continue;
+      }
+      const cls = effectiveClass(snapshot, claim);
+      const match = snapshot.has('persistentvolumes') ? matchVolumes(snapshot, claim).matches : [];
+      if (cls.storageClass?.volumeBindingMode === 'WaitForFirstConsumer') out.push({ ...p, outcome: 'waits-for-consumer', detail: `StorageClass ${cls.name} binds when pod ${sts.metadata?.name}-${ordinal} is scheduled` });
+      else if (match.length > 0) out.push({ ...p, outcome: 'binds', detail: `binds Available PV ${match[0]!.metadata?.name}` });
+      else if (canProvision(cls)) out.push({ ...p, outcome: 'provisions', detail: `provisioned by ${cls.storageClass?.provisioner} (StorageClass ${cls.name}${cls.defaulted ? ', the default' : ''})` });
+      else out.push({ ...p, outcome: 'stays-pending', detail: 'no PV matches and no StorageClass provisions it' });
     }
   }
   return out;

@@ -1,6 +1,6 @@
 import { defineCheck, type FindingDraft } from './check.js';
 import { ageOf, setFinding } from './helpers.js';
-import { claimNameFor, ordinalsInRange, templateNames } from '../kube/statefulset.js';
+import { ordinalClaims } from '../kube/statefulset.js';
 import { pendingCause } from '../analysis/claim-analysis.js';
 import { formatDuration } from '../kube/time.js';
 
@@ -18,23 +18,20 @@ export const stsOrdinalClaimStuck = defineCheck({
     for (const sts of snapshot.statefulSets) {
       const ns = sts.metadata?.namespace;
       if (!snapshot.coversNamespace(ns)) continue;
-      for (const ordinal of ordinalsInRange(sts)) {
-        for (const template of templateNames(sts)) {
-          const name = claimNameFor(template, sts.metadata?.name ?? '', ordinal);
-          const claim = snapshot.claim(ns, name);
-          const phase = claim?.status?.phase;
-          if (!claim || (phase !== 'Pending' && phase !== 'Lost')) continue;
-          const age = ageOf(snapshot, claim) ?? Infinity;
-          // A claim a few seconds old is normally just being bound or provisioned.
-          if (phase === 'Pending' && age < options.pendingThresholdMs && !pendingCause(snapshot, claim)) continue;
-          findings.push(
-            setFinding(sts, {
-              related: [{ kind: 'PersistentVolumeClaim', namespace: ns, name }],
-              message: `claim ${name} of ordinal ${ordinal} (template "${template}") of statefulset ${sts.metadata?.name} is ${phase}${age !== Infinity ? ` for ${formatDuration(age)}` : ''}`,
-              evidence: [],
-            }),
-          );
-        }
+      for (const { ordinal, templateName: template, claimName: name } of ordinalClaims(sts)) {
+        const claim = snapshot.claim(ns, name);
+        const phase = claim?.status?.phase;
+        if (!claim || (phase !== 'Pending' && phase !== 'Lost')) continue;
+        const age = ageOf(snapshot, claim) ?? Infinity;
+        // A claim a few seconds old is normally just being bound or provisioned.
+        if (phase === 'Pending' && age < options.pendingThresholdMs && !pendingCause(snapshot, claim)) continue;
+        findings.push(
+          setFinding(sts, {
+            related: [{ kind: 'PersistentVolumeClaim', namespace: ns, name }],
+            message: `claim ${name} of ordinal ${ordinal} (template "${template}") of statefulset ${sts.metadata?.name} is ${phase}${age !== Infinity ? ` for ${formatDuration(age)}` : ''}`,
+            evidence: [],
+          }),
+        );
       }
     }
     return findings;

@@ -1,5 +1,4 @@
-import { ApiError, ConfigError, ConnectionError } from '../kube/errors.js';
-import { NotFoundError } from '../snapshot/load-from-cluster.js';
+import { ApiError, ConfigError, ConnectionError, NotFoundError } from '../kube/errors.js';
 import { ManifestError } from '../snapshot/load-from-manifests.js';
 
 /** Exit codes: part of the public interface, documented in the README. */

@@ -1,32 +1,34 @@
 // The only module that writes to the cluster. Every repair gets, from here:
-// the plan printed first, --dry-run (with the server's dryRun=All), a
-// confirmation on a TTY or --yes, an RBAC check before the first write, a
-// backup of each object before it changes, one atomic request per object
-// carrying its preconditions, a batch that continues past failures, and a
-// summary that says what happened to every object.
-import readline from 'node:readline/promises';
+// --dry-run (with the server's dryRun=All), a confirmation hook, an RBAC
+// check before the first write, a backup of each object before it changes,
+// one atomic request per object carrying its preconditions, a batch that
+// continues past failures, and an outcome for every object. It renders
+// nothing and knows no exit codes: cli/run-plan.ts shows the plan, asks,
+// and turns the result into what the user sees.
 import type { KubeClient } from '../kube/client.js';
 import { ApiError, ConnectionError } from '../kube/errors.js';
 import type { KubeObject } from '../kube/types.js';
-import type { IO } from '../cli/io.js';
-import { stdoutPaint } from '../cli/io.js';
-import { EXIT, UsageError } from '../cli/errors.js';
-import { renderPlan } from '../output/plan.js';
 import { Backup, type BackupEntry } from './backup.js';
 import { describePermission, missingPermissions } from './access.js';
 import type { Plan, PlannedChange, Step } from './plan.js';
 
 export type DryRun = 'none' | 'client' | 'server';
 
+export type ApplyEvent =
+  | { kind: 'server-dry-run'; change: PlannedChange; accepted: boolean; message?: string }
+  | { kind: 'backup'; backup: Backup }
+  | { kind: 'interrupted' }
+  | { kind: 'outcome'; outcome: ApplyOutcome };
+
 export interface ApplyOptions {
   dryRun: DryRun;
-  yes: boolean;
   backupRoot: string;
-  io: IO;
-  /** called after each object's outcome is recorded (progress; tests stop the server here) */
+  /** Asked once, after the RBAC check and before the first write; false stops with nothing changed. */
+  confirm: (changes: number) => Promise<boolean>;
+  /** Told what happens, as it happens. */
+  report?: (event: ApplyEvent) => void;
+  /** Awaited after each object's outcome is recorded (tests stop the server here). */
   afterChange?: (outcome: ApplyOutcome) => Promise<void> | void;
-  /** told where this run's backup went (undo records it) */
-  onBackup?: (backup: Backup) => void;
 }
 
 export interface ApplyOutcome {
@@ -35,52 +37,49 @@ export interface ApplyOutcome {
   message?: string;
 }
 
-export async function applyPlan(client: KubeClient, plan: Plan, opts: ApplyOptions): Promise<number> {
-  const { io } = opts;
-  const paint = stdoutPaint(io);
-  io.stdout.write(renderPlan(plan, paint));
-  const refused = plan.refusals.some((r) => !r.noop);
-  if (plan.changes.length === 0) return refused ? EXIT.FINDINGS : EXIT.OK;
+export interface ApplyResult {
+  /**
+   * nothing-to-do: the plan has no changes; forbidden: RBAC lacks a verb
+   * (nothing changed); dry-run: previewed only; declined: the confirmation
+   * said no; done: every change ran (see outcomes); interrupted: Ctrl-C
+   * stopped the batch after the request in flight.
+   */
+  status: 'nothing-to-do' | 'forbidden' | 'dry-run' | 'declined' | 'done' | 'interrupted';
+  outcomes: ApplyOutcome[];
+  /** forbidden: what the user may not do */
+  missing?: string[];
+  /** dry-run: the server rejected some change */
+  rejected?: boolean;
+  backup?: Backup;
+}
+
+export async function applyPlan(client: KubeClient, plan: Plan, opts: ApplyOptions): Promise<ApplyResult> {
+  if (plan.changes.length === 0) return { status: 'nothing-to-do', outcomes: [] };
 
   const missing = await missingPermissions(client, plan.changes.flatMap((c) => c.permissions));
-  if (missing.length > 0) {
-    io.stderr.write(`error: refusing to start: the current user (${client.user}) may not ${missing.map(describePermission).join(', ')}; nothing was changed\n`);
-    return EXIT.FINDINGS;
-  }
+  if (missing.length > 0) return { status: 'forbidden', outcomes: [], missing: missing.map(describePermission) };
 
-  if (opts.dryRun === 'client') {
-    io.stdout.write('Dry run (client): nothing was sent.\n');
-    return refused ? EXIT.FINDINGS : EXIT.OK;
-  }
+  if (opts.dryRun === 'client') return { status: 'dry-run', outcomes: [] };
   if (opts.dryRun === 'server') {
-    let failed = false;
+    let rejected = false;
+    const outcomes: ApplyOutcome[] = [];
     for (const change of plan.changes) {
       const r = await runSteps(client, change, true);
-      failed ||= r.status !== 'dry-run';
-      io.stdout.write(`${r.status === 'dry-run' ? 'server dry run accepted' : `server dry run REJECTED: ${r.message}`}: ${label(change)}\n`);
+      rejected ||= r.status !== 'dry-run';
+      outcomes.push({ change, status: r.status, message: r.message });
+      opts.report?.({ kind: 'server-dry-run', change, accepted: r.status === 'dry-run', message: r.message });
     }
-    io.stdout.write('Dry run: nothing was changed.\n');
-    return failed || refused ? EXIT.FINDINGS : EXIT.OK;
+    return { status: 'dry-run', outcomes, rejected };
   }
 
-  if (!opts.yes) {
-    if (!io.stdin.isTTY) throw new UsageError('refusing to change the cluster without confirmation: stdin is not a terminal, pass --yes (or --dry-run to preview)');
-    const rl = readline.createInterface({ input: io.stdin, output: io.stderr });
-    const answer = await rl.question(`Apply ${plan.changes.length} change(s)? [y/N] `);
-    rl.close();
-    if (!/^y(es)?$/i.test(answer.trim())) {
-      io.stdout.write('Aborted: nothing was changed.\n');
-      return EXIT.FINDINGS;
-    }
-  }
+  if (!(await opts.confirm(plan.changes.length))) return { status: 'declined', outcomes: [] };
 
   const backup = Backup.create(opts.backupRoot, plan.command, client.server);
-  io.stdout.write(`Backup: ${backup.dir}\n`);
-  opts.onBackup?.(backup);
+  opts.report?.({ kind: 'backup', backup });
   let interrupted = false;
   const onSigint = () => {
     interrupted = true;
-    io.stderr.write('\ninterrupted: finishing the request in flight, leaving the rest untouched\n');
+    opts.report?.({ kind: 'interrupted' });
   };
   process.on('SIGINT', onSigint);
   const outcomes: ApplyOutcome[] = [];
@@ -96,24 +95,19 @@ export async function applyPlan(client: KubeClient, plan: Plan, opts: ApplyOptio
       // What the server stored (with its defaults) is what undo compares against later.
       if (outcome.status === 'applied' && outcome.result) backup.setAfter(entry, outcome.result);
       backup.save();
-      outcomes.push(outcome);
-      await opts.afterChange?.(outcome);
+      const { result: _stored, ...plain } = outcome;
+      outcomes.push(plain);
+      opts.report?.({ kind: 'outcome', outcome: plain });
+      await opts.afterChange?.(plain);
     }
   } finally {
     process.off('SIGINT', onSigint);
   }
-  for (const o of outcomes) {
-    const line = `${o.status}: ${label(o.change)}${o.message ? `: ${o.message}` : ''}`;
-    io.stdout.write(`${o.status === 'applied' ? paint('green', line) : o.status === 'untouched' ? line : paint('red', line)}\n`);
-  }
-  const applied = outcomes.filter((o) => o.status === 'applied').length;
-  io.stdout.write(`${applied} of ${plan.changes.length} change(s) applied; backup in ${backup.dir}\n`);
-  if (applied > 0) io.stdout.write(`Undo with: kubectl sts-storage undo ${backup.dir}\n`);
-  if (interrupted) return EXIT.INTERRUPTED;
-  return outcomes.every((o) => o.status === 'applied') && !refused ? EXIT.OK : EXIT.FINDINGS;
+  return { status: interrupted ? 'interrupted' : 'done', outcomes, backup };
 }
 
-function label(change: PlannedChange): string {
+/** "PersistentVolume pv-a", "StatefulSet shop/db" */
+export function changeLabel(change: PlannedChange): string {
   const t = change.target;
   return `${t.kind} ${t.namespace ? t.namespace + '/' : ''}${t.name}`;
 }

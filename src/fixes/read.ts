@@ -1,15 +1,15 @@
-import type { KubeClient } from '../kube/client.js';
+import type { ReadClient } from '../kube/read-client.js';
 import { ApiError } from '../kube/errors.js';
 import { objectPath } from '../kube/resources.js';
 import type { StatefulSet } from '../kube/types.js';
-import { UsageError } from '../cli/errors.js';
+import { NotFoundError } from '../kube/errors.js';
 
 
 
 /** GET one object; undefined when it does not exist. Repairs read exactly what they change. */
-export async function getObject<T>(client: KubeClient, kind: string, name: string, namespace?: string): Promise<T | undefined> {
+export async function getObject<T>(client: ReadClient, kind: string, name: string, namespace?: string): Promise<T | undefined> {
   try {
-    return await client.request<T>('GET', objectPath(kind, name, namespace));
+    return await client.get<T>(objectPath(kind, name, namespace));
   } catch (err) {
     if (err instanceof ApiError && err.notFound) return undefined;
     throw err;
@@ -17,9 +17,9 @@ export async function getObject<T>(client: KubeClient, kind: string, name: strin
 }
 
 /** The StatefulSet a repair is about, in -n or the context's namespace; a missing one is a usage error (exit 2). */
-export async function readStatefulSet(client: KubeClient, name: string, namespace: string | undefined): Promise<{ sts: StatefulSet; namespace: string }> {
+export async function readStatefulSet(client: ReadClient, name: string, namespace: string | undefined): Promise<{ sts: StatefulSet; namespace: string }> {
   const ns = namespace || client.namespace;
   const sts = await getObject<StatefulSet>(client, 'StatefulSet', name, ns);
-  if (!sts) throw new UsageError(`statefulset ${ns}/${name} not found`);
+  if (!sts) throw new NotFoundError(`statefulset ${ns}/${name} not found`);
   return { sts, namespace: ns };
 }

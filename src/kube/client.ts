@@ -4,6 +4,7 @@
 // JSON keeps objects in the wire format the checks and manifest files share,
 // avoids client-node's per-field model deserialization on 50k-object lists,
 // and lets every request be counted and bounded by --request-timeout.
+import type { ReadClient, ReadOptions } from './read-client.js';
 import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -76,7 +77,8 @@ function firstLine(err: unknown): string {
   return text.split('\n')[0] ?? text;
 }
 
-export class KubeClient {
+/** Reads and writes. Only fixes/apply-plan.ts holds one as such; everything else gets it as a ReadClient. */
+export class KubeClient implements ReadClient {
   readonly server: string;
   readonly namespace: string;
   private agent: http.Agent | undefined;
@@ -181,6 +183,10 @@ export class KubeClient {
       if (payload !== undefined) req.write(payload);
       req.end();
     });
+  }
+
+  get<T>(path: string, options: ReadOptions = {}): Promise<T> {
+    return this.request<T>('GET', path, { query: options.query as RequestOptions['query'] });
   }
 
   /**

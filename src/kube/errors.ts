@@ -48,3 +48,11 @@ export class ApiError extends Error {
     return this.status === 401;
   }
 }
+
+/** A named object (a StatefulSet, a PV the user typed) does not exist: the user's input, exit 2. */
+export class NotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}

@@ -28,6 +28,30 @@ export function isOrdinalInRange(sts: StatefulSet, ordinal: number): boolean {
   return ordinal >= start && ordinal < start + replicasOf(sts);
 }
 
+export type ClaimTemplate = NonNullable<NonNullable<StatefulSet['spec']>['volumeClaimTemplates']>[number];
+
+export interface OrdinalClaim {
+  ordinal: number;
+  template: ClaimTemplate;
+  templateName: string;
+  claimName: string;
+}
+
+/**
+ * The claims the controller creates for a set: one per template for each
+ * ordinal (getPersistentVolumeClaims), the ordinals in range unless given.
+ */
+export function* ordinalClaims(sts: StatefulSet, ordinals: number[] = ordinalsInRange(sts)): Generator<OrdinalClaim> {
+  const set = sts.metadata?.name ?? '';
+  for (const ordinal of ordinals) {
+    for (const template of sts.spec?.volumeClaimTemplates ?? []) {
+      const templateName = template.metadata?.name ?? '';
+      if (templateName === '') continue;
+      yield { ordinal, template, templateName, claimName: claimNameFor(templateName, set, ordinal) };
+    }
+  }
+}
+
 export function templateNames(sts: StatefulSet): string[] {
   return (sts.spec?.volumeClaimTemplates ?? []).map((t) => t.metadata?.name ?? '').filter((n) => n !== '');
 }

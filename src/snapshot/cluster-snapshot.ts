@@ -3,7 +3,7 @@
 import type { Claim, KubeEvent, Node, Pod, Service, StatefulSet, StorageClass, Volume, KubeObject } from '../kube/types.js';
 import { keyOf, objectKey } from '../kube/types.js';
 import { defaultClass } from '../kube/binding.js';
-import { claimNameFor, templateNames } from '../kube/statefulset.js';
+import { templateNames } from '../kube/statefulset.js';
 import { timeOf } from '../kube/time.js';
 
 import type { ResourceName } from '../kube/resources.js';
@@ -237,10 +237,6 @@ export class ClusterSnapshot implements SnapshotData {
     if (!this.coversNamespace(namespace)) return false;
     if (!this.scope.names && !this.scope.selector) return true;
     return this.claimOwner(namespace, name) !== undefined;
-  }
-
-  expectedClaimNames(sts: StatefulSet, ordinal: number): string[] {
-    return templateNames(sts).map((t) => claimNameFor(t, sts.metadata?.name ?? '', ordinal));
   }
 
   locationOf(object: KubeObject): SourceLocation | undefined {

@@ -1,8 +1,8 @@
 // One snapshot per run: every kind listed once (paginated), all in parallel.
 // No per-object GETs, so the cost is (kinds read) x (pages) requests whatever
 // the number of StatefulSets.
-import type { KubeClient } from '../kube/client.js';
-import { ApiError } from '../kube/errors.js';
+import type { ReadClient } from '../kube/read-client.js';
+import { ApiError, NotFoundError } from '../kube/errors.js';
 import type { KubeObject } from '../kube/types.js';
 import { collectionPath, KINDS, type KindInfo } from '../kube/resources.js';
 import { ClusterSnapshot, type ResourceName, type ServerVersion, type SnapshotData, type SnapshotScope } from './cluster-snapshot.js';
@@ -43,9 +43,8 @@ export interface LoadOptions {
   now?: number;
 }
 
-export class NotFoundError extends Error {}
 
-export async function loadSnapshotFromCluster(client: KubeClient, options: LoadOptions): Promise<ClusterSnapshot> {
+export async function loadSnapshotFromCluster(client: ReadClient, options: LoadOptions): Promise<ClusterSnapshot> {
   const { scope } = options;
   const unavailable: SnapshotData['unavailable'] = {};
   const results: Partial<Record<ResourceName, KubeObject[]>> = {};
@@ -83,7 +82,7 @@ export async function loadSnapshotFromCluster(client: KubeClient, options: LoadO
 
   const version = async (): Promise<ServerVersion | undefined> => {
     try {
-      const v = await client.request<{ major?: string; minor?: string; gitVersion?: string }>('GET', '/version');
+      const v = await client.get<{ major?: string; minor?: string; gitVersion?: string }>('/version');
       return { major: parseInt(v.major ?? '', 10), minor: parseInt(v.minor ?? '', 10), gitVersion: v.gitVersion ?? '' };
     } catch (err) {
       if (err instanceof ApiError && err.status !== 401) return undefined;
@@ -95,7 +94,7 @@ export async function loadSnapshotFromCluster(client: KubeClient, options: LoadO
   const namespaceExists = async (): Promise<void> => {
     if (scope.namespace === undefined) return;
     try {
-      await client.request('GET', `/api/v1/namespaces/${encodeURIComponent(scope.namespace)}`);
+      await client.get(`/api/v1/namespaces/${encodeURIComponent(scope.namespace)}`);
     } catch (err) {
       if (err instanceof ApiError && err.notFound) throw new NotFoundError(`namespace "${scope.namespace}" not found`);
       if (!(err instanceof ApiError && err.forbidden)) throw err;

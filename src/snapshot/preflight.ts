@@ -8,7 +8,7 @@ import type { Claim, KubeObject, StatefulSet } from '../kube/types.js';
 import { keyOf, objectKey } from '../kube/types.js';
 import { KINDS } from '../kube/resources.js';
 import { claimHasClass } from '../kube/binding.js';
-import { claimNameFor, ordinalsInRange } from '../kube/statefulset.js';
+import { ordinalClaims } from '../kube/statefulset.js';
 import { ClusterSnapshot, type SnapshotData, type SourceLocation } from './cluster-snapshot.js';
 import { snapshotFromObjects } from './from-objects.js';
 
@@ -32,23 +32,20 @@ export function mergeForPreflight(cluster: ClusterSnapshot, objects: KubeObject[
   const predicted: Claim[] = [];
   for (const sts of fromFiles.statefulSets) {
     const loc = locations.get(sts);
-    for (const ordinal of ordinalsInRange(sts)) {
-      for (const template of sts.spec?.volumeClaimTemplates ?? []) {
-        const name = claimNameFor(template.metadata?.name ?? '', sts.metadata?.name ?? '', ordinal);
-        if (base.claim(sts.metadata?.namespace, name)) continue;
-        const spec = structuredClone(template.spec ?? {});
-        // The DefaultStorageClass admission plugin sets the class at create.
-        if (!claimHasClass(template) && base.defaultClass()) spec.storageClassName = base.defaultClass()!.metadata?.name;
-        const claim: Claim = {
-          apiVersion: 'v1',
-          kind: 'PersistentVolumeClaim',
-          metadata: { name, namespace: sts.metadata?.namespace, uid: `predicted:${keyOf(sts.metadata?.namespace, name)}`, annotations: { [PREDICTED_ANNOTATION]: 'true' }, labels: template.metadata?.labels },
-          spec,
-          status: { phase: 'Pending' },
-        };
-        predicted.push(claim);
-        if (loc) data.locations!.set(claim, loc);
-      }
+    for (const { template, claimName: name } of ordinalClaims(sts)) {
+      if (base.claim(sts.metadata?.namespace, name)) continue;
+      const spec = structuredClone(template.spec ?? {});
+      // The DefaultStorageClass admission plugin sets the class at create.
+      if (!claimHasClass(template) && base.defaultClass()) spec.storageClassName = base.defaultClass()!.metadata?.name;
+      const claim: Claim = {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name, namespace: sts.metadata?.namespace, uid: `predicted:${keyOf(sts.metadata?.namespace, name)}`, annotations: { [PREDICTED_ANNOTATION]: 'true' }, labels: template.metadata?.labels },
+        spec,
+        status: { phase: 'Pending' },
+      };
+      predicted.push(claim);
+      if (loc) data.locations!.set(claim, loc);
     }
   }
   data.claims = [...data.claims, ...predicted];

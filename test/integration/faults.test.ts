@@ -4,7 +4,6 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Cluster, admin, harnessState, killApiServer, runCli, skipReason, withComponentPaused } from './helpers.js';
 import { releasedClaimGone, seed002 } from './scenarios.js';
-import { memoryIO } from './io.js';
 import type { Volume } from '../../src/kube/types.js';
 import { planClaimRefFix } from '../../src/fixes/fix-claimref.js';
 import { applyPlan } from '../../src/fixes/apply-plan.js';
@@ -49,25 +48,25 @@ describe.skipIf(!!skipReason || !harnessState())('faults on the real control pla
     const ns = await cluster.namespace('batchfault');
     const pvs = [await releasedClaimGone(cluster, ns, 'a'), await releasedClaimGone(cluster, ns, 'b'), await releasedClaimGone(cluster, ns, 'c')];
     const changes = await planAll(pvs);
-    const io = memoryIO();
     let restart: (() => Promise<void>) | undefined;
     const client = admin(5000);
-    const code = await applyPlan(client, { command: 'fix-claimref --all --full', changes, refusals: [] }, {
+    const result = await applyPlan(client, { command: 'fix-claimref --all --full', changes, refusals: [] }, {
       dryRun: 'none',
-      yes: true,
       backupRoot: backupDir,
-      io,
+      confirm: async () => true,
       afterChange: async () => {
         restart ??= await killApiServer();
       },
     });
     client.close();
     await restart!();
-    expect(code).toBe(1);
-    const out = io.out();
-    expect(out).toContain(`applied: PersistentVolume ${pvs[0]}`);
-    expect(out).toMatch(new RegExp(`failed: PersistentVolume ${pvs[1]}: .*nothing was sent, the object is untouched`));
-    expect(out).toContain('1 of 3 change(s) applied');
+    expect(result.status).toBe('done');
+    expect(result.outcomes.map((o) => [o.change.target.name, o.status])).toEqual([
+      [pvs[0], 'applied'],
+      [pvs[1], 'failed'],
+      [pvs[2], 'failed'],
+    ]);
+    for (const o of result.outcomes.slice(1)) expect(o.message).toMatch(/nothing was sent, the object is untouched/);
     const first = (await cluster.get<Volume>('PersistentVolume', pvs[0]!))!;
     expect(first.spec?.claimRef).toBeUndefined();
     for (const pv of pvs.slice(1)) expect((await cluster.get<Volume>('PersistentVolume', pv))!.spec?.claimRef?.uid).toBeTruthy();
@@ -85,22 +84,24 @@ describe.skipIf(!!skipReason || !harnessState())('faults on the real control pla
   it('Ctrl-C during a batch: the request in flight completes, the rest stay untouched, exit 130', async () => {
     const ns = await cluster.namespace('sigint');
     const pvs = [await releasedClaimGone(cluster, ns, 'a'), await releasedClaimGone(cluster, ns, 'b')];
-    const io = memoryIO();
     const client = admin();
-    const code = await applyPlan(client, { command: 'fix-claimref --all --full', changes: await planAll(pvs), refusals: [] }, {
+    const events: string[] = [];
+    const result = await applyPlan(client, { command: 'fix-claimref --all --full', changes: await planAll(pvs), refusals: [] }, {
       dryRun: 'none',
-      yes: true,
       backupRoot: backupDir,
-      io,
+      confirm: async () => true,
+      report: (e) => events.push(e.kind),
       afterChange: () => {
         process.emit('SIGINT');
       },
     });
     client.close();
-    expect(code).toBe(130);
-    expect(io.out()).toContain(`applied: PersistentVolume ${pvs[0]}`);
-    expect(io.out()).toContain(`untouched: PersistentVolume ${pvs[1]}: interrupted before this object`);
-    expect(io.err()).toContain('interrupted');
+    expect(result.status).toBe('interrupted');
+    expect(result.outcomes.map((o) => [o.change.target.name, o.status, o.message])).toEqual([
+      [pvs[0], 'applied', undefined],
+      [pvs[1], 'untouched', 'interrupted before this object'],
+    ]);
+    expect(events).toEqual(['backup', 'outcome', 'interrupted']);
     expect((await cluster.get<Volume>('PersistentVolume', pvs[1]!))!.spec?.claimRef?.uid).toBeTruthy();
   });
 });

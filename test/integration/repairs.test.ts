@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import { audit, codesFor, runCli, skipReason, waitFor, useSandbox } from './helpers.js';
 import { claim, statefulSet, volume } from './fixtures.js';
 import { releasedClaimGone, seed002, waitForClaimPhase } from './scenarios.js';
-import { memoryIO } from './io.js';
 import { readOnlyClusterKubeconfig } from './rbac.js';
 import type { Claim, Volume } from '../../src/kube/types.js';
 import { planClaimRefFix } from '../../src/fixes/fix-claimref.js';
@@ -117,10 +116,9 @@ describe.skipIf(!!skipReason)('repairs on the real control plane', () => {
     if (!('steps' in plan)) throw new Error('expected a plan');
     // Another writer changes the PV after the plan was made.
     await sandbox.cluster.patch('PersistentVolume', pv, undefined, { metadata: { labels: { 'changed-by': 'colleague' } } });
-    const io = memoryIO();
-    const code = await applyPlan(sandbox.cluster.client, { command: 'fix-claimref', changes: [plan], refusals: [] }, { dryRun: 'none', yes: true, backupRoot: sandbox.backupDir, io });
-    expect(code).toBe(1);
-    expect(io.out()).toContain('it changed since it was read');
+    const result = await applyPlan(sandbox.cluster.client, { command: 'fix-claimref', changes: [plan], refusals: [] }, { dryRun: 'none', backupRoot: sandbox.backupDir, confirm: async () => true });
+    expect(result.outcomes.map((o) => o.status)).toEqual(['failed']);
+    expect(result.outcomes[0]!.message).toContain('it changed since it was read');
     const now = (await sandbox.cluster.get<Volume>('PersistentVolume', pv))!;
     expect(now.metadata?.labels?.['changed-by']).toBe('colleague');
     expect(now.spec?.claimRef?.uid).toBe(read.spec?.claimRef?.uid);

@@ -3,7 +3,7 @@ import type { CommandContext } from './context.js';
 import { clientFrom, namespaceFrom, withClusterOptions, type ClusterArgs } from '../options/cluster-options.js';
 import { backupRootFrom, dryRunFrom, withRepairOptions, type RepairArgs } from '../options/repair-options.js';
 import { UsageError } from '../errors.js';
-import { applyPlan } from '../../fixes/apply-plan.js';
+import { runPlan } from '../run-plan.js';
 import { planClaimRefFix } from '../../fixes/fix-claimref.js';
 import type { Plan } from '../../fixes/plan.js';
 import { getObject } from '../../fixes/read.js';
@@ -65,7 +65,7 @@ export function fixClaimRefCommand(ctx: CommandContext): CommandModule<object, F
           else plan.refusals.push(r);
         }
         if (args.all && volumes.length === 0) ctx.io.stdout.write('No Released PV with a stale claimRef in scope.\n');
-        ctx.exitCode = await applyPlan(client, plan, { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io });
+        ctx.exitCode = await runPlan(client, plan, { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io });
       } finally {
         client.close();
       }

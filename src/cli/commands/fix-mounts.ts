@@ -4,7 +4,7 @@ import { clientFrom, withClusterOptions, type ClusterArgs } from '../options/clu
 import { backupRootFrom, dryRunFrom, withRepairOptions, type RepairArgs } from '../options/repair-options.js';
 import { UsageError } from '../errors.js';
 import { validateName, validateNamespace } from '../validate.js';
-import { applyPlan } from '../../fixes/apply-plan.js';
+import { runPlan } from '../run-plan.js';
 import { planMountRename, proposeRenames, type Rename } from '../../fixes/fix-mounts.js';
 import { readStatefulSet } from '../../fixes/read.js';
 import { templateNames } from '../../kube/statefulset.js';
@@ -47,7 +47,7 @@ export function fixMountsCommand(ctx: CommandContext): CommandModule<object, Fix
         const chosen = renames ?? proposeRenames(sts);
         if (!renames && chosen.length > 0) ctx.io.stdout.write(`Proposed: ${chosen.map(([a, b]) => `rename mount "${a}" to template "${b}"`).join(', ')}\n`);
         const result = planMountRename(sts, chosen);
-        ctx.exitCode = await applyPlan(
+        ctx.exitCode = await runPlan(
           client,
           { command: `fix-mounts ${args.statefulset} -n ${ns}${chosen.map(([a, b]) => ` --rename ${a}=${b}`).join('')}`, changes: 'steps' in result ? [result] : [], refusals: 'steps' in result ? [] : [result] },
           { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io },

@@ -5,7 +5,7 @@ import { clientFrom, withClusterOptions, type ClusterArgs } from '../options/clu
 import { backupRootFrom, dryRunFrom, withRepairOptions, type RepairArgs } from '../options/repair-options.js';
 import { EXIT, UsageError } from '../errors.js';
 import { validateName, validateNamespace } from '../validate.js';
-import { applyPlan } from '../../fixes/apply-plan.js';
+import { runPlan } from '../run-plan.js';
 import { cleanManifest, generateTemplates, planTemplateApply, podsNeedingRestart } from '../../fixes/generate-template.js';
 import { readStatefulSet } from '../../fixes/read.js';
 import type { Claim, Pod, Volume } from '../../kube/types.js';
@@ -75,7 +75,7 @@ export function generateTemplateCommand(ctx: CommandContext): CommandModule<obje
         if ('steps' in result && stale.length > 0 && !args['roll-pods']) {
           result.warnings.push(`pods ${stale.join(', ')} exist and cannot gain a volume in place (pod volumes are immutable); they keep running without it until restarted: add --roll-pods, or delete them one at a time afterwards`);
         }
-        ctx.exitCode = await applyPlan(
+        ctx.exitCode = await runPlan(
           client,
           { command: `generate-template ${args.statefulset} -n ${ns} --apply`, changes: 'steps' in result ? [result] : [], refusals: 'steps' in result ? [] : [result] },
           { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io },

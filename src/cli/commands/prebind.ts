@@ -4,7 +4,7 @@ import { clientFrom, withClusterOptions, type ClusterArgs } from '../options/clu
 import { backupRootFrom, dryRunFrom, withRepairOptions, type RepairArgs } from '../options/repair-options.js';
 import { UsageError } from '../errors.js';
 import { parseClaimRef, validateName, validateNamespace, validateOrdinal } from '../validate.js';
-import { applyPlan } from '../../fixes/apply-plan.js';
+import { runPlan } from '../run-plan.js';
 import { planPrebind } from '../../fixes/prebind.js';
 import { getObject } from '../../fixes/read.js';
 import type { Plan } from '../../fixes/plan.js';
@@ -12,7 +12,7 @@ import type { Claim, Node, StatefulSet, StorageClass, Volume } from '../../kube/
 import { claimClass, claimHasClass, defaultClass, requestOf, requirementsOf, volumeModeOf, type ClaimRequirements } from '../../kube/binding.js';
 import { claimNameFor, templateNames } from '../../kube/statefulset.js';
 import { ApiError } from '../../kube/errors.js';
-import type { KubeClient } from '../../kube/client.js';
+import type { ReadClient } from '../../kube/read-client.js';
 
 interface PrebindArgs extends ClusterArgs, RepairArgs {
   volume: string;
@@ -22,7 +22,7 @@ interface PrebindArgs extends ClusterArgs, RepairArgs {
   template?: string;
 }
 
-async function listOrEmpty<T>(client: KubeClient, path: string): Promise<T[] | undefined> {
+async function listOrEmpty<T>(client: ReadClient, path: string): Promise<T[] | undefined> {
   try {
     return await client.list<T>(path);
   } catch (err) {
@@ -90,7 +90,7 @@ export function prebindCommand(ctx: CommandContext): CommandModule<object, Prebi
         const plan: Plan = { command: `prebind ${args.volume} --claim ${requirements.namespace}/${requirements.name}`, changes: [], refusals: [] };
         if ('steps' in result) plan.changes.push(result);
         else plan.refusals.push(result);
-        ctx.exitCode = await applyPlan(client, plan, { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io });
+        ctx.exitCode = await runPlan(client, plan, { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io });
       } finally {
         client.close();
       }

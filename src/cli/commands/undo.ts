@@ -7,7 +7,7 @@ import { clientFrom, withClusterOptions, type ClusterArgs } from '../options/clu
 import { backupRootFrom, dryRunFrom, withRepairOptions, type RepairArgs } from '../options/repair-options.js';
 import { EXIT, UsageError } from '../errors.js';
 import { Backup, listBackups, type BackupEntry } from '../../fixes/backup.js';
-import { applyPlan } from '../../fixes/apply-plan.js';
+import { runPlan } from '../run-plan.js';
 import { planUndo } from '../../fixes/undo.js';
 import { getObject } from '../../fixes/read.js';
 import type { KubeObject } from '../../kube/types.js';
@@ -58,7 +58,7 @@ export function undoCommand(ctx: CommandContext): CommandModule<object, UndoArgs
         for (const entry of backup.record.objects) currents.set(entry, await getObject<KubeObject>(client, entry.kind, entry.name, entry.namespace));
         const { changes, refusals } = planUndo(backup, currents);
         let written: Backup | undefined;
-        ctx.exitCode = await applyPlan(client, { command: `undo ${backup.name}`, changes, refusals }, { dryRun, yes: !!args.yes, backupRoot: root, io: ctx.io, onBackup: (b) => (written = b) });
+        ctx.exitCode = await runPlan(client, { command: `undo ${backup.name}`, changes, refusals }, { dryRun, yes: !!args.yes, backupRoot: root, io: ctx.io, onBackup: (b) => (written = b) });
         if (ctx.exitCode === EXIT.OK && written && changes.length > 0) {
           backup.record.restoredBy = written.name;
           backup.save();

@@ -1,0 +1,107 @@
+// What every repair command does with a plan: show it, let the engine check
+// RBAC and ask (on a terminal) or require --yes, and turn the result into
+// lines and an exit code. The engine (fixes/apply-plan.ts) does the writing.
+import readline from 'node:readline';
+import type { KubeClient } from '../kube/client.js';
+import { applyPlan, changeLabel, type ApplyOutcome, type DryRun } from '../fixes/apply-plan.js';
+import type { Backup } from '../fixes/backup.js';
+import type { Plan } from '../fixes/plan.js';
+import { renderPlan } from '../output/plan.js';
+import { EXIT, UsageError } from './errors.js';
+import { stdoutPaint, type IO } from './io.js';
+
+export interface RunPlanOptions {
+  dryRun: DryRun;
+  yes: boolean;
+  backupRoot: string;
+  io: IO;
+  /** told where this run's backup went (undo records it) */
+  onBackup?: (backup: Backup) => void;
+}
+
+type Answer = 'yes' | 'no' | 'interrupted';
+
+/** "[y/N]" on the terminal; Ctrl-C or Ctrl-D at the prompt is a no, Ctrl-C says so. */
+function ask(io: IO, question: string): Promise<Answer> {
+  return new Promise((resolve) => {
+    const rl = readline.createInterface({ input: io.stdin, output: io.stderr, terminal: true });
+    let answered = false;
+    const done = (a: Answer) => {
+      if (answered) return;
+      answered = true;
+      rl.close();
+      resolve(a);
+    };
+    rl.on('SIGINT', () => {
+      io.stderr.write('\n');
+      done('interrupted');
+    });
+    rl.on('close', () => done('no'));
+    rl.question(question, (text) => done(/^y(es)?$/i.test(text.trim()) ? 'yes' : 'no'));
+  });
+}
+
+export async function runPlan(client: KubeClient, plan: Plan, opts: RunPlanOptions): Promise<number> {
+  const { io } = opts;
+  const paint = stdoutPaint(io);
+  io.stdout.write(renderPlan(plan, paint));
+  const refused = plan.refusals.some((r) => !r.noop);
+  const asked: { answer?: Answer } = {};
+  const result = await applyPlan(client, plan, {
+    dryRun: opts.dryRun,
+    backupRoot: opts.backupRoot,
+    confirm: async (count) => {
+      if (opts.yes) return true;
+      if (!io.stdin.isTTY) throw new UsageError('refusing to change the cluster without confirmation: stdin is not a terminal, pass --yes (or --dry-run to preview)');
+      asked.answer = await ask(io, `Apply ${count} change(s)? [y/N] `);
+      return asked.answer === 'yes';
+    },
+    report: (event) => {
+      switch (event.kind) {
+        case 'server-dry-run':
+          io.stdout.write(`${event.accepted ? 'server dry run accepted' : `server dry run REJECTED: ${event.message}`}: ${changeLabel(event.change)}\n`);
+          break;
+        case 'backup':
+          io.stdout.write(`Backup: ${event.backup.dir}\n`);
+          opts.onBackup?.(event.backup);
+          break;
+        case 'interrupted':
+          io.stderr.write('\ninterrupted: finishing the request in flight, leaving the rest untouched\n');
+          break;
+        case 'outcome':
+          break;
+      }
+    },
+  });
+  switch (result.status) {
+    case 'nothing-to-do':
+      return refused ? EXIT.FINDINGS : EXIT.OK;
+    case 'forbidden':
+      io.stderr.write(`error: refusing to start: the current user (${client.user}) may not ${result.missing!.join(', ')}; nothing was changed\n`);
+      return EXIT.FINDINGS;
+    case 'dry-run':
+      io.stdout.write(opts.dryRun === 'client' ? 'Dry run (client): nothing was sent.\n' : 'Dry run: nothing was changed.\n');
+      return result.rejected || refused ? EXIT.FINDINGS : EXIT.OK;
+    case 'declined':
+      if (asked.answer === 'interrupted') {
+        io.stdout.write('Interrupted: nothing was changed.\n');
+        return EXIT.INTERRUPTED;
+      }
+      io.stdout.write('Aborted: nothing was changed.\n');
+      return EXIT.FINDINGS;
+    case 'done':
+    case 'interrupted': {
+      for (const o of result.outcomes) io.stdout.write(`${outcomeLine(o, paint)}\n`);
+      const applied = result.outcomes.filter((o) => o.status === 'applied').length;
+      io.stdout.write(`${applied} of ${plan.changes.length} change(s) applied; backup in ${result.backup!.dir}\n`);
+      if (applied > 0) io.stdout.write(`Undo with: kubectl sts-storage undo ${result.backup!.dir}\n`);
+      if (result.status === 'interrupted') return EXIT.INTERRUPTED;
+      return result.outcomes.every((o) => o.status === 'applied') && !refused ? EXIT.OK : EXIT.FINDINGS;
+    }
+  }
+}
+
+function outcomeLine(o: ApplyOutcome, paint: ReturnType<typeof stdoutPaint>): string {
+  const line = `${o.status}: ${changeLabel(o.change)}${o.message ? `: ${o.message}` : ''}`;
+  return o.status === 'applied' ? paint('green', line) : o.status === 'untouched' ? line : paint('red', line);
+}
