@@ -19,7 +19,7 @@ module.exports = {
     },
     {
       name: 'analysis-never-imports-checks',
-      comment: 'The analysis speaks in causes; which check reports a cause is the checks\' business.',
+      comment: "The analysis speaks in causes; which check reports a cause is the checks' business.",
       severity: 'error',
       from: { path: '^src/analysis/' },
       to: { path: '^src/(checks|output|fixes|cli)/' },

@@ -49,7 +49,10 @@ function buildPopeye() {
   const bin = path.join(ROOT, '.cache', 'bin', 'popeye');
   if (fs.existsSync(bin)) return { bin };
   log(`building popeye ${POPEYE_VERSION} from the Go module proxy`);
-  const r = spawnSync('go', ['install', `github.com/derailed/popeye@${POPEYE_VERSION}`], { env: { ...process.env, GOBIN: path.dirname(bin) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync('go', ['install', `github.com/derailed/popeye@${POPEYE_VERSION}`], {
+    env: { ...process.env, GOBIN: path.dirname(bin) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   if (r.status !== 0) return { error: r.stderr.toString().trim().split('\n').slice(-2).join(' ') };
   return { bin };
 }
@@ -80,7 +83,15 @@ async function main() {
       m.table.push(timeRun(process.execPath, [BIN, 'audit', '-A', '-o', 'table', '--kubeconfig', kubeconfig]).ms);
       if (popeye.bin) m.popeye.push(timeRun(popeye.bin, ['-A', '-s', 'pv,pvc,sts', '--kubeconfig', kubeconfig, '-o', 'json', '--force-exit-zero']).ms);
     }
-    results.push({ scale, volumes: SCALES[scale], floor: median(m.floor), json: median(m.json), table: median(m.table), popeye: m.popeye.length ? median(m.popeye) : undefined, ...stats });
+    results.push({
+      scale,
+      volumes: SCALES[scale],
+      floor: median(m.floor),
+      json: median(m.json),
+      table: median(m.table),
+      popeye: m.popeye.length ? median(m.popeye) : undefined,
+      ...stats,
+    });
   }
   const startup = helpStartup();
   client.close();
@@ -89,24 +100,34 @@ async function main() {
   out.push(`machine: ${machine}; Kubernetes control plane from test/cluster; ${reps} repetitions, medians`);
   out.push(`popeye: ${popeye.bin ? POPEYE_VERSION : `not measured: ${popeye.error}`}`);
   out.push('');
-  out.push('| scale | floor (kubectl get) | audit -o json | audit -o table | popeye | audit/floor | audit/popeye | requests | raw JSON | peak RSS | RSS/JSON |');
+  out.push(
+    '| scale | floor (kubectl get) | audit -o json | audit -o table | popeye | audit/floor | audit/popeye | requests | raw JSON | peak RSS | RSS/JSON |',
+  );
   out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of results) {
-    out.push(`| ${r.scale} | ${r.floor.toFixed(0)} ms | ${r.json.toFixed(0)} ms | ${r.table.toFixed(0)} ms | ${r.popeye ? `${r.popeye.toFixed(0)} ms` : 'n/a'} | ${(r.json / r.floor).toFixed(2)} | ${r.popeye ? (r.json / r.popeye).toFixed(2) : 'n/a'} | ${r.requests} | ${(r.bytes / 1024 / 1024).toFixed(1)} MiB | ${mib(r.rssKiB)} MiB | ${(r.rssKiB * 1024 / r.bytes).toFixed(2)} |`);
+    out.push(
+      `| ${r.scale} | ${r.floor.toFixed(0)} ms | ${r.json.toFixed(0)} ms | ${r.table.toFixed(0)} ms | ${r.popeye ? `${r.popeye.toFixed(0)} ms` : 'n/a'} | ${(r.json / r.floor).toFixed(2)} | ${r.popeye ? (r.json / r.popeye).toFixed(2) : 'n/a'} | ${r.requests} | ${(r.bytes / 1024 / 1024).toFixed(1)} MiB | ${mib(r.rssKiB)} MiB | ${((r.rssKiB * 1024) / r.bytes).toFixed(2)} |`,
+    );
   }
   out.push('');
   if (results.length > 1) {
     const [a, b] = [results[0], results[results.length - 1]];
-    const timeGrowth = (b.json / b.volumes) / (a.json / a.volumes);
-    const memGrowth = (b.rssKiB / b.volumes) / (a.rssKiB / a.volumes);
+    const timeGrowth = b.json / b.volumes / (a.json / a.volumes);
+    const memGrowth = b.rssKiB / b.volumes / (a.rssKiB / a.volumes);
     out.push(`growth ${a.scale} -> ${b.scale}: time per object x${timeGrowth.toFixed(2)}, memory per object x${memGrowth.toFixed(2)}`);
     out.push(`goal: linear from ${a.scale} to ${b.scale} (per-object cost within 1.5x): ${timeGrowth <= 1.5 && memGrowth <= 1.5 ? 'met' : 'NOT met'}`);
   }
   const ten = results.find((r) => r.scale === '10k') ?? results[results.length - 1];
   out.push(`goal: audit <= 1.3x the floor at ${ten.scale}: ${(ten.json / ten.floor).toFixed(2)}x, ${ten.json / ten.floor <= 1.3 ? 'met' : 'NOT met'}`);
-  out.push(`goal: audit <= 0.5x popeye: ${ten.popeye ? `${(ten.json / ten.popeye).toFixed(2)}x, ${ten.json / ten.popeye <= 0.5 ? 'met' : 'NOT met'}` : 'popeye not measured'}`);
-  out.push(`goal: requests = kinds x pages, whatever the number of StatefulSets: ${results.map((r) => `${r.requests} at ${r.scale}`).join(', ')} (8 lists + version + namespace check, paginated by 500)`);
-  out.push(`goal: peak RSS <= 2.5x the raw JSON: ${results.map((r) => `${(r.rssKiB * 1024 / r.bytes).toFixed(2)}x at ${r.scale}`).join(', ')}, ${results.every((r) => r.rssKiB * 1024 / r.bytes <= 2.5) ? 'met' : 'NOT met'}`);
+  out.push(
+    `goal: audit <= 0.5x popeye: ${ten.popeye ? `${(ten.json / ten.popeye).toFixed(2)}x, ${ten.json / ten.popeye <= 0.5 ? 'met' : 'NOT met'}` : 'popeye not measured'}`,
+  );
+  out.push(
+    `goal: requests = kinds x pages, whatever the number of StatefulSets: ${results.map((r) => `${r.requests} at ${r.scale}`).join(', ')} (8 lists + version + namespace check, paginated by 500)`,
+  );
+  out.push(
+    `goal: peak RSS <= 2.5x the raw JSON: ${results.map((r) => `${((r.rssKiB * 1024) / r.bytes).toFixed(2)}x at ${r.scale}`).join(', ')}, ${results.every((r) => (r.rssKiB * 1024) / r.bytes <= 2.5) ? 'met' : 'NOT met'}`,
+  );
   out.push(`goal: --help under 150 ms: ${startup.help.toFixed(0)} ms (version ${startup.version.toFixed(0)} ms), ${startup.help < 150 ? 'met' : 'NOT met'}`);
   out.push(`audit/floor ratio: ${(ten.json / ten.floor).toFixed(2)} at ${ten.scale} (requests: ${ten.requests}, peak RSS: ${mib(ten.rssKiB)} MiB)`);
   process.stdout.write(out.join('\n') + '\n');

@@ -12,7 +12,17 @@ export function unitPlan(index) {
   const ns = `bench-${Math.floor(index / PER_NAMESPACE)}`;
   const name = `app-${index}`;
   const problem =
-    index % 50 === 7 ? 'bad-mount' : index % 40 === 3 ? 'stale-claimref' : index % 30 === 5 ? 'scaled-down' : index % 60 === 11 ? 'missing-class' : index % 45 === 9 ? 'released-gone' : 'healthy';
+    index % 50 === 7
+      ? 'bad-mount'
+      : index % 40 === 3
+        ? 'stale-claimref'
+        : index % 30 === 5
+          ? 'scaled-down'
+          : index % 60 === 11
+            ? 'missing-class'
+            : index % 45 === 9
+              ? 'released-gone'
+              : 'healthy';
   return { ns, name, problem };
 }
 
@@ -49,8 +59,13 @@ async function seedUnit(client, index) {
       replicas,
       serviceName: name,
       selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'main', image: 'registry.invalid/app:1', volumeMounts: [{ name: mount, mountPath: '/data' }] }] } },
-      volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { storageClassName: className, accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name: 'main', image: 'registry.invalid/app:1', volumeMounts: [{ name: mount, mountPath: '/data' }] }] },
+      },
+      volumeClaimTemplates: [
+        { metadata: { name: 'data' }, spec: { storageClassName: className, accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+      ],
     },
   });
   for (let o = 0; o < UNIT_REPLICAS; o++) {
@@ -61,10 +76,17 @@ async function seedUnit(client, index) {
     if (!gone) {
       const claim = await create(client, `/api/v1/namespaces/${ns}/persistentvolumeclaims`, {
         metadata: { name: claimName, labels: { app: name } },
-        spec: { storageClassName: className, accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, ...(stale || problem === 'missing-class' ? {} : { volumeName: pvName }) },
+        spec: {
+          storageClassName: className,
+          accessModes: ['ReadWriteOnce'],
+          resources: { requests: { storage: '1Gi' } },
+          ...(stale || problem === 'missing-class' ? {} : { volumeName: pvName }),
+        },
       });
       const bound = !stale && problem !== 'missing-class';
-      await status(client, `/api/v1/namespaces/${ns}/persistentvolumeclaims/${claimName}`, { status: bound ? { phase: 'Bound', capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'] } : { phase: 'Pending' } });
+      await status(client, `/api/v1/namespaces/${ns}/persistentvolumeclaims/${claimName}`, {
+        status: bound ? { phase: 'Bound', capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'] } : { phase: 'Pending' },
+      });
       if (problem !== 'missing-class') {
         await create(client, '/api/v1/persistentvolumes', {
           metadata: { name: pvName, labels: { bench: 'true' } },
@@ -82,15 +104,30 @@ async function seedUnit(client, index) {
     } else {
       await create(client, '/api/v1/persistentvolumes', {
         metadata: { name: pvName, labels: { bench: 'true' } },
-        spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], storageClassName: className, persistentVolumeReclaimPolicy: 'Retain', csi: { driver: 'bench.example.com', volumeHandle: pvName }, claimRef: { namespace: ns, name: claimName, uid: `deleted-${index}` } },
+        spec: {
+          capacity: { storage: '1Gi' },
+          accessModes: ['ReadWriteOnce'],
+          storageClassName: className,
+          persistentVolumeReclaimPolicy: 'Retain',
+          csi: { driver: 'bench.example.com', volumeHandle: pvName },
+          claimRef: { namespace: ns, name: claimName, uid: `deleted-${index}` },
+        },
       });
       await status(client, `/api/v1/persistentvolumes/${pvName}`, { status: { phase: 'Released' } });
     }
     if (o < replicas && problem !== 'bad-mount') {
       const podName = `${name}-${o}`;
       await create(client, `/api/v1/namespaces/${ns}/pods`, {
-        metadata: { name: podName, labels: { app: name }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name, uid: sts.metadata.uid, controller: true }] },
-        spec: { nodeName: `bench-node-${index % 10}`, containers: [{ name: 'main', image: 'registry.invalid/app:1' }], volumes: [{ name: 'data', persistentVolumeClaim: { claimName } }] },
+        metadata: {
+          name: podName,
+          labels: { app: name },
+          ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name, uid: sts.metadata.uid, controller: true }],
+        },
+        spec: {
+          nodeName: `bench-node-${index % 10}`,
+          containers: [{ name: 'main', image: 'registry.invalid/app:1' }],
+          volumes: [{ name: 'data', persistentVolumeClaim: { claimName } }],
+        },
       });
       await status(client, `/api/v1/namespaces/${ns}/pods/${podName}`, { status: { phase: 'Running' } });
     }
@@ -99,7 +136,10 @@ async function seedUnit(client, index) {
     metadata: { name: `${name}.seed` },
     involvedObject: { apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: ns, name, uid: sts.metadata.uid },
     reason: problem === 'bad-mount' ? 'FailedCreate' : 'SuccessfulCreate',
-    message: problem === 'bad-mount' ? `create Pod ${name}-0 in StatefulSet ${name} failed error: Pod "${name}-0" is invalid: spec.containers[0].volumeMounts[0].name: Not found: "datta"` : `create Pod ${name}-0 in StatefulSet ${name} successful`,
+    message:
+      problem === 'bad-mount'
+        ? `create Pod ${name}-0 in StatefulSet ${name} failed error: Pod "${name}-0" is invalid: spec.containers[0].volumeMounts[0].name: Not found: "datta"`
+        : `create Pod ${name}-0 in StatefulSet ${name} successful`,
     type: problem === 'bad-mount' ? 'Warning' : 'Normal',
     source: { component: 'statefulset-controller' },
     firstTimestamp: new Date().toISOString(),
@@ -113,8 +153,13 @@ export async function seed(client, volumes, log) {
   const units = Math.ceil(volumes / UNIT_REPLICAS);
   const namespaces = Math.ceil(units / PER_NAMESPACE);
   for (let n = 0; n < namespaces; n++) await create(client, '/api/v1/namespaces', { metadata: { name: `bench-${n}` } });
-  await create(client, '/apis/storage.k8s.io/v1/storageclasses', { metadata: { name: 'bench-standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } }, provisioner: 'bench.example.com', volumeBindingMode: 'Immediate' });
-  for (let i = 0; i < 10; i++) await create(client, '/api/v1/nodes', { metadata: { name: `bench-node-${i}`, labels: { 'kubernetes.io/hostname': `bench-node-${i}` } } });
+  await create(client, '/apis/storage.k8s.io/v1/storageclasses', {
+    metadata: { name: 'bench-standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+    provisioner: 'bench.example.com',
+    volumeBindingMode: 'Immediate',
+  });
+  for (let i = 0; i < 10; i++)
+    await create(client, '/api/v1/nodes', { metadata: { name: `bench-node-${i}`, labels: { 'kubernetes.io/hostname': `bench-node-${i}` } } });
   // The default ServiceAccount admission check needs it in every namespace.
   for (let n = 0; n < namespaces; n++) {
     for (let tries = 0; ; tries++) {
@@ -128,7 +173,11 @@ export async function seed(client, volumes, log) {
     }
   }
   // A unit's event is written last: its presence means the unit is complete.
-  const done_ = new Set((await client.list('/api/v1/events', { limit: 500 })).filter((e) => e.metadata.name.endsWith('.seed')).map((e) => `${e.metadata.namespace}/${e.metadata.name}`));
+  const done_ = new Set(
+    (await client.list('/api/v1/events', { limit: 500 }))
+      .filter((e) => e.metadata.name.endsWith('.seed'))
+      .map((e) => `${e.metadata.namespace}/${e.metadata.name}`),
+  );
   const todo = [];
   for (let i = 0; i < units; i++) {
     const { ns, name } = unitPlan(i);

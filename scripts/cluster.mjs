@@ -37,7 +37,12 @@ export function homeVersion() {
 export function resolveVersion(wanted) {
   if (/^v\d+\.\d+\.\d+$/.test(wanted)) return wanted;
   const r = releases().find((x) => x.minor === wanted.replace(/^v/, ''));
-  if (!r) throw new Error(`unknown Kubernetes release "${wanted}": use a version like v1.37.2 or one of ${releases().map((x) => x.minor).join(', ')}`);
+  if (!r)
+    throw new Error(
+      `unknown Kubernetes release "${wanted}": use a version like v1.37.2 or one of ${releases()
+        .map((x) => x.minor)
+        .join(', ')}`,
+    );
   return r.version;
 }
 
@@ -61,7 +66,8 @@ function log(msg) {
 function moduleFor(version) {
   if (version === pinnedKubernetesVersion()) return MODULE_DIR;
   const dir = path.join(ROOT, '.cache', `cluster-src-${version}`);
-  if (fs.existsSync(path.join(dir, 'go.sum')) && fs.readFileSync(path.join(dir, 'go.mod'), 'utf8').includes(`k8s.io/kubernetes ${version}`) && sameSources(dir)) return dir;
+  if (fs.existsSync(path.join(dir, 'go.sum')) && fs.readFileSync(path.join(dir, 'go.mod'), 'utf8').includes(`k8s.io/kubernetes ${version}`) && sameSources(dir))
+    return dir;
   fs.mkdirSync(dir, { recursive: true });
   for (const f of fs.readdirSync(dir)) if (f.endsWith('.go')) fs.rmSync(path.join(dir, f));
   for (const f of fs.readdirSync(MODULE_DIR)) if (f.endsWith('.go')) fs.copyFileSync(path.join(MODULE_DIR, f), path.join(dir, f));
@@ -101,7 +107,10 @@ function moduleFor(version) {
 }
 
 function sameSources(dir) {
-  return fs.readdirSync(MODULE_DIR).filter((f) => f.endsWith('.go')).every((f) => fs.existsSync(path.join(dir, f)) && fs.readFileSync(path.join(dir, f), 'utf8') === fs.readFileSync(path.join(MODULE_DIR, f), 'utf8'));
+  return fs
+    .readdirSync(MODULE_DIR)
+    .filter((f) => f.endsWith('.go'))
+    .every((f) => fs.existsSync(path.join(dir, f)) && fs.readFileSync(path.join(dir, f), 'utf8') === fs.readFileSync(path.join(MODULE_DIR, f), 'utf8'));
 }
 
 /** go build, cached by Go's build cache: minutes the first time, seconds after. */
@@ -146,10 +155,14 @@ function readyz(dir, state) {
   const kubeconfig = fs.readFileSync(path.join(dir, 'kubeconfig'), 'utf8');
   const field = (k) => Buffer.from(new RegExp(`${k}: (\\S+)`).exec(kubeconfig)[1], 'base64');
   return new Promise((resolve) => {
-    const req = https.get(`${state.server}/readyz`, { ca: field('certificate-authority-data'), cert: field('client-certificate-data'), key: field('client-key-data'), timeout: 3000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
+    const req = https.get(
+      `${state.server}/readyz`,
+      { ca: field('certificate-authority-data'), cert: field('client-certificate-data'), key: field('client-key-data'), timeout: 3000 },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      },
+    );
     req.on('error', () => resolve(false));
     req.on('timeout', () => req.destroy());
   });
@@ -173,7 +186,11 @@ export async function up(dir = DEFAULT_STATE_DIR, { timeoutMs = 240_000, keepDat
     return { kubeconfig: current.kubeconfig, startedHere: false, state: current.state };
   }
   if (current.state) {
-    log(current.running ? `the running control plane is Kubernetes ${current.state.kubernetesVersion}, not ${version}: replacing it` : 'a previous instance is not healthy: replacing it');
+    log(
+      current.running
+        ? `the running control plane is Kubernetes ${current.state.kubernetesVersion}, not ${version}: replacing it`
+        : 'a previous instance is not healthy: replacing it',
+    );
     await stop(dir);
   }
   const binary = build(version);

@@ -44,21 +44,39 @@ await ensure(client, '/apis/apps/v1/namespaces/shop/statefulsets', {
     serviceName: 'mysql',
     replicas: 1,
     selector: { matchLabels: { app: 'mysql' } },
-    template: { metadata: { labels: { app: 'mysql' } }, spec: { containers: [{ name: 'mysql', image: 'mysql:8', volumeMounts: [{ name: 'mysql-data', mountPath: '/var/lib/mysql' }] }] } },
-    volumeClaimTemplates: [{ metadata: { name: 'pvc-mysql-data-xxx' }, spec: { storageClassName: '', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } } } }],
+    template: {
+      metadata: { labels: { app: 'mysql' } },
+      spec: { containers: [{ name: 'mysql', image: 'mysql:8', volumeMounts: [{ name: 'mysql-data', mountPath: '/var/lib/mysql' }] }] },
+    },
+    volumeClaimTemplates: [
+      { metadata: { name: 'pvc-mysql-data-xxx' }, spec: { storageClassName: '', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } } } },
+    ],
   },
 });
 
 // Seed 002 §6.4: PV pre-bound to shiqi/pvc-shiqi-redis; the claim binds, is deleted, is created again.
 await ensure(client, '/api/v1/namespaces', { metadata: { name: 'shiqi' } });
-const claim = { metadata: { name: 'pvc-shiqi-redis' }, spec: { storageClassName: '', accessModes: ['ReadWriteMany'], resources: { requests: { storage: '64Mi' } } } };
+const claim = {
+  metadata: { name: 'pvc-shiqi-redis' },
+  spec: { storageClassName: '', accessModes: ['ReadWriteMany'], resources: { requests: { storage: '64Mi' } } },
+};
 if (!(await get(client, '/api/v1/persistentvolumes/pv-shiqi-redis'))) {
   await ensure(client, '/api/v1/persistentvolumes', {
     metadata: { name: 'pv-shiqi-redis' },
-    spec: { capacity: { storage: '64Mi' }, accessModes: ['ReadWriteMany'], persistentVolumeReclaimPolicy: 'Retain', storageClassName: '', hostPath: { path: '/tmp/pv-shiqi-redis' }, claimRef: { namespace: 'shiqi', name: 'pvc-shiqi-redis' } },
+    spec: {
+      capacity: { storage: '64Mi' },
+      accessModes: ['ReadWriteMany'],
+      persistentVolumeReclaimPolicy: 'Retain',
+      storageClassName: '',
+      hostPath: { path: '/tmp/pv-shiqi-redis' },
+      claimRef: { namespace: 'shiqi', name: 'pvc-shiqi-redis' },
+    },
   });
   await ensure(client, '/api/v1/namespaces/shiqi/persistentvolumeclaims', claim);
-  await waitFor('the claim to bind', async () => (await get(client, '/api/v1/namespaces/shiqi/persistentvolumeclaims/pvc-shiqi-redis'))?.status?.phase === 'Bound');
+  await waitFor(
+    'the claim to bind',
+    async () => (await get(client, '/api/v1/namespaces/shiqi/persistentvolumeclaims/pvc-shiqi-redis'))?.status?.phase === 'Bound',
+  );
   await client.request('DELETE', '/api/v1/namespaces/shiqi/persistentvolumeclaims/pvc-shiqi-redis');
   await waitFor('the PV to be Released', async () => (await get(client, '/api/v1/persistentvolumes/pv-shiqi-redis'))?.status?.phase === 'Released');
   await waitFor('the claim to be gone', async () => !(await get(client, '/api/v1/namespaces/shiqi/persistentvolumeclaims/pvc-shiqi-redis')));
@@ -71,6 +89,10 @@ await waitFor('the controllers to report', async () => {
 client.close();
 
 process.stderr.write(`\nkubectl sts-storage audit -A --kubeconfig ${path.relative(process.cwd(), kubeconfig)}\n\n`);
-const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'kubectl-sts-storage'), 'audit', '-A', '-o', 'wide', '--kubeconfig', kubeconfig, ...process.argv.slice(2)], { stdio: 'inherit' });
+const r = spawnSync(
+  process.execPath,
+  [path.join(ROOT, 'bin', 'kubectl-sts-storage'), 'audit', '-A', '-o', 'wide', '--kubeconfig', kubeconfig, ...process.argv.slice(2)],
+  { stdio: 'inherit' },
+);
 process.stderr.write(`\nThe control plane keeps running: export KUBECONFIG=${kubeconfig}; stop it with npm run cluster:down.\n`);
 process.exit(r.status === 1 ? 0 : (r.status ?? 1));

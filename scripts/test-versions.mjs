@@ -29,12 +29,24 @@ for (const release of wanted) {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sts-storage-matrix-')), 'results.json');
   process.stderr.write(`\n=== Kubernetes ${release.version} (${release.support}) ===\n`);
   const started = Date.now();
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--project', 'integration', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`], {
-    cwd: ROOT,
-    stdio: 'inherit',
-    // A plane of its own per release, so a developer's running plane is left alone.
-    env: { ...process.env, STS_STORAGE_KUBE_VERSION: release.version, STS_STORAGE_CLUSTER_DIR: path.join(ROOT, '.cluster-matrix', release.minor) },
-  });
+  const r = spawnSync(
+    process.execPath,
+    [
+      path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'),
+      'run',
+      '--project',
+      'integration',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${out}`,
+    ],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+      // A plane of its own per release, so a developer's running plane is left alone.
+      env: { ...process.env, STS_STORAGE_KUBE_VERSION: release.version, STS_STORAGE_CLUSTER_DIR: path.join(ROOT, '.cluster-matrix', release.minor) },
+    },
+  );
   let counts = { numPassedTests: 0, numFailedTests: 0, numPendingTests: 0, numTotalTests: 0 };
   try {
     counts = JSON.parse(fs.readFileSync(out, 'utf8'));
@@ -45,8 +57,20 @@ for (const release of wanted) {
 }
 
 const header = ['release', 'support', 'passed', 'failed', 'skipped', 'time', 'result'];
-const table = rows.map((r) => [r.release.version, r.release.support, String(r.numPassedTests), String(r.numFailedTests), String(r.numPendingTests), `${r.seconds}s`, r.code === 0 && r.numFailedTests === 0 && r.numTotalTests > 0 ? 'PASS' : 'FAIL']);
+const table = rows.map((r) => [
+  r.release.version,
+  r.release.support,
+  String(r.numPassedTests),
+  String(r.numFailedTests),
+  String(r.numPendingTests),
+  `${r.seconds}s`,
+  r.code === 0 && r.numFailedTests === 0 && r.numTotalTests > 0 ? 'PASS' : 'FAIL',
+]);
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
-const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+const line = (cells) =>
+  cells
+    .map((c, i) => c.padEnd(widths[i]))
+    .join('  ')
+    .trimEnd();
 process.stdout.write(`\n${line(header)}\n${table.map(line).join('\n')}\n`);
 process.exit(table.every((row) => row[6] === 'PASS') ? 0 : 1);

@@ -32,7 +32,11 @@ export function predictClaims(snapshot: ClusterSnapshot, sets: StatefulSet[]): C
       const claim = snapshot.claim(sts.metadata?.namespace, name)!;
       const p = { statefulSet: keyOf(sts.metadata?.namespace, sts.metadata?.name), claim: name, ordinal };
       if (claim.metadata?.annotations?.[PREDICTED_ANNOTATION] !== 'true') {
-        out.push({ ...p, outcome: 'reuses-existing', detail: `claim exists (${claim.status?.phase ?? 'unknown'}${claim.spec?.volumeName ? `, PV ${claim.spec.volumeName}` : ''}); the controller reuses it as it is` });
+        out.push({
+          ...p,
+          outcome: 'reuses-existing',
+          detail: `claim exists (${claim.status?.phase ?? 'unknown'}${claim.spec?.volumeName ? `, PV ${claim.spec.volumeName}` : ''}); the controller reuses it as it is`,
+        });
         continue;
       }
       const cause = pendingCause(snapshot, claim);
@@ -42,9 +46,15 @@ export function predictClaims(snapshot: ClusterSnapshot, sets: StatefulSet[]): C
       }
       const cls = effectiveClass(snapshot, claim);
       const match = snapshot.has('persistentvolumes') ? matchVolumes(snapshot, claim).matches : [];
-      if (cls.storageClass?.volumeBindingMode === 'WaitForFirstConsumer') out.push({ ...p, outcome: 'waits-for-consumer', detail: `StorageClass ${cls.name} binds when pod ${sts.metadata?.name}-${ordinal} is scheduled` });
+      if (cls.storageClass?.volumeBindingMode === 'WaitForFirstConsumer')
+        out.push({ ...p, outcome: 'waits-for-consumer', detail: `StorageClass ${cls.name} binds when pod ${sts.metadata?.name}-${ordinal} is scheduled` });
       else if (match.length > 0) out.push({ ...p, outcome: 'binds', detail: `binds Available PV ${match[0]!.metadata?.name}` });
-      else if (canProvision(cls)) out.push({ ...p, outcome: 'provisions', detail: `provisioned by ${cls.storageClass?.provisioner} (StorageClass ${cls.name}${cls.defaulted ? ', the default' : ''})` });
+      else if (canProvision(cls))
+        out.push({
+          ...p,
+          outcome: 'provisions',
+          detail: `provisioned by ${cls.storageClass?.provisioner} (StorageClass ${cls.name}${cls.defaulted ? ', the default' : ''})`,
+        });
       else out.push({ ...p, outcome: 'stays-pending', detail: 'no PV matches and no StorageClass provisions it' });
     }
   }

@@ -61,7 +61,9 @@ export const commands = {
  */
 type ClaimRef = NonNullable<NonNullable<Volume['spec']>['claimRef']>;
 
-export function* releasedWithClaimUid(snapshot: ClusterSnapshot): Generator<{ volume: Volume; ref: ClaimRef & { name: string; uid: string }; claim: Claim | undefined; pv: string }> {
+export function* releasedWithClaimUid(
+  snapshot: ClusterSnapshot,
+): Generator<{ volume: Volume; ref: ClaimRef & { name: string; uid: string }; claim: Claim | undefined; pv: string }> {
   for (const volume of snapshot.volumes) {
     if (volume.status?.phase !== 'Released' || !snapshot.volumeInScope(volume)) continue;
     const ref = volume.spec?.claimRef;

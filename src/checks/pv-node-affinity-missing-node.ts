@@ -9,7 +9,8 @@ export const pvNodeAffinityMissingNode = defineCheck({
   title: 'Node affinity that no existing node satisfies',
   rationale:
     'A local (or zonal) PV carries required node affinity; the scheduler places a consumer only on a node that satisfies it ("node(s) didn\'t match PersistentVolume\'s node affinity"). When that node was removed, no consumer can ever be scheduled and the data is only on the missing machine.',
-  remediation: 'Bring the node back (same name and labels), or restore the data elsewhere and move the claim to a new PV; a PV\'s node affinity cannot be edited once set.',
+  remediation:
+    "Bring the node back (same name and labels), or restore the data elsewhere and move the claim to a new PV; a PV's node affinity cannot be edited once set.",
   needs: ['persistentvolumes', 'nodes'],
   find(snapshot) {
     const findings: FindingDraft[] = [];
@@ -17,8 +18,16 @@ export const pvNodeAffinityMissingNode = defineCheck({
       const terms = volume.spec?.nodeAffinity?.required?.nodeSelectorTerms;
       if (!terms || terms.length === 0 || !snapshot.volumeInScope(volume)) continue;
       if (snapshot.nodes.some((n) => nodeMatchesSelectorTerms(n, terms))) continue;
-      const named = terms.flatMap((t) => [...(t.matchExpressions ?? []), ...(t.matchFields ?? [])].filter((e) => e.key === 'kubernetes.io/hostname' || e.key === 'metadata.name').flatMap((e) => e.values ?? []));
-      const describe = terms.map((t) => [...(t.matchExpressions ?? []), ...(t.matchFields ?? [])].map((e) => `${e.key} ${e.operator} [${(e.values ?? []).join(',')}]`).join(' and ')).join(' or ');
+      const named = terms.flatMap((t) =>
+        [...(t.matchExpressions ?? []), ...(t.matchFields ?? [])]
+          .filter((e) => e.key === 'kubernetes.io/hostname' || e.key === 'metadata.name')
+          .flatMap((e) => e.values ?? []),
+      );
+      const describe = terms
+        .map((t) =>
+          [...(t.matchExpressions ?? []), ...(t.matchFields ?? [])].map((e) => `${e.key} ${e.operator} [${(e.values ?? []).join(',')}]`).join(' and '),
+        )
+        .join(' or ');
       findings.push(
         volumeFinding(snapshot, volume, {
           related: named.map((n) => ({ kind: 'Node', name: n })),

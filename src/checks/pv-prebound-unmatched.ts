@@ -9,7 +9,8 @@ export const pvPreboundUnmatched = defineCheck({
   title: 'Available but reserved for a claim that does not exist or cannot use it',
   rationale:
     'A claimRef without uid reserves the PV (syncVolume: "volume is pre-bound to claim"): no other claim can take it. If the named claim does not exist the PV sits idle; if it asks for more capacity, other access modes or another volumeMode the binder refuses the pair (VolumeMismatch) and both wait. A claimRef missing its name or namespace can never match anything.',
-  remediation: 'Reserve the PV for the right claim with `kubectl sts-storage prebind PV --claim NS/NAME --force`, or release it for any claim with `kubectl sts-storage fix-claimref PV --full --force`.',
+  remediation:
+    'Reserve the PV for the right claim with `kubectl sts-storage prebind PV --claim NS/NAME --force`, or release it for any claim with `kubectl sts-storage fix-claimref PV --full --force`.',
   needs: ['persistentvolumes', 'persistentvolumeclaims'],
   find(snapshot) {
     const findings: FindingDraft[] = [];

@@ -17,7 +17,8 @@ export const pvReleasedClaimGone = defineCheck({
       const owner = snapshot.claimOwner(ref.namespace, ref.name);
       const policy = volume.spec?.persistentVolumeReclaimPolicy ?? 'Retain';
       const evidence = [claimRefText(volume), `reclaim policy: ${policy}`];
-      if (policy !== 'Retain') evidence.push(`reclaim policy ${policy}: the controller should have ${policy === 'Delete' ? 'deleted' : 'recycled'} it; it is stuck`);
+      if (policy !== 'Retain')
+        evidence.push(`reclaim policy ${policy}: the controller should have ${policy === 'Delete' ? 'deleted' : 'recycled'} it; it is stuck`);
       let message: string;
       if (!claim) {
         message = `PV ${pv} is Released: claim ${ref.namespace}/${ref.name} was deleted, and the claimRef still holds its uid`;
@@ -32,9 +33,16 @@ export const pvReleasedClaimGone = defineCheck({
           related: [{ kind: 'PersistentVolumeClaim', namespace: ref.namespace, name: ref.name }],
           message,
           evidence,
-          fix: owner && !claim
-            ? { command: commands.fixClaimRef(pv), description: `keep the reservation for ${ref.namespace}/${ref.name} without the old uid, so the recreated claim gets this PV and its data` }
-            : { command: commands.fixClaimRef(pv, true), description: 'clear claimRef so any matching claim can bind this PV and its data (or prebind it to a chosen claim)' },
+          fix:
+            owner && !claim
+              ? {
+                  command: commands.fixClaimRef(pv),
+                  description: `keep the reservation for ${ref.namespace}/${ref.name} without the old uid, so the recreated claim gets this PV and its data`,
+                }
+              : {
+                  command: commands.fixClaimRef(pv, true),
+                  description: 'clear claimRef so any matching claim can bind this PV and its data (or prebind it to a chosen claim)',
+                },
         }),
       );
     }

@@ -5,10 +5,11 @@ export const pvcLost = defineCheck({
   id: 'pvc-lost',
   code: 'PVC-007',
   severity: 'error',
-  title: 'Lost: the claim\'s PV is gone or bound elsewhere',
+  title: "Lost: the claim's PV is gone or bound elsewhere",
   rationale:
     'syncBoundClaim marks a claim that has completed binding Lost when its PV no longer exists (ClaimLost "Bound claim has lost its PersistentVolume. Data on the volume is lost!") or when the PV\'s claimRef carries another uid (ClaimMisbound "Two claims are bound to the same volume, this one is bound incorrectly"). A Lost claim never recovers in place: volumeName is immutable.',
-  remediation: 'If the PV still exists, make its claimRef point at this claim\'s uid again; otherwise restore the data to a new PV and recreate the claim. Pods using the claim cannot start meanwhile.',
+  remediation:
+    "If the PV still exists, make its claimRef point at this claim's uid again; otherwise restore the data to a new PV and recreate the claim. Pods using the claim cannot start meanwhile.",
   needs: ['persistentvolumeclaims'],
   find(snapshot) {
     const findings: FindingDraft[] = [];

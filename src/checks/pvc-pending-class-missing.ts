@@ -9,7 +9,8 @@ export const pvcPendingClassMissing = defineCheck({
   title: 'Pending because its StorageClass does not exist',
   rationale:
     'A claim that names a StorageClass can only bind a PV of that class or be provisioned by it. When the class does not exist the PV controller reports ProvisioningFailed (storageclass.storage.k8s.io "NAME" not found) on every sync. A claim\'s storageClassName cannot be changed once set.',
-  remediation: 'Create the StorageClass (its provisioner then provisions the claim), or pre-create a PV with that storageClassName; to use another class, recreate the claim (and, for a StatefulSet, the template with `kubectl sts-storage generate-template STS --storage-class SC --apply`).',
+  remediation:
+    'Create the StorageClass (its provisioner then provisions the claim), or pre-create a PV with that storageClassName; to use another class, recreate the claim (and, for a StatefulSet, the template with `kubectl sts-storage generate-template STS --storage-class SC --apply`).',
   needs: ['persistentvolumeclaims', 'storageclasses'],
   find(snapshot) {
     const findings: FindingDraft[] = [];

@@ -9,8 +9,9 @@ export const pvcPendingFirstConsumer = defineCheck({
   severity: 'info',
   title: 'Pending under WaitForFirstConsumer',
   rationale:
-    'A class with volumeBindingMode WaitForFirstConsumer leaves its claims Pending until a pod using them is scheduled; the scheduler then picks a PV or asks the provisioner for one on that node (WaitForFirstConsumer / WaitForPodScheduled events). That is normal while no pod uses the claim (info), but a consumer the scheduler cannot place keeps the claim Pending for ever (warning, with the scheduler\'s FailedScheduling message).',
-  remediation: 'Nothing to do while no pod uses the claim. For an unschedulable consumer, read the scheduler\'s message in the evidence: node affinity of the PVs, node selectors and taints, or storage capacity.',
+    "A class with volumeBindingMode WaitForFirstConsumer leaves its claims Pending until a pod using them is scheduled; the scheduler then picks a PV or asks the provisioner for one on that node (WaitForFirstConsumer / WaitForPodScheduled events). That is normal while no pod uses the claim (info), but a consumer the scheduler cannot place keeps the claim Pending for ever (warning, with the scheduler's FailedScheduling message).",
+  remediation:
+    "Nothing to do while no pod uses the claim. For an unschedulable consumer, read the scheduler's message in the evidence: node affinity of the PVs, node selectors and taints, or storage capacity.",
   needs: ['persistentvolumeclaims', 'storageclasses', 'pods', 'events'],
   find(snapshot) {
     const findings: FindingDraft[] = [];

@@ -11,7 +11,8 @@ export const pvcPendingNoMatch = defineCheck({
   title: 'Pending: no PV can match and no StorageClass will provision',
   rationale:
     'syncUnboundClaim looks for the smallest Available PV whose access modes include the claim\'s, whose capacity covers the request, with the same volumeMode, storageClassName and matching labels, and not reserved for another claim. When none qualifies and the claim\'s class cannot provision (no class, or kubernetes.io/no-provisioner), the claim stays Pending for ever ("no persistent volumes available for this claim and no storage class is set").',
-  remediation: 'Create a PV that fits (the evidence lists every near miss and why it fails), resize or relabel a near miss, or give the claim a provisioning StorageClass by recreating it; `kubectl sts-storage prebind PV --claim NS/NAME` reserves a chosen PV for it.',
+  remediation:
+    'Create a PV that fits (the evidence lists every near miss and why it fails), resize or relabel a near miss, or give the claim a provisioning StorageClass by recreating it; `kubectl sts-storage prebind PV --claim NS/NAME` reserves a chosen PV for it.',
   needs: ['persistentvolumeclaims', 'persistentvolumes', 'storageclasses'],
   find(snapshot) {
     const findings: FindingDraft[] = [];

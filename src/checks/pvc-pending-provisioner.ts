@@ -11,7 +11,8 @@ export const pvcPendingProvisioner = defineCheck({
   title: 'Pending, waiting for a provisioner longer than the threshold',
   rationale:
     'For a class whose provisioner is not in-tree, the PV controller only annotates the claim and records ExternalProvisioning ("Waiting for a volume to be created either by the external provisioner ...") and waits for that provisioner to create a PV. If the provisioner is not running, not registered under that name, or failing (ProvisioningFailed), the claim waits for ever.',
-  remediation: 'Check that the provisioner named in the evidence runs and is registered under exactly that name, and read its ProvisioningFailed events; the threshold is --pending-threshold (default 5m).',
+  remediation:
+    'Check that the provisioner named in the evidence runs and is registered under exactly that name, and read its ProvisioningFailed events; the threshold is --pending-threshold (default 5m).',
   needs: ['persistentvolumeclaims', 'storageclasses', 'events'],
   find(snapshot, options) {
     const findings: FindingDraft[] = [];

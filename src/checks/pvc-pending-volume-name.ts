@@ -9,7 +9,8 @@ export const pvcPendingVolumeName = defineCheck({
   title: 'Pending because spec.volumeName names a PV that is missing, taken or unfit',
   rationale:
     'A claim with spec.volumeName binds only that PV. If the PV does not exist the claim waits silently; if it is bound to another claim the binder reports FailedBinding "volume ... already bound to a different claim."; if it does not satisfy the claim it reports VolumeMismatch. volumeName cannot be changed once set.',
-  remediation: 'Create the named PV, or free it (`kubectl sts-storage prebind PV --claim NS/NAME --force` once its current claim is gone); otherwise recreate the claim without volumeName.',
+  remediation:
+    'Create the named PV, or free it (`kubectl sts-storage prebind PV --claim NS/NAME --force` once its current claim is gone); otherwise recreate the claim without volumeName.',
   needs: ['persistentvolumeclaims', 'persistentvolumes'],
   find(snapshot) {
     const findings: FindingDraft[] = [];

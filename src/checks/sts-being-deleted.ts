@@ -8,7 +8,8 @@ export const stsBeingDeleted = defineCheck({
   title: 'The StatefulSet is being deleted',
   rationale:
     'A StatefulSet with a deletionTimestamp is waiting for its finalizers: "orphan" while the garbage collector removes ownerReferences from its pods and claims (an orphaning delete, as generate-template --apply does), "foregroundDeletion" while its pods are deleted first. Its controller creates no pods meanwhile, and no repair should touch it.',
-  remediation: 'Wait for the delete to finish; if it hangs, look at the finalizers in the evidence and at the garbage collector (kube-controller-manager logs).',
+  remediation:
+    'Wait for the delete to finish; if it hangs, look at the finalizers in the evidence and at the garbage collector (kube-controller-manager logs).',
   needs: ['statefulsets'],
   find(snapshot) {
     const findings: FindingDraft[] = [];

@@ -10,7 +10,8 @@ export const stsClaimTemplateDrift = defineCheck({
   title: 'An existing ordinal claim differs from its template',
   rationale:
     'The StatefulSet controller reuses any existing claim with the expected name as it is ("TODO: Check resource requirements and accessmodes" in createPersistentVolumeClaims), so a claim left from an earlier template keeps its old StorageClass, access modes or size while the template says otherwise.',
-  remediation: 'Decide which is right: expand the claim (if its class allows expansion), or migrate the data to a claim created from the current template; the tool does not delete claims.',
+  remediation:
+    'Decide which is right: expand the claim (if its class allows expansion), or migrate the data to a claim created from the current template; the tool does not delete claims.',
   needs: ['statefulsets', 'persistentvolumeclaims'],
   find(snapshot) {
     const findings: FindingDraft[] = [];

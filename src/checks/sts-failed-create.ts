@@ -25,14 +25,26 @@ export const stsFailedCreate = defineCheck({
       const failed = pods.length < replicas ? snapshot.eventsFor('StatefulSet', sts, ['FailedCreate']) : [];
       const waiting = pods
         .filter((p) => !p.spec?.nodeName)
-        .flatMap((pod) => snapshot.eventsFor('Pod', pod, ['FailedScheduling']).filter((e) => STORAGE_SCHEDULING.test(e.message ?? '')).slice(0, 1));
+        .flatMap((pod) =>
+          snapshot
+            .eventsFor('Pod', pod, ['FailedScheduling'])
+            .filter((e) => STORAGE_SCHEDULING.test(e.message ?? ''))
+            .slice(0, 1),
+        );
       if (failed.length === 0 && waiting.length === 0) continue;
       const latest = failed[0] ?? waiting[0]!;
       findings.push(
         setFinding(sts, {
           related: waiting.map((e) => ({ kind: 'Pod', namespace: e.involvedObject.namespace, name: e.involvedObject.name ?? '' })),
           message: `statefulset ${sts.metadata?.name} has ${pods.length} of ${replicas} pods: ${latest.message ?? latest.reason}`,
-          evidence: [...quoteEvents(snapshot, failed, 2), ...quoteEvents(snapshot, waiting.sort((a, b) => (eventTime(b) ?? 0) - (eventTime(a) ?? 0)), 3).map((q) => `pod ${q}`)],
+          evidence: [
+            ...quoteEvents(snapshot, failed, 2),
+            ...quoteEvents(
+              snapshot,
+              waiting.sort((a, b) => (eventTime(b) ?? 0) - (eventTime(a) ?? 0)),
+              3,
+            ).map((q) => `pod ${q}`),
+          ],
         }),
       );
     }

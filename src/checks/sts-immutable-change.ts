@@ -53,12 +53,20 @@ export const stsImmutableChange = defineCheck({
           related: [],
           message: `applying statefulset ${sts.metadata?.name} will be refused: ${changed.join(', ')} differ${changed.length === 1 ? 's' : ''} from the live object and ${changed.length === 1 ? 'is' : 'are'} immutable`,
           evidence: [
-            ...changed.map((f) => `${f}: live ${f === 'volumeClaimTemplates' ? normalizeTemplates(live) : JSON.stringify(live.spec?.[f] ?? null)}, manifest ${f === 'volumeClaimTemplates' ? normalizeTemplates(sts) : JSON.stringify(sts.spec?.[f] ?? null)}`),
+            ...changed.map(
+              (f) =>
+                `${f}: live ${f === 'volumeClaimTemplates' ? normalizeTemplates(live) : JSON.stringify(live.spec?.[f] ?? null)}, manifest ${f === 'volumeClaimTemplates' ? normalizeTemplates(sts) : JSON.stringify(sts.spec?.[f] ?? null)}`,
+            ),
             ...immutableUpdateRefusals(snapshot.serverVersion, sts.metadata?.name ?? '', changed).map((r) =>
-              snapshot.serverVersion ? `the API server (${snapshot.serverVersion.gitVersion}) answers: ${r.text}` : `Kubernetes ${r.releases} answers: ${r.text}`,
+              snapshot.serverVersion
+                ? `the API server (${snapshot.serverVersion.gitVersion}) answers: ${r.text}`
+                : `Kubernetes ${r.releases} answers: ${r.text}`,
             ),
           ],
-          fix: { command: `${commands.generateTemplate(sts)} --apply`, description: 'recreate the StatefulSet with an orphaning delete (pods and claims stay)' },
+          fix: {
+            command: `${commands.generateTemplate(sts)} --apply`,
+            description: 'recreate the StatefulSet with an orphaning delete (pods and claims stay)',
+          },
         }),
       );
     }

@@ -26,7 +26,10 @@ export const stsLeftoverClaims = defineCheck({
             owner.ordinal >= start
               ? `claim ${claim.metadata?.name} is left from ordinal ${owner.ordinal} of statefulset ${sts.metadata?.name} (replicas ${replicasOf(sts)}); a scale-up to ${owner.ordinal - start + 1} reuses it with its data`
               : `claim ${claim.metadata?.name} is left from ordinal ${owner.ordinal}, below ordinals.start ${start} of statefulset ${sts.metadata?.name}`,
-          evidence: [`persistentVolumeClaimRetentionPolicy.whenScaled: ${policy}`, `claim phase: ${claim.status?.phase ?? 'unknown'}${claim.spec?.volumeName ? `, volume ${claim.spec.volumeName}` : ''}`],
+          evidence: [
+            `persistentVolumeClaimRetentionPolicy.whenScaled: ${policy}`,
+            `claim phase: ${claim.status?.phase ?? 'unknown'}${claim.spec?.volumeName ? `, volume ${claim.spec.volumeName}` : ''}`,
+          ],
         }),
       );
     }

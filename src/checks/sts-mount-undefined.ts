@@ -5,7 +5,6 @@ import { badMountRefusal, refusesBadMountsAtCreate } from '../kube/server-messag
 import { objectKey, type StatefulSet } from '../kube/types.js';
 import type { ClusterSnapshot } from '../snapshot/cluster-snapshot.js';
 
-
 function badMounts(sts: StatefulSet): ContainerMount[] {
   const known = new Set([...templateNames(sts), ...(sts.spec?.template?.spec?.volumes ?? []).map((v) => v.name)]);
   return mountsOf(sts.spec?.template?.spec).filter((m) => !known.has(m.name));
@@ -23,14 +22,30 @@ function serverVerdict(snapshot: ClusterSnapshot, sts: StatefulSet, m: Container
   const version = snapshot.serverVersion?.gitVersion;
   const refuses = refusesBadMountsAtCreate(snapshot.serverVersion);
   if (snapshot.locations?.has(sts)) {
-    if (refuses === undefined) return { refused: false, note: `Kubernetes 1.34 and later refuse this StatefulSet: ${refusal}. Up to 1.33 it is accepted, and every pod fails at creation.` };
+    if (refuses === undefined)
+      return {
+        refused: false,
+        note: `Kubernetes 1.34 and later refuse this StatefulSet: ${refusal}. Up to 1.33 it is accepted, and every pod fails at creation.`,
+      };
     if (!refuses) return { refused: false, note: `the API server (${version}) accepts this StatefulSet, and every pod fails at creation.` };
     const live = snapshot.liveStatefulSets?.get(objectKey(sts));
-    if (live && badMounts(live).length > 0) return { refused: false, note: `the API server (${version}) accepts this update only because the live object already fails validation (the update skips pod template validation then); every pod still fails at creation.` };
+    if (live && badMounts(live).length > 0)
+      return {
+        refused: false,
+        note: `the API server (${version}) accepts this update only because the live object already fails validation (the update skips pod template validation then); every pod still fails at creation.`,
+      };
     return { refused: true, note: `the API server (${version}) will refuse it: ${refusal}` };
   }
-  if (refuses === undefined) return { refused: false, note: 'Kubernetes up to 1.33 accepts this StatefulSet and every pod fails at creation; 1.34 and later refuse it when it is created.' };
-  if (refuses) return { refused: false, note: `the API server (${version}) refuses this at create since 1.34, so this object was created before an upgrade; its pods still cannot be created.` };
+  if (refuses === undefined)
+    return {
+      refused: false,
+      note: 'Kubernetes up to 1.33 accepts this StatefulSet and every pod fails at creation; 1.34 and later refuse it when it is created.',
+    };
+  if (refuses)
+    return {
+      refused: false,
+      note: `the API server (${version}) refuses this at create since 1.34, so this object was created before an upgrade; its pods still cannot be created.`,
+    };
   return { refused: false, note: `the API server (${version}) accepts this StatefulSet, and every pod fails at creation.` };
 }
 
@@ -77,8 +92,14 @@ export const stsMountUndefined = defineCheck({
       // One repair covers every bad mount of the set.
       const fix =
         renames.length === new Set(bad.map((m) => m.name)).size
-          ? { command: commands.fixMounts(sts, renames), description: `rename the mount${renames.length > 1 ? 's' : ''} to the unmounted template${renames.length > 1 ? 's' : ''} (rolling update); or add templates with ${commands.generateTemplate(sts)} --apply` }
-          : { command: commands.generateTemplate(sts), description: 'generate the missing volumeClaimTemplates; add --apply to recreate the StatefulSet safely (orphaning delete)' };
+          ? {
+              command: commands.fixMounts(sts, renames),
+              description: `rename the mount${renames.length > 1 ? 's' : ''} to the unmounted template${renames.length > 1 ? 's' : ''} (rolling update); or add templates with ${commands.generateTemplate(sts)} --apply`,
+            }
+          : {
+              command: commands.generateTemplate(sts),
+              description: 'generate the missing volumeClaimTemplates; add --apply to recreate the StatefulSet safely (orphaning delete)',
+            };
       for (const f of setFindings) findings.push({ ...f, fix });
     }
     return findings;

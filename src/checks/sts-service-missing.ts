@@ -7,8 +7,8 @@ export const stsServiceMissing = defineCheck({
   severity: 'warning',
   title: 'spec.serviceName names no Service, or a Service that is not headless',
   rationale:
-    'A StatefulSet\'s pods get stable DNS names (pod.service.namespace) only through the headless Service named in spec.serviceName. Without it, clustered databases cannot find their peers even when storage is healthy. serviceName is immutable.',
-  remediation: 'Create a Service with clusterIP: None and the StatefulSet\'s selector under the name spec.serviceName gives.',
+    "A StatefulSet's pods get stable DNS names (pod.service.namespace) only through the headless Service named in spec.serviceName. Without it, clustered databases cannot find their peers even when storage is healthy. serviceName is immutable.",
+  remediation: "Create a Service with clusterIP: None and the StatefulSet's selector under the name spec.serviceName gives.",
   needs: ['statefulsets', 'services'],
   find(snapshot) {
     const findings: FindingDraft[] = [];

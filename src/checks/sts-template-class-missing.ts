@@ -41,7 +41,9 @@ export const stsTemplateClassMissing = defineCheck({
           volumeMode: volumeModeOf(template.spec),
           selector: template.spec?.selector,
         };
-        const fits = snapshot.volumes.some((v) => (!v.spec?.claimRef || !v.spec.claimRef.uid) && mismatchReasons(v, { ...req, name: v.spec?.claimRef?.name ?? req.name }, false).length === 0);
+        const fits = snapshot.volumes.some(
+          (v) => (!v.spec?.claimRef || !v.spec.claimRef.uid) && mismatchReasons(v, { ...req, name: v.spec?.claimRef?.name ?? req.name }, false).length === 0,
+        );
         // PVs already tied to this set's ordinal claims (even by a stale uid, which PV-002 repairs) serve it.
         const owned = snapshot.volumes.some((v) => v.spec?.claimRef?.name && snapshot.claimOwner(v.spec.claimRef.namespace, v.spec.claimRef.name)?.sts === sts);
         if (fits || owned) continue;
@@ -51,7 +53,9 @@ export const stsTemplateClassMissing = defineCheck({
             message: `volumeClaimTemplate "${tname}" of statefulset ${sts.metadata?.name} names no StorageClass, the cluster has no default StorageClass, and no free PV without a class can satisfy it`,
             evidence: [
               `storageClassName: ${template.spec?.storageClassName === '' ? '""' : 'unset'}`,
-              snapshot.storageClasses.length ? `default StorageClass: none among [${snapshot.storageClasses.map((s) => s.metadata?.name).join(', ')}]` : 'the cluster has no StorageClass at all',
+              snapshot.storageClasses.length
+                ? `default StorageClass: none among [${snapshot.storageClasses.map((s) => s.metadata?.name).join(', ')}]`
+                : 'the cluster has no StorageClass at all',
             ],
           }),
         );

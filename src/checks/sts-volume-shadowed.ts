@@ -8,7 +8,7 @@ export const stsVolumeShadowed = defineCheck({
   severity: 'warning',
   title: 'A pod volume has the same name as a volumeClaimTemplate',
   rationale:
-    'The controller adds one volume per template and then appends the pod template\'s volumes only when their name is not a template name (stateful_set_utils.go updateStorage), so the template silently wins and the pod volume is ignored.',
+    "The controller adds one volume per template and then appends the pod template's volumes only when their name is not a template name (stateful_set_utils.go updateStorage), so the template silently wins and the pod volume is ignored.",
   remediation: 'Rename or remove the pod volume so the intent is explicit.',
   needs: ['statefulsets'],
   find(snapshot) {
@@ -17,7 +17,10 @@ export const stsVolumeShadowed = defineCheck({
       const templates = new Set(templateNames(sts));
       for (const v of sts.spec?.template?.spec?.volumes ?? []) {
         if (!templates.has(v.name)) continue;
-        const source = Object.keys(v).filter((k) => k !== 'name').join(', ') || 'no source';
+        const source =
+          Object.keys(v)
+            .filter((k) => k !== 'name')
+            .join(', ') || 'no source';
         findings.push(
           setFinding(sts, {
             related: [],

@@ -9,7 +9,20 @@ const NO_FILE_COMPLETION = 4;
 const CLUSTER_FLAGS = ['--kubeconfig', '--context', '--namespace', '-n', '--all-namespaces', '-A', '--request-timeout', '--debug', '--help'];
 const REPAIR_FLAGS = ['--dry-run', '--yes', '--force', '--backup-dir'];
 export const COMMAND_FLAGS: Record<string, string[]> = {
-  audit: ['--selector', '-l', '--output', '-o', '--fail-on', '--pending-threshold', '--filename', '-f', '--recursive', '-R', '--preflight', '--continue-on-error'],
+  audit: [
+    '--selector',
+    '-l',
+    '--output',
+    '-o',
+    '--fail-on',
+    '--pending-threshold',
+    '--filename',
+    '-f',
+    '--recursive',
+    '-R',
+    '--preflight',
+    '--continue-on-error',
+  ],
   show: ['--output', '-o', '--ascii'],
   'fix-claimref': ['--full', '--all', ...REPAIR_FLAGS],
   prebind: ['--claim', '--statefulset', '--ordinal', '--template', ...REPAIR_FLAGS],
@@ -37,7 +50,11 @@ function flagValue(words: string[], ...names: string[]): string | undefined {
 async function names(words: string[], path: (ns: string) => string): Promise<string[]> {
   try {
     const { KubeClient } = await import('../kube/client.js');
-    const client = await KubeClient.fromOptions({ kubeconfig: flagValue(words, '--kubeconfig'), context: flagValue(words, '--context'), requestTimeoutMs: 3000 });
+    const client = await KubeClient.fromOptions({
+      kubeconfig: flagValue(words, '--kubeconfig'),
+      context: flagValue(words, '--context'),
+      requestTimeoutMs: 3000,
+    });
     try {
       const ns = flagValue(words, '-n', '--namespace') ?? client.namespace;
       const items = await client.list<{ metadata?: { name?: string } }>(path(ns), { limit: 500 });

@@ -52,7 +52,8 @@ export async function runPlan(client: KubeClient, plan: Plan, opts: RunPlanOptio
     backupRoot: opts.backupRoot,
     confirm: async (count) => {
       if (opts.yes) return true;
-      if (!io.stdin.isTTY) throw new UsageError('refusing to change the cluster without confirmation: stdin is not a terminal, pass --yes (or --dry-run to preview)');
+      if (!io.stdin.isTTY)
+        throw new UsageError('refusing to change the cluster without confirmation: stdin is not a terminal, pass --yes (or --dry-run to preview)');
       asked.answer = await ask(io, `Apply ${count} change(s)? [y/N] `);
       return asked.answer === 'yes';
     },

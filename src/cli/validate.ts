@@ -27,6 +27,7 @@ export const MAX_ORDINAL = 1_000_000;
 
 export function validateOrdinal(value: unknown): number {
   const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > MAX_ORDINAL) throw new UsageError(`--ordinal must be a whole number from 0 to ${MAX_ORDINAL} (got ${String(value)})`);
+  if (!Number.isInteger(n) || n < 0 || n > MAX_ORDINAL)
+    throw new UsageError(`--ordinal must be a whole number from 0 to ${MAX_ORDINAL} (got ${String(value)})`);
   return n;
 }

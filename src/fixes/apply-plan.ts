@@ -56,7 +56,10 @@ export interface ApplyResult {
 export async function applyPlan(client: KubeClient, plan: Plan, opts: ApplyOptions): Promise<ApplyResult> {
   if (plan.changes.length === 0) return { status: 'nothing-to-do', outcomes: [] };
 
-  const missing = await missingPermissions(client, plan.changes.flatMap((c) => c.permissions));
+  const missing = await missingPermissions(
+    client,
+    plan.changes.flatMap((c) => c.permissions),
+  );
   if (missing.length > 0) return { status: 'forbidden', outcomes: [], missing: missing.map(describePermission) };
 
   if (opts.dryRun === 'client') return { status: 'dry-run', outcomes: [] };
@@ -129,7 +132,11 @@ async function runSteps(client: KubeClient, change: PlannedChange, dryRun: boole
     try {
       await runStep(client, replacement, true, undefined);
     } catch (err) {
-      return { change, status: 'failed', message: `the API server would refuse the object to be created, so nothing was deleted: ${explainFailure(err, change, replacement)}` };
+      return {
+        change,
+        status: 'failed',
+        message: `the API server would refuse the object to be created, so nothing was deleted: ${explainFailure(err, change, replacement)}`,
+      };
     }
   }
   for (const step of change.steps) {
@@ -190,7 +197,13 @@ async function runStep(client: KubeClient, step: Step, dryRun: boolean, previous
             query,
             // With a DeleteOptions body the API server reads dryRun from the body,
             // not from the query string: it must be in both.
-            body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Orphan', preconditions: { uid: step.uid, resourceVersion: current.metadata?.resourceVersion }, ...(dryRun ? { dryRun: ['All'] } : {}) },
+            body: {
+              apiVersion: 'v1',
+              kind: 'DeleteOptions',
+              propagationPolicy: 'Orphan',
+              preconditions: { uid: step.uid, resourceVersion: current.metadata?.resourceVersion },
+              ...(dryRun ? { dryRun: ['All'] } : {}),
+            },
           });
           // The garbage collector orphans the dependents, then removes the object.
           if (!dryRun) await waitUntil('the garbage collector to finish the orphaning delete', async () => !(await exists(client, step.path)), 120_000);
@@ -221,7 +234,8 @@ async function waitForAdoption(client: KubeClient, step: Extract<Step, { kind: '
   const uid = created?.metadata?.uid;
   const podsPath = `/api/v1/namespaces/${encodeURIComponent(step.namespace)}/pods`;
   const prefix = `${step.name}-`;
-  const ours = (pods: PodLike[]) => pods.filter((p) => (p.metadata?.name ?? '').startsWith(prefix) && /^\d+$/.test((p.metadata?.name ?? '').slice(prefix.length)));
+  const ours = (pods: PodLike[]) =>
+    pods.filter((p) => (p.metadata?.name ?? '').startsWith(prefix) && /^\d+$/.test((p.metadata?.name ?? '').slice(prefix.length)));
   await waitUntil(
     'the new StatefulSet to adopt or create its pods',
     async () => {

@@ -53,12 +53,22 @@ export class Backup {
   }
 
   static create(root: string, command: string, server: string): Backup {
-    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const stamp = new Date()
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z');
     const verb = command.split(' ')[0] ?? 'repair';
     let dir = path.join(root, `${stamp}-${verb}`);
     for (let i = 2; fs.existsSync(dir); i++) dir = path.join(root, `${stamp}-${verb}-${i}`);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const b = new Backup(dir, { apiVersion: 'sts-storage.kubectl.io/v1alpha1', kind: 'RepairBackup', command, created: new Date().toISOString(), server, objects: [] });
+    const b = new Backup(dir, {
+      apiVersion: 'sts-storage.kubectl.io/v1alpha1',
+      kind: 'RepairBackup',
+      command,
+      created: new Date().toISOString(),
+      server,
+      objects: [],
+    });
     b.save();
     return b;
   }

@@ -26,7 +26,9 @@ export function planClaimRefFix(volume: Volume, liveClaim: Claim | undefined, op
   // Removing the uid under a live Bound claim makes syncBoundClaim mark that
   // claim Lost (ClaimMisbound) for good; nulling it is undone by the binder.
   if (liveClaim && ref.uid && liveClaim.metadata?.uid === ref.uid && !opts.force) {
-    reasons.push(`its claimRef uid belongs to the live claim ${ref.namespace}/${ref.name} (${liveClaim.status?.phase ?? 'unknown'}): clearing it would leave that claim Lost (ClaimMisbound)`);
+    reasons.push(
+      `its claimRef uid belongs to the live claim ${ref.namespace}/${ref.name} (${liveClaim.status?.phase ?? 'unknown'}): clearing it would leave that claim Lost (ClaimMisbound)`,
+    );
   }
   if (reasons.length > 0) return refuse(...reasons);
 
@@ -47,10 +49,14 @@ export function planClaimRefFix(volume: Volume, liveClaim: Claim | undefined, op
   const warnings: string[] = [];
   const policy = volume.spec?.persistentVolumeReclaimPolicy ?? 'Retain';
   if (policy === 'Delete' || policy === 'Recycle') {
-    warnings.push(`reclaim policy is ${policy}: if this PV is released again its data will be ${policy === 'Delete' ? 'deleted' : 'scrubbed'}; consider patching persistentVolumeReclaimPolicy to Retain`);
+    warnings.push(
+      `reclaim policy is ${policy}: if this PV is released again its data will be ${policy === 'Delete' ? 'deleted' : 'scrubbed'}; consider patching persistentVolumeReclaimPolicy to Retain`,
+    );
   }
-  if (opts.full) warnings.push('claimRef becomes null: ANY claim that matches (class, size, access modes, selector) can bind this PV and read its retained data');
-  if (liveClaim && ref.uid && liveClaim.metadata?.uid === ref.uid) warnings.push(`--force: claim ${ref.namespace}/${ref.name} still holds this PV and will become Lost`);
+  if (opts.full)
+    warnings.push('claimRef becomes null: ANY claim that matches (class, size, access modes, selector) can bind this PV and read its retained data');
+  if (liveClaim && ref.uid && liveClaim.metadata?.uid === ref.uid)
+    warnings.push(`--force: claim ${ref.namespace}/${ref.name} still holds this PV and will become Lost`);
   const notes = opts.full
     ? ['the PV becomes Available for any matching claim']
     : liveClaim
@@ -61,7 +67,7 @@ export function planClaimRefFix(volume: Volume, liveClaim: Claim | undefined, op
     summary: opts.full ? `clear claimRef of PV ${name}` : `remove the stale uid from PV ${name}'s claimRef (keep ${ref.namespace}/${ref.name})`,
     before: volume,
     after,
-    steps: [{ kind: 'patch', path: objectPath("PersistentVolume", name), patch, description: 'JSON patch with test preconditions' }],
+    steps: [{ kind: 'patch', path: objectPath('PersistentVolume', name), patch, description: 'JSON patch with test preconditions' }],
     permissions: [{ verb: 'patch', group: '', resource: 'persistentvolumes' }],
     warnings,
     owned: ['/spec/claimRef'],

@@ -20,7 +20,10 @@ export function proposeRenames(sts: StatefulSet): Rename[] {
   const out: Rename[] = [];
   for (const m of mounts) {
     if (known.has(m.name) || out.some(([from]) => from === m.name)) continue;
-    const target = closestName(m.name, unmounted.filter((t) => !out.some(([, to]) => to === t)));
+    const target = closestName(
+      m.name,
+      unmounted.filter((t) => !out.some(([, to]) => to === t)),
+    );
     if (target) out.push([m.name, target]);
   }
   return out;
@@ -37,7 +40,8 @@ export function planMountRename(sts: StatefulSet, renames: Rename[]): PlannedCha
   const reasons: string[] = [];
   for (const [from, to] of renames) {
     if (!mounts.some((m) => m.name === from)) reasons.push(`no container mounts "${from}"`);
-    if (!targets.has(to)) reasons.push(`"${to}" is neither a volumeClaimTemplate nor a pod volume of statefulset ${name} (templates: ${templateNames(sts).join(', ') || 'none'})`);
+    if (!targets.has(to))
+      reasons.push(`"${to}" is neither a volumeClaimTemplate nor a pod volume of statefulset ${name} (templates: ${templateNames(sts).join(', ') || 'none'})`);
   }
   if (reasons.length > 0) return refusal(...reasons);
   const after = clone(sts);
@@ -56,7 +60,14 @@ export function planMountRename(sts: StatefulSet, renames: Rename[]): PlannedCha
     summary: `rename ${renames.map(([a, b]) => `mount "${a}" to "${b}"`).join(', ')} in statefulset ${name}`,
     before: sts,
     after,
-    steps: [{ kind: 'patch', path: objectPath('StatefulSet', name, sts.metadata?.namespace), patch, description: 'JSON patch of the pod template with test preconditions (a rolling update)' }],
+    steps: [
+      {
+        kind: 'patch',
+        path: objectPath('StatefulSet', name, sts.metadata?.namespace),
+        patch,
+        description: 'JSON patch of the pod template with test preconditions (a rolling update)',
+      },
+    ],
     permissions: [{ verb: 'patch', group: 'apps', resource: 'statefulsets', namespace: sts.metadata?.namespace }],
     warnings: [],
     owned: ['/spec/template/spec'],

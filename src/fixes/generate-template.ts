@@ -33,7 +33,18 @@ export function cleanManifest(sts: StatefulSet): StatefulSet {
   const out = clone(sts);
   delete out.status;
   if (out.metadata) {
-    for (const k of ['uid', 'resourceVersion', 'creationTimestamp', 'generation', 'managedFields', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'ownerReferences'] as const) delete (out.metadata as Record<string, unknown>)[k];
+    for (const k of [
+      'uid',
+      'resourceVersion',
+      'creationTimestamp',
+      'generation',
+      'managedFields',
+      'selfLink',
+      'deletionTimestamp',
+      'deletionGracePeriodSeconds',
+      'ownerReferences',
+    ] as const)
+      delete (out.metadata as Record<string, unknown>)[k];
     if (out.metadata.annotations) {
       delete out.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'];
       if (Object.keys(out.metadata.annotations).length === 0) delete out.metadata.annotations;
@@ -64,19 +75,24 @@ export function generateTemplates(sts: StatefulSet, claims: Claim[], volumes: Vo
     const provenance: string[] = [];
     let size = flags.size;
     if (size) provenance.push(`size ${size}: from --size`);
-    else if (claim && requestOf(claim.spec) !== undefined) provenance.push(`size ${(size = claim.spec!.resources!.requests!['storage'])}: from existing claim ${claim.metadata?.name}`);
-    else if (volume && capacityOf(volume) !== undefined) provenance.push(`size ${(size = formatBytes(capacityOf(volume)))}: from PV ${volume.metadata?.name} (claimRef ${volume.spec?.claimRef?.name})`);
+    else if (claim && requestOf(claim.spec) !== undefined)
+      provenance.push(`size ${(size = claim.spec!.resources!.requests!['storage'])}: from existing claim ${claim.metadata?.name}`);
+    else if (volume && capacityOf(volume) !== undefined)
+      provenance.push(`size ${(size = formatBytes(capacityOf(volume)))}: from PV ${volume.metadata?.name} (claimRef ${volume.spec?.claimRef?.name})`);
     else provenance.push(`size ${(size = DEFAULT_SIZE)}: default`);
     let accessModes = flags.accessModes;
     if (accessModes?.length) provenance.push(`accessModes [${accessModes.join(',')}]: from --access-mode`);
-    else if (claim?.spec?.accessModes?.length) provenance.push(`accessModes [${(accessModes = claim.spec.accessModes).join(',')}]: from existing claim ${claim.metadata?.name}`);
-    else if (volume?.spec?.accessModes?.length) provenance.push(`accessModes [${(accessModes = volume.spec.accessModes).join(',')}]: from PV ${volume.metadata?.name}`);
+    else if (claim?.spec?.accessModes?.length)
+      provenance.push(`accessModes [${(accessModes = claim.spec.accessModes).join(',')}]: from existing claim ${claim.metadata?.name}`);
+    else if (volume?.spec?.accessModes?.length)
+      provenance.push(`accessModes [${(accessModes = volume.spec.accessModes).join(',')}]: from PV ${volume.metadata?.name}`);
     else provenance.push(`accessModes [${(accessModes = [DEFAULT_ACCESS_MODE]).join(',')}]: default`);
     let storageClassName: string | undefined = flags.storageClass;
     if (storageClassName !== undefined) provenance.push(`storageClassName "${storageClassName}": from --storage-class`);
-    else if (claim && claimHasClass(claim)) provenance.push(`storageClassName "${(storageClassName = claimClass(claim))}": from existing claim ${claim.metadata?.name}`);
+    else if (claim && claimHasClass(claim))
+      provenance.push(`storageClassName "${(storageClassName = claimClass(claim))}": from existing claim ${claim.metadata?.name}`);
     else if (volume) provenance.push(`storageClassName "${(storageClassName = volumeClass(volume))}": from PV ${volume.metadata?.name}`);
-    else provenance.push('storageClassName: unset, so the cluster\'s default StorageClass applies (default)');
+    else provenance.push("storageClassName: unset, so the cluster's default StorageClass applies (default)");
     const template: V1PersistentVolumeClaim = {
       metadata: { name },
       spec: {
@@ -105,7 +121,8 @@ export function planTemplateApply({ sts, generated, rollPods }: TemplateApplyInp
   const refusal = (...reasons: string[]): Refusal => ({ target: { kind: 'StatefulSet', namespace: ns, name }, reasons });
   if (sts.metadata?.deletionTimestamp) return refusal('it is being deleted');
   if (generated.length === 0) return { ...refusal('every mount already names a volume or a volumeClaimTemplate: nothing to add'), noop: true };
-  if ((sts.metadata?.finalizers ?? []).length > 0) return refusal(`it has finalizers (${sts.metadata!.finalizers!.join(', ')}): another controller manages its deletion`);
+  if ((sts.metadata?.finalizers ?? []).length > 0)
+    return refusal(`it has finalizers (${sts.metadata!.finalizers!.join(', ')}): another controller manages its deletion`);
   const newObject = cleanManifest(sts);
   newObject.spec!.volumeClaimTemplates = [...(newObject.spec!.volumeClaimTemplates ?? []), ...generated.map((g) => g.template)];
   const steps: Step[] = [];
@@ -127,9 +144,28 @@ export function planTemplateApply({ sts, generated, rollPods }: TemplateApplyInp
     });
     warnings.push('persistentVolumeClaimRetentionPolicy.whenDeleted is Delete: it is switched to Retain before the delete and restored on the new StatefulSet');
   }
-  steps.push({ kind: 'delete-orphan', path, uid: sts.metadata?.uid ?? '', generation: sts.metadata?.generation ?? 0, description: 'delete with propagationPolicy: Orphan, only if uid and spec generation are still as planned (pods and claims stay)' });
-  steps.push({ kind: 'create', path: collectionPath('apps/v1', 'statefulsets', ns), body: newObject, description: 'create the StatefulSet with the added volumeClaimTemplates' });
-  steps.push({ kind: 'wait-adoption', namespace: ns ?? '', name, rollPods, description: rollPods.length ? `wait for the pods to be adopted, then delete ${rollPods.join(', ')} one at a time (highest ordinal first)` : 'wait until the existing pods are adopted or new pods are created' });
+  steps.push({
+    kind: 'delete-orphan',
+    path,
+    uid: sts.metadata?.uid ?? '',
+    generation: sts.metadata?.generation ?? 0,
+    description: 'delete with propagationPolicy: Orphan, only if uid and spec generation are still as planned (pods and claims stay)',
+  });
+  steps.push({
+    kind: 'create',
+    path: collectionPath('apps/v1', 'statefulsets', ns),
+    body: newObject,
+    description: 'create the StatefulSet with the added volumeClaimTemplates',
+  });
+  steps.push({
+    kind: 'wait-adoption',
+    namespace: ns ?? '',
+    name,
+    rollPods,
+    description: rollPods.length
+      ? `wait for the pods to be adopted, then delete ${rollPods.join(', ')} one at a time (highest ordinal first)`
+      : 'wait until the existing pods are adopted or new pods are created',
+  });
   const after = clone(sts);
   after.spec!.volumeClaimTemplates = newObject.spec!.volumeClaimTemplates;
   return {
@@ -154,7 +190,5 @@ export function planTemplateApply({ sts, generated, rollPods }: TemplateApplyInp
 
 /** Existing pods cannot gain a volume in place (pod volumes are immutable): these need a restart. */
 export function podsNeedingRestart(sts: StatefulSet, podNames: string[]): string[] {
-  return podNames
-    .filter((n) => ordinalOfPod(sts, n) !== undefined)
-    .sort((a, b) => ordinalOfPod(sts, b)! - ordinalOfPod(sts, a)!);
+  return podNames.filter((n) => ordinalOfPod(sts, n) !== undefined).sort((a, b) => ordinalOfPod(sts, b)! - ordinalOfPod(sts, a)!);
 }

@@ -3,9 +3,7 @@
 import type { KubeObject, ObjectRef } from '../kube/types.js';
 
 export type JsonPatchOp =
-  | { op: 'test'; path: string; value: unknown }
-  | { op: 'remove'; path: string }
-  | { op: 'add' | 'replace'; path: string; value: unknown };
+  { op: 'test'; path: string; value: unknown } | { op: 'remove'; path: string } | { op: 'add' | 'replace'; path: string; value: unknown };
 
 /** The RBAC a step needs, checked with SelfSubjectAccessReview before any write. */
 export interface Permission {

@@ -55,16 +55,21 @@ export function planPrebind(input: PrebindInput): PlannedChange | Refusal {
     delete after.metadata!.annotations![ANN_BOUND_BY_CONTROLLER];
   }
   const warnings: string[] = [];
-  if (ref?.uid && force) warnings.push(`--force: the PV was bound to ${ref.namespace}/${ref.name} (uid ${ref.uid}); that claim will become Lost if it still exists`);
+  if (ref?.uid && force)
+    warnings.push(`--force: the PV was bound to ${ref.namespace}/${ref.name} (uid ${ref.uid}); that claim will become Lost if it still exists`);
   return {
     target: targetOf('PersistentVolume', volume),
     summary: `reserve PV ${name} for claim ${req.namespace}/${req.name}`,
     before: volume,
     after,
-    steps: [{ kind: 'patch', path: objectPath("PersistentVolume", name), patch, description: 'JSON patch with test preconditions' }],
+    steps: [{ kind: 'patch', path: objectPath('PersistentVolume', name), patch, description: 'JSON patch with test preconditions' }],
     permissions: [{ verb: 'patch', group: '', resource: 'persistentvolumes' }],
     warnings,
     owned: ['/spec/claimRef', pointer('metadata', 'annotations', ANN_BOUND_BY_CONTROLLER)],
-    notes: [input.claim ? `claim ${req.namespace}/${req.name} (${input.claim.status?.phase}) binds it on the binder's next sync` : `claim ${req.namespace}/${req.name} does not exist yet: it binds this PV when it is created`],
+    notes: [
+      input.claim
+        ? `claim ${req.namespace}/${req.name} (${input.claim.status?.phase}) binds it on the binder's next sync`
+        : `claim ${req.namespace}/${req.name} does not exist yet: it binds this PV when it is created`,
+    ],
   };
 }

@@ -4,8 +4,6 @@ import { objectPath } from '../kube/resources.js';
 import type { StatefulSet } from '../kube/types.js';
 import { NotFoundError } from '../kube/errors.js';
 
-
-
 /** GET one object; undefined when it does not exist. Repairs read exactly what they change. */
 export async function getObject<T>(client: ReadClient, kind: string, name: string, namespace?: string): Promise<T | undefined> {
   try {

@@ -13,7 +13,9 @@ const readable = (ptr: string) => ptr.slice(1).replace(/\//g, '.').replace(/~1/g
 
 /** The fields whose current value is not what the repair left. */
 export function movedOn(entry: BackupEntry, after: KubeObject, current: KubeObject): string[] {
-  return entry.owned.filter((p) => !deepEqual(valueAt(after, p), valueAt(current, p))).map((p) => `${readable(p)}: the repair left ${show(valueAt(after, p))}, it is now ${show(valueAt(current, p))}`);
+  return entry.owned
+    .filter((p) => !deepEqual(valueAt(after, p), valueAt(current, p)))
+    .map((p) => `${readable(p)}: the repair left ${show(valueAt(after, p))}, it is now ${show(valueAt(current, p))}`);
 }
 
 export function planRestore(entry: BackupEntry, before: KubeObject, after: KubeObject, current: KubeObject | undefined): PlannedChange | Refusal {
@@ -37,8 +39,19 @@ export function planRestore(entry: BackupEntry, before: KubeObject, after: KubeO
       before: current,
       after: { ...manifest, metadata: { ...manifest.metadata, uid: current.metadata?.uid, resourceVersion: current.metadata?.resourceVersion } },
       steps: [
-        { kind: 'delete-orphan', path, uid: current.metadata?.uid ?? '', generation: current.metadata?.generation ?? 0, description: 'delete with propagationPolicy: Orphan (pods and claims stay)' },
-        { kind: 'create', path: collectionPath('apps/v1', 'statefulsets', entry.namespace), body: manifest, description: 'create the StatefulSet as it was before the repair' },
+        {
+          kind: 'delete-orphan',
+          path,
+          uid: current.metadata?.uid ?? '',
+          generation: current.metadata?.generation ?? 0,
+          description: 'delete with propagationPolicy: Orphan (pods and claims stay)',
+        },
+        {
+          kind: 'create',
+          path: collectionPath('apps/v1', 'statefulsets', entry.namespace),
+          body: manifest,
+          description: 'create the StatefulSet as it was before the repair',
+        },
         { kind: 'wait-adoption', namespace: entry.namespace ?? '', name: entry.name, rollPods: [], description: 'wait until the pods are adopted' },
       ],
       permissions: ['get', 'delete', 'create'].map((verb) => ({ verb, group: 'apps', resource: 'statefulsets', namespace: entry.namespace })),
@@ -70,7 +83,9 @@ export function planRestore(entry: BackupEntry, before: KubeObject, after: KubeO
     before: current,
     after: restored,
     steps: [{ kind: 'patch', path, patch, description: 'JSON patch with test preconditions' }],
-    permissions: [{ verb: 'patch', group: apiGroupOf(entry.kind), resource: kindInfo(entry.kind)!.resource, ...(entry.namespace ? { namespace: entry.namespace } : {}) }],
+    permissions: [
+      { verb: 'patch', group: apiGroupOf(entry.kind), resource: kindInfo(entry.kind)!.resource, ...(entry.namespace ? { namespace: entry.namespace } : {}) },
+    ],
     warnings: [],
     notes: [],
     owned: entry.owned,
@@ -78,7 +93,10 @@ export function planRestore(entry: BackupEntry, before: KubeObject, after: KubeO
 }
 
 function setAt(object: unknown, ptr: string, value: unknown): void {
-  const parts = ptr.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = ptr
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   let node = object as Record<string, unknown>;
   for (const key of parts.slice(0, -1)) {
     if (node[key] === undefined || node[key] === null) node[key] = {};

@@ -57,17 +57,29 @@ export async function loadKubeConfig(opts: { kubeconfig?: string; context?: stri
   if (!opts.kubeconfig && cluster?.name === 'cluster' && cluster.server === 'http://localhost:8080' && kc.getContexts().length <= 1) {
     const env = process.env['KUBECONFIG'];
     throw new ConfigError(
-      env ? `no usable kubeconfig in KUBECONFIG=${env}` : `no kubeconfig found (~/.kube/config does not exist, KUBECONFIG is unset, not running in a cluster); pass --kubeconfig`,
+      env
+        ? `no usable kubeconfig in KUBECONFIG=${env}`
+        : `no kubeconfig found (~/.kube/config does not exist, KUBECONFIG is unset, not running in a cluster); pass --kubeconfig`,
     );
   }
   if (opts.context) {
     if (!kc.getContextObject(opts.context)) {
-      throw new ConfigError(`context "${opts.context}" does not exist in the kubeconfig (contexts: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'})`, true);
+      throw new ConfigError(
+        `context "${opts.context}" does not exist in the kubeconfig (contexts: ${
+          kc
+            .getContexts()
+            .map((c) => c.name)
+            .join(', ') || 'none'
+        })`,
+        true,
+      );
     }
     kc.setCurrentContext(opts.context);
   }
   if (!kc.getCurrentCluster()) {
-    throw new ConfigError(kc.getCurrentContext() ? `context "${kc.getCurrentContext()}" names no cluster` : 'the kubeconfig has no current-context; pass --context');
+    throw new ConfigError(
+      kc.getCurrentContext() ? `context "${kc.getCurrentContext()}" names no cluster` : 'the kubeconfig has no current-context; pass --context',
+    );
   }
   return kc;
 }
@@ -172,7 +184,10 @@ export class KubeClient implements ReadClient {
       });
       const timer =
         this.requestTimeoutMs > 0
-          ? setTimeout(() => req.destroy(new Error(`no answer within --request-timeout ${this.requestTimeoutMs / 1000}s (${method} ${url.pathname})`)), this.requestTimeoutMs)
+          ? setTimeout(
+              () => req.destroy(new Error(`no answer within --request-timeout ${this.requestTimeoutMs / 1000}s (${method} ${url.pathname})`)),
+              this.requestTimeoutMs,
+            )
           : undefined;
       req.on('error', (err: NodeJS.ErrnoException) => {
         clearTimeout(timer);

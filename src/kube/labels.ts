@@ -59,7 +59,15 @@ export function parseLabelSelector(text: string): Requirement[] {
   return parts.map((raw) => {
     const part = raw.trim();
     let m = /^([\w./-]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(part);
-    if (m) return { key: m[1]!, operator: m[2] === 'in' ? 'In' : 'NotIn', values: m[3]!.split(',').map((s) => s.trim()).filter(Boolean) };
+    if (m)
+      return {
+        key: m[1]!,
+        operator: m[2] === 'in' ? 'In' : 'NotIn',
+        values: m[3]!
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      };
     m = /^([\w./-]+)\s*(==|=|!=)\s*([\w./-]*)$/.exec(part);
     if (m) return { key: m[1]!, operator: m[2] === '!=' ? 'NotIn' : 'In', values: [m[3]!] };
     m = /^(!?)([\w./-]+)$/.exec(part);

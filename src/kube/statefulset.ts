@@ -90,7 +90,11 @@ export function mountsOf(spec: PodSpec | undefined): ContainerMount[] {
   const out: ContainerMount[] = [];
   const kinds = ['initContainers', 'containers', 'ephemeralContainers'] as const;
   for (const containerKind of kinds) {
-    const containers = (spec?.[containerKind] ?? []) as Array<{ name: string; volumeMounts?: Array<{ name: string }>; volumeDevices?: Array<{ name: string }> }>;
+    const containers = (spec?.[containerKind] ?? []) as Array<{
+      name: string;
+      volumeMounts?: Array<{ name: string }>;
+      volumeDevices?: Array<{ name: string }>;
+    }>;
     containers.forEach((c, index) => {
       for (const field of ['volumeMounts', 'volumeDevices'] as const) {
         (c[field] ?? []).forEach((m, mountIndex) => {

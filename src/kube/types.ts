@@ -25,15 +25,7 @@ export type KubeEvent = CoreV1Event;
 export type Node = V1Node;
 export type Service = V1Service;
 
-export type Kind =
-  | 'StatefulSet'
-  | 'PersistentVolumeClaim'
-  | 'PersistentVolume'
-  | 'StorageClass'
-  | 'Pod'
-  | 'Event'
-  | 'Node'
-  | 'Service';
+export type Kind = 'StatefulSet' | 'PersistentVolumeClaim' | 'PersistentVolume' | 'StorageClass' | 'Pod' | 'Event' | 'Node' | 'Service';
 
 export interface ObjectRef {
   kind: Kind | string;

@@ -31,7 +31,9 @@ export function diffObjects(before: unknown, after: unknown): string[] {
 
 export function renderChange(change: PlannedChange, paint: Paint): string {
   const t = change.target;
-  const lines = [`${paint('bold', `${t.kind} ${t.namespace ? t.namespace + '/' : ''}${t.name}`)} (uid ${t.uid}, resourceVersion ${t.resourceVersion}): ${change.summary}`];
+  const lines = [
+    `${paint('bold', `${t.kind} ${t.namespace ? t.namespace + '/' : ''}${t.name}`)} (uid ${t.uid}, resourceVersion ${t.resourceVersion}): ${change.summary}`,
+  ];
   for (const d of diffObjects(change.before, change.after)) lines.push(`    ${d.startsWith('-') ? paint('red', d) : paint('green', d)}`);
   for (const s of change.steps) lines.push(`    step: ${s.description}`);
   for (const w of change.warnings) lines.push(`    ${paint('yellow', 'warning:')} ${w}`);

@@ -26,7 +26,12 @@ export interface AuditReport {
   errors?: string[];
 }
 
-export function buildReport(scope: AuditReport['scope'], findings: Finding[], skipped: SkippedCheck[], extra: Pick<AuditReport, 'preflight' | 'errors'> = {}): AuditReport {
+export function buildReport(
+  scope: AuditReport['scope'],
+  findings: Finding[],
+  skipped: SkippedCheck[],
+  extra: Pick<AuditReport, 'preflight' | 'errors'> = {},
+): AuditReport {
   return {
     ...extra,
     apiVersion: REPORT_API_VERSION,

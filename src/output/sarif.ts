@@ -37,7 +37,12 @@ export function renderSarif(report: AuditReport, checks: Check[], cwd = process.
       locations: [
         {
           ...(f.location
-            ? { physicalLocation: { artifactLocation: { uri: artifactUri(f.location.file, cwd) }, ...(f.location.line ? { region: { startLine: f.location.line } } : {}) } }
+            ? {
+                physicalLocation: {
+                  artifactLocation: { uri: artifactUri(f.location.file, cwd) },
+                  ...(f.location.line ? { region: { startLine: f.location.line } } : {}),
+                },
+              }
             : {}),
           logicalLocations: [{ name: f.object.name, fullyQualifiedName: qualified, kind: 'resource' }],
         },
@@ -55,7 +60,12 @@ export function renderSarif(report: AuditReport, checks: Check[], cwd = process.
       {
         tool: { driver: { name: 'kubectl-sts-storage', version: VERSION_INFO.version, informationUri: DOCS_URI, rules } },
         results,
-        invocations: [{ executionSuccessful: true, toolExecutionNotifications: report.skipped.map((s) => ({ level: 'note', message: { text: `skipped ${s.check}: ${s.reason}` } })) }],
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: report.skipped.map((s) => ({ level: 'note', message: { text: `skipped ${s.check}: ${s.reason}` } })),
+          },
+        ],
       },
     ],
   };

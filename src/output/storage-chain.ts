@@ -84,9 +84,21 @@ export function buildStorageChain(snapshot: ClusterSnapshot, sts: StatefulSet, f
           ordinal,
           inRange,
           claim: { name: claimName, phase: claim?.status?.phase ?? 'missing', findings: about('PersistentVolumeClaim', claimName, ns) },
-          pod: { name: podName, phase: pod ? (pod.status?.phase ?? 'Unknown') + (pod.spec?.nodeName ? ` on ${pod.spec.nodeName}` : ', not scheduled') : inRange ? 'missing' : 'none (ordinal out of range)' },
+          pod: {
+            name: podName,
+            phase: pod
+              ? (pod.status?.phase ?? 'Unknown') + (pod.spec?.nodeName ? ` on ${pod.spec.nodeName}` : ', not scheduled')
+              : inRange
+                ? 'missing'
+                : 'none (ordinal out of range)',
+          },
         };
-        if (!claim) link.claim.why = !inRange ? 'not created' : failedCreate ? `pod not created: ${failedCreate.message ?? ''}` : 'not created yet (its pod has not been created)';
+        if (!claim)
+          link.claim.why = !inRange
+            ? 'not created'
+            : failedCreate
+              ? `pod not created: ${failedCreate.message ?? ''}`
+              : 'not created yet (its pod has not been created)';
         const volumeName = claim?.spec?.volumeName || snapshot.volumesReferencing(ns, claimName)[0]?.metadata?.name;
         const volume = snapshot.volume(volumeName);
         if (volume) {
@@ -98,7 +110,13 @@ export function buildStorageChain(snapshot: ClusterSnapshot, sts: StatefulSet, f
             findings: about('PersistentVolume', volume.metadata?.name ?? ''),
           };
           const ref = volume.spec?.claimRef;
-          if (ref) link.claimRef = { namespace: ref.namespace ?? '', name: ref.name ?? '', ...(ref.uid ? { uid: ref.uid } : {}), stale: !!ref.uid && (!claim || claim.metadata?.uid !== ref.uid) };
+          if (ref)
+            link.claimRef = {
+              namespace: ref.namespace ?? '',
+              name: ref.name ?? '',
+              ...(ref.uid ? { uid: ref.uid } : {}),
+              stale: !!ref.uid && (!claim || claim.metadata?.uid !== ref.uid),
+            };
         }
         return link;
       }),

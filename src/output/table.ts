@@ -19,7 +19,23 @@ function makeTable(opts: TableOptions, head: string[]): Table.Table {
   const table = new Table({
     head: head.map((h) => opts.paint('bold', h)),
     style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 0 },
-    chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ' },
+    chars: {
+      top: '',
+      'top-mid': '',
+      'top-left': '',
+      'top-right': '',
+      bottom: '',
+      'bottom-mid': '',
+      'bottom-left': '',
+      'bottom-right': '',
+      left: '',
+      'left-mid': '',
+      mid: '',
+      'mid-mid': '',
+      right: '',
+      'right-mid': '',
+      middle: '  ',
+    },
     wordWrap: true,
     wrapOnWordBoundary: true,
     ...(opts.width ? { colWidths: columnWidths(head.length, opts) } : {}),
@@ -68,7 +84,7 @@ export function renderTable(report: AuditReport, opts: TableOptions): string {
   }
   if (report.findings.length === 0) out.push('No storage problems found.', '');
   if (report.preflight?.length) {
-    out.push(opts.paint('bold', 'After apply, the StatefulSets\' claims:'));
+    out.push(opts.paint('bold', "After apply, the StatefulSets' claims:"));
     for (const p of report.preflight) {
       const mark = p.outcome === 'stays-pending' ? opts.paint('red', p.outcome) : p.outcome;
       out.push(`  ${p.statefulSet} ${p.claim}: ${mark}: ${p.detail}`);

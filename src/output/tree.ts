@@ -21,7 +21,12 @@ interface Node {
 }
 
 function findingNodes(findings: ChainFinding[]): Node[] {
-  return findings.map((f) => ({ label: `${f.code} ${f.severity}:`, severity: f.severity, detail: f.message, children: f.fix ? [{ label: 'fix:', detail: f.fix, command: true, children: [] }] : [] }));
+  return findings.map((f) => ({
+    label: `${f.code} ${f.severity}:`,
+    severity: f.severity,
+    detail: f.message,
+    children: f.fix ? [{ label: 'fix:', detail: f.fix, command: true, children: [] }] : [],
+  }));
 }
 
 function toNodes(chain: StorageChain): Node {
@@ -48,7 +53,15 @@ function toNodes(chain: StorageChain): Node {
               detail: `${o.volume.capacity}, reclaim ${o.volume.reclaimPolicy}`,
               codes: o.volume.findings,
               children: [
-                ...(o.claimRef ? [{ label: `claimRef ${o.claimRef.namespace}/${o.claimRef.name}${o.claimRef.stale ? ' STALE' : ''}`, detail: o.claimRef.uid ? `uid ${o.claimRef.uid}` : 'no uid (pre-bound)', children: [] }] : []),
+                ...(o.claimRef
+                  ? [
+                      {
+                        label: `claimRef ${o.claimRef.namespace}/${o.claimRef.name}${o.claimRef.stale ? ' STALE' : ''}`,
+                        detail: o.claimRef.uid ? `uid ${o.claimRef.uid}` : 'no uid (pre-bound)',
+                        children: [],
+                      },
+                    ]
+                  : []),
                 ...findingNodes(o.volume.findings),
               ],
             });
@@ -91,7 +104,8 @@ export function renderTree(chain: StorageChain, opts: TreeOptions): string {
     const head = `${prefix}${connector}${node.label}`;
     // Codes are kept while they fit; the rest become "+N" (they are listed as children anyway).
     let shown = node.codes ?? [];
-    const codeWidth = (list: ChainFinding[], hidden: number) => list.map((c) => `[${c.code}]`).join(' ').length + (hidden ? ` +${hidden}`.length : 0) + (list.length || hidden ? 1 : 0);
+    const codeWidth = (list: ChainFinding[], hidden: number) =>
+      list.map((c) => `[${c.code}]`).join(' ').length + (hidden ? ` +${hidden}`.length : 0) + (list.length || hidden ? 1 : 0);
     while (shown.length > 1 && head.length + codeWidth(shown, (node.codes ?? []).length - shown.length) > opts.width) shown = shown.slice(0, -1);
     const hidden = (node.codes ?? []).length - shown.length;
     const codes = [...shown.map((c) => paintSeverity(opts.paint, c.severity, `[${c.code}]`)), ...(hidden ? [`+${hidden}`] : [])];

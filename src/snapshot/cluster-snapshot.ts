@@ -249,7 +249,9 @@ function eventKey(kind: string | undefined, namespace: string | undefined, name:
 }
 
 export function eventTime(e: KubeEvent): number | undefined {
-  return timeOf(e.series?.lastObservedTime) ?? timeOf(e.lastTimestamp) ?? timeOf(e.eventTime) ?? timeOf(e.firstTimestamp) ?? timeOf(e.metadata?.creationTimestamp);
+  return (
+    timeOf(e.series?.lastObservedTime) ?? timeOf(e.lastTimestamp) ?? timeOf(e.eventTime) ?? timeOf(e.firstTimestamp) ?? timeOf(e.metadata?.creationTimestamp)
+  );
 }
 
 export function emptySnapshotData(overrides: Partial<SnapshotData> = {}): SnapshotData {

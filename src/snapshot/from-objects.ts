@@ -4,7 +4,6 @@ import type { KubeObject } from '../kube/types.js';
 import { kindInfo } from '../kube/resources.js';
 import { ClusterSnapshot, emptySnapshotData, type SnapshotData } from './cluster-snapshot.js';
 
-
 export function isKnownKind(kind: string | undefined): boolean {
   return kindInfo(kind) !== undefined;
 }

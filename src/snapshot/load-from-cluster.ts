@@ -7,7 +7,6 @@ import type { KubeObject } from '../kube/types.js';
 import { collectionPath, KINDS, type KindInfo } from '../kube/resources.js';
 import { ClusterSnapshot, type ResourceName, type ServerVersion, type SnapshotData, type SnapshotScope } from './cluster-snapshot.js';
 
-
 type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /**
@@ -36,13 +35,11 @@ function slim(resource: ResourceName, item: Loose): Loose {
   }
 }
 
-
 export interface LoadOptions {
   scope: SnapshotScope;
   chunkSize?: number;
   now?: number;
 }
-
 
 export async function loadSnapshotFromCluster(client: ReadClient, options: LoadOptions): Promise<ClusterSnapshot> {
   const { scope } = options;
@@ -73,7 +70,10 @@ export async function loadSnapshotFromCluster(client: ReadClient, options: LoadO
   const pvEvents = async (): Promise<KubeObject[]> => {
     if (scope.namespace === undefined || scope.namespace === 'default') return [];
     try {
-      return await client.list<KubeObject>(collectionPath('v1', 'events', 'default'), { limit: options.chunkSize, fieldSelector: 'involvedObject.kind=PersistentVolume' });
+      return await client.list<KubeObject>(collectionPath('v1', 'events', 'default'), {
+        limit: options.chunkSize,
+        fieldSelector: 'involvedObject.kind=PersistentVolume',
+      });
     } catch (err) {
       if (err instanceof ApiError && (err.forbidden || err.notFound)) return [];
       throw err;

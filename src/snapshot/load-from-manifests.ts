@@ -121,7 +121,9 @@ function parseText(file: string, text: string, namespace: string, load: Manifest
     const value: unknown = doc.toJS({ maxAliasCount: 100 });
     if (value === null || value === undefined) return; // empty document between separators
     if (typeof value !== 'object' || Array.isArray(value)) {
-      load.errors.push(new ManifestError(file, document, lineOf(doc.contents?.range?.[0]), 'not a Kubernetes object (expected a mapping with apiVersion and kind)'));
+      load.errors.push(
+        new ManifestError(file, document, lineOf(doc.contents?.range?.[0]), 'not a Kubernetes object (expected a mapping with apiVersion and kind)'),
+      );
       return;
     }
     const object = value as KubeObject & { items?: unknown[] };

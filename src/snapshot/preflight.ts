@@ -14,9 +14,12 @@ import { snapshotFromObjects } from './from-objects.js';
 
 export const PREDICTED_ANNOTATION = 'sts-storage.kubectl.io/predicted';
 
-
 /** The manifests laid over the cluster, with the claims their StatefulSets will create; and those StatefulSets. */
-export function mergeForPreflight(cluster: ClusterSnapshot, objects: KubeObject[], locations: Map<KubeObject, SourceLocation>): { snapshot: ClusterSnapshot; statefulSets: StatefulSet[] } {
+export function mergeForPreflight(
+  cluster: ClusterSnapshot,
+  objects: KubeObject[],
+  locations: Map<KubeObject, SourceLocation>,
+): { snapshot: ClusterSnapshot; statefulSets: StatefulSet[] } {
   const fromFiles = snapshotFromObjects(objects);
   const data: SnapshotData = { ...cluster, locations: new Map(locations), liveStatefulSets: new Map() };
   for (const { kind, field } of KINDS.filter((k) => k.inManifests)) {
@@ -40,7 +43,13 @@ export function mergeForPreflight(cluster: ClusterSnapshot, objects: KubeObject[
       const claim: Claim = {
         apiVersion: 'v1',
         kind: 'PersistentVolumeClaim',
-        metadata: { name, namespace: sts.metadata?.namespace, uid: `predicted:${keyOf(sts.metadata?.namespace, name)}`, annotations: { [PREDICTED_ANNOTATION]: 'true' }, labels: template.metadata?.labels },
+        metadata: {
+          name,
+          namespace: sts.metadata?.namespace,
+          uid: `predicted:${keyOf(sts.metadata?.namespace, name)}`,
+          annotations: { [PREDICTED_ANNOTATION]: 'true' },
+          labels: template.metadata?.labels,
+        },
         spec,
         status: { phase: 'Pending' },
       };

@@ -76,7 +76,10 @@ describe.skipIf(!!skipReason)('audit on the real control plane', () => {
     const { report } = await audit(['-n', ns]);
     expect(codesFor(report, 'PersistentVolumeClaim', 'orphan')).toEqual(['PVC-002']);
     expect(codesFor(report, 'StatefulSet', 'db')).toEqual(expect.arrayContaining(['STS-006', 'STS-008']));
-    const stuck = report.findings.filter((f) => f.code === 'STS-008').map((f) => f.related[0]!.name).sort();
+    const stuck = report.findings
+      .filter((f) => f.code === 'STS-008')
+      .map((f) => f.related[0]!.name)
+      .sort();
     expect(stuck).toEqual(['data-db-0', 'data-db-1']);
     expect(report.findings.find((f) => f.code === 'STS-008')!.evidence.join('\n')).toContain('cause: PVC-002');
   });
@@ -166,9 +169,15 @@ describe.skipIf(!!skipReason)('audit on the real control plane', () => {
     const before = await audit(['-n', ns]);
     expect(codesFor(before.report, 'PersistentVolumeClaim', 'data')).toEqual(['PVC-006']);
     await cluster.create(pod('consumer', 'data'), ns);
-    await waitFor('the scheduler to bind the claim', async () => (await cluster.get<{ status?: { phase?: string } }>('PersistentVolumeClaim', 'data', ns))?.status?.phase === 'Bound');
+    await waitFor(
+      'the scheduler to bind the claim',
+      async () => (await cluster.get<{ status?: { phase?: string } }>('PersistentVolumeClaim', 'data', ns))?.status?.phase === 'Bound',
+    );
     // The scheduler binds the volumes (PreBind) before the pod itself.
-    await waitFor('the pod to be bound to the node', async () => (await cluster.get<{ spec?: { nodeName?: string } }>('Pod', 'consumer', ns))?.spec?.nodeName === node);
+    await waitFor(
+      'the pod to be bound to the node',
+      async () => (await cluster.get<{ spec?: { nodeName?: string } }>('Pod', 'consumer', ns))?.spec?.nodeName === node,
+    );
     const after = await audit(['-n', ns]);
     expect(codesFor(after.report, 'PersistentVolumeClaim', 'data')).toEqual([]);
     await cluster.remove('Pod', 'consumer', ns, { gracePeriodSeconds: '0' });
@@ -181,7 +190,10 @@ describe.skipIf(!!skipReason)('audit on the real control plane', () => {
     const pv = `pv-odd-${ns}`;
     await cluster.create(volume(pv, { claimRef: { namespace: ns, name: 'held' } }));
     await cluster.create(claim('held'), ns);
-    await waitFor('held Bound', async () => (await cluster.get<{ status?: { phase?: string } }>('PersistentVolumeClaim', 'held', ns))?.status?.phase === 'Bound');
+    await waitFor(
+      'held Bound',
+      async () => (await cluster.get<{ status?: { phase?: string } }>('PersistentVolumeClaim', 'held', ns))?.status?.phase === 'Bound',
+    );
     // pvc-protection counts only scheduled pods as users.
     await cluster.create(pod('user', 'held', { nodeName: `node-${ns}` }), ns);
     await cluster.remove('PersistentVolumeClaim', 'held', ns);
@@ -200,4 +212,3 @@ describe.skipIf(!!skipReason)('audit on the real control plane', () => {
     await cluster.remove('Pod', 'user', ns, { gracePeriodSeconds: '0' });
   });
 });
-

@@ -22,7 +22,10 @@ describe.skipIf(!!skipReason || !harnessKubectl())('kubectl plugin dispatch and 
     await cluster.cleanup();
   });
   const kubectl = (...args: string[]) =>
-    spawnSync(harnessKubectl()!, ['kubectl', ...args], { encoding: 'utf8', env: { ...process.env, KUBECONFIG: kubeconfig, PATH: `${path.join(ROOT, 'bin')}:${process.env['PATH']}` } });
+    spawnSync(harnessKubectl()!, ['kubectl', ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, KUBECONFIG: kubeconfig, PATH: `${path.join(ROOT, 'bin')}:${process.env['PATH']}` },
+    });
 
   it('`kubectl sts-storage` runs the plugin, and <TAB> completes namespaces and StatefulSet names', async () => {
     const ns = await cluster.namespace('complete');

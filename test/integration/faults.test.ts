@@ -23,7 +23,8 @@ describe.skipIf(!!skipReason || !harnessState())('faults on the real control pla
 
   const planAll = async (pvs: string[]): Promise<PlannedChange[]> => {
     const changes: PlannedChange[] = [];
-    for (const pv of pvs) changes.push(planClaimRefFix((await cluster.get<Volume>('PersistentVolume', pv))!, undefined, { full: true, force: false }) as PlannedChange);
+    for (const pv of pvs)
+      changes.push(planClaimRefFix((await cluster.get<Volume>('PersistentVolume', pv))!, undefined, { full: true, force: false }) as PlannedChange);
     return changes;
   };
 
@@ -39,7 +40,9 @@ describe.skipIf(!!skipReason || !harnessState())('faults on the real control pla
   it('a repair against a paused API server also gives up within --request-timeout', async () => {
     const ns = await cluster.namespace('slowfix');
     const { pv } = await seed002(cluster, ns);
-    const result = await withComponentPaused('apiserver', () => runCli(['fix-claimref', pv, '--yes', '--request-timeout', '2s'], { env: { STS_STORAGE_BACKUP_DIR: backupDir } }));
+    const result = await withComponentPaused('apiserver', () =>
+      runCli(['fix-claimref', pv, '--yes', '--request-timeout', '2s'], { env: { STS_STORAGE_BACKUP_DIR: backupDir } }),
+    );
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('--request-timeout 2s');
   });
@@ -50,14 +53,18 @@ describe.skipIf(!!skipReason || !harnessState())('faults on the real control pla
     const changes = await planAll(pvs);
     let restart: (() => Promise<void>) | undefined;
     const client = admin(5000);
-    const result = await applyPlan(client, { command: 'fix-claimref --all --full', changes, refusals: [] }, {
-      dryRun: 'none',
-      backupRoot: backupDir,
-      confirm: async () => true,
-      afterChange: async () => {
-        restart ??= await killApiServer();
+    const result = await applyPlan(
+      client,
+      { command: 'fix-claimref --all --full', changes, refusals: [] },
+      {
+        dryRun: 'none',
+        backupRoot: backupDir,
+        confirm: async () => true,
+        afterChange: async () => {
+          restart ??= await killApiServer();
+        },
       },
-    });
+    );
     client.close();
     await restart!();
     expect(result.status).toBe('done');
@@ -86,15 +93,19 @@ describe.skipIf(!!skipReason || !harnessState())('faults on the real control pla
     const pvs = [await releasedClaimGone(cluster, ns, 'a'), await releasedClaimGone(cluster, ns, 'b')];
     const client = admin();
     const events: string[] = [];
-    const result = await applyPlan(client, { command: 'fix-claimref --all --full', changes: await planAll(pvs), refusals: [] }, {
-      dryRun: 'none',
-      backupRoot: backupDir,
-      confirm: async () => true,
-      report: (e) => events.push(e.kind),
-      afterChange: () => {
-        process.emit('SIGINT');
+    const result = await applyPlan(
+      client,
+      { command: 'fix-claimref --all --full', changes: await planAll(pvs), refusals: [] },
+      {
+        dryRun: 'none',
+        backupRoot: backupDir,
+        confirm: async () => true,
+        report: (e) => events.push(e.kind),
+        afterChange: () => {
+          process.emit('SIGINT');
+        },
       },
-    });
+    );
     client.close();
     expect(result.status).toBe('interrupted');
     expect(result.outcomes.map((o) => [o.change.target.name, o.status, o.message])).toEqual([

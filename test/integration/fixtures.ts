@@ -1,5 +1,16 @@
 // Builders for the objects the scenarios create.
-export function statefulSet(name: string, opts: { mount?: string; template?: string; replicas?: number; storageClassName?: string | null; serviceName?: string; parallel?: boolean; size?: string } = {}) {
+export function statefulSet(
+  name: string,
+  opts: {
+    mount?: string;
+    template?: string;
+    replicas?: number;
+    storageClassName?: string | null;
+    serviceName?: string;
+    parallel?: boolean;
+    size?: string;
+  } = {},
+) {
   const template = opts.template ?? 'data';
   const spec: Record<string, unknown> = { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: opts.size ?? '1Gi' } } };
   if (opts.storageClassName !== undefined && opts.storageClassName !== null) spec['storageClassName'] = opts.storageClassName;
@@ -21,7 +32,18 @@ export function statefulSet(name: string, opts: { mount?: string; template?: str
   };
 }
 
-export function volume(name: string, opts: { size?: string; accessModes?: string[]; storageClassName?: string; claimRef?: { namespace: string; name: string }; reclaim?: string; nodeAffinityHost?: string; labels?: Record<string, string> } = {}) {
+export function volume(
+  name: string,
+  opts: {
+    size?: string;
+    accessModes?: string[];
+    storageClassName?: string;
+    claimRef?: { namespace: string; name: string };
+    reclaim?: string;
+    nodeAffinityHost?: string;
+    labels?: Record<string, string>;
+  } = {},
+) {
   const spec: Record<string, unknown> = {
     capacity: { storage: opts.size ?? '1Gi' },
     accessModes: opts.accessModes ?? ['ReadWriteOnce'],
@@ -33,7 +55,9 @@ export function volume(name: string, opts: { size?: string; accessModes?: string
   if (opts.nodeAffinityHost) {
     delete spec['hostPath'];
     spec['local'] = { path: `/mnt/disks/${name}` };
-    spec['nodeAffinity'] = { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [opts.nodeAffinityHost] }] }] } };
+    spec['nodeAffinity'] = {
+      required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [opts.nodeAffinityHost] }] }] },
+    };
   }
   return { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name, labels: opts.labels }, spec };
 }

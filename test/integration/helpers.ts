@@ -56,7 +56,9 @@ export class Cluster {
   async create<T extends KubeObject>(object: T, namespace?: string): Promise<T> {
     const kind = object.kind!;
     const ns = object.metadata?.namespace ?? namespace;
-    const created = await this.client.request<T>('POST', objectPath(kind, undefined, ns), { body: { ...object, metadata: { ...object.metadata, ...(kindOf(kind)!.namespaced ? { namespace: ns } : {}) } } });
+    const created = await this.client.request<T>('POST', objectPath(kind, undefined, ns), {
+      body: { ...object, metadata: { ...object.metadata, ...(kindOf(kind)!.namespaced ? { namespace: ns } : {}) } },
+    });
     if (!kindOf(kind)!.namespaced && kind !== 'Namespace') this.clusterScoped.push({ kind, name: object.metadata!.name! });
     return created;
   }
@@ -101,11 +103,20 @@ export class Cluster {
     if ((await this.serverMinor()) < 34) return this.create(object, namespace);
     const ns = object.metadata?.namespace ?? namespace;
     const state = harnessState(this.kubeconfigPath);
-    if (!state) throw new Error('createLegacy: objects the API server refuses since 1.34 can be stored only on the project\'s own control plane (it writes to etcd); STS_STORAGE_TEST_KUBECONFIG points elsewhere');
-    const r = spawnSync(harnessBinary(state.kubernetesVersion), ['store', '--dir', path.dirname(this.kubeconfigPath)], { input: JSON.stringify({ ...object, metadata: { ...object.metadata, namespace: ns } }), encoding: 'utf8' });
+    if (!state)
+      throw new Error(
+        "createLegacy: objects the API server refuses since 1.34 can be stored only on the project's own control plane (it writes to etcd); STS_STORAGE_TEST_KUBECONFIG points elsewhere",
+      );
+    const r = spawnSync(harnessBinary(state.kubernetesVersion), ['store', '--dir', path.dirname(this.kubeconfigPath)], {
+      input: JSON.stringify({ ...object, metadata: { ...object.metadata, namespace: ns } }),
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(`createLegacy: ${r.stderr || r.error}`);
     let stored: T | undefined;
-    await waitFor(`${object.kind} ${object.metadata?.name} visible through the API server`, async () => !!(stored = await this.get<T>(object.kind!, object.metadata!.name!, ns)));
+    await waitFor(
+      `${object.kind} ${object.metadata?.name} visible through the API server`,
+      async () => !!(stored = await this.get<T>(object.kind!, object.metadata!.name!, ns)),
+    );
     return stored!;
   }
 
@@ -176,7 +187,10 @@ export async function audit(args: string[], opts: Parameters<typeof runCli>[1] =
 }
 
 export function codesFor(report: AuditReport, kind: string, name: string): string[] {
-  return report.findings.filter((f) => f.object.kind === kind && f.object.name === name).map((f) => f.code).sort();
+  return report.findings
+    .filter((f) => f.object.kind === kind && f.object.name === name)
+    .map((f) => f.code)
+    .sort();
 }
 
 export const Gi = (n: number) => `${n}Gi`;
@@ -221,14 +235,18 @@ export async function killApiServer(): Promise<() => Promise<void>> {
   });
   return async () => {
     process.kill(state.pid, 'SIGHUP');
-    await waitFor('the API server to be back', async () => {
-      try {
-        await client.request('GET', '/readyz');
-        return true;
-      } catch {
-        return false;
-      }
-    }, 120_000);
+    await waitFor(
+      'the API server to be back',
+      async () => {
+        try {
+          await client.request('GET', '/readyz');
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      120_000,
+    );
     client.close();
   };
 }

@@ -2,7 +2,19 @@
 // ValidatePlugin, and cmd/validate-krew-manifest's platform checks), restated
 // because krew itself cannot be fetched here (the Go module proxy refuses
 // sigs.k8s.io/krew). Returns the violations.
-const SUPPORTED = new Set(['windows/386', 'windows/amd64', 'windows/arm64', 'linux/386', 'linux/amd64', 'linux/arm', 'linux/arm64', 'linux/ppc64le', 'darwin/386', 'darwin/amd64', 'darwin/arm64']);
+const SUPPORTED = new Set([
+  'windows/386',
+  'windows/amd64',
+  'windows/arm64',
+  'linux/386',
+  'linux/amd64',
+  'linux/arm',
+  'linux/arm64',
+  'linux/ppc64le',
+  'darwin/386',
+  'darwin/amd64',
+  'darwin/arm64',
+]);
 const SEMVER = /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 
 interface Platform {
@@ -13,7 +25,10 @@ interface Platform {
   selector?: { matchLabels?: Record<string, string>; matchExpressions?: unknown[] };
 }
 
-export function validateKrewManifest(m: { apiVersion?: string; kind?: string; metadata?: { name?: string }; spec?: { version?: string; shortDescription?: string; platforms?: Platform[] } }, fileName: string): string[] {
+export function validateKrewManifest(
+  m: { apiVersion?: string; kind?: string; metadata?: { name?: string }; spec?: { version?: string; shortDescription?: string; platforms?: Platform[] } },
+  fileName: string,
+): string[] {
   const errors: string[] = [];
   if (m.apiVersion !== 'krew.googlecontainertools.github.com/v1alpha2') errors.push(`apiVersion ${m.apiVersion}`);
   if (m.kind !== 'Plugin') errors.push(`kind ${m.kind}`);

@@ -85,13 +85,16 @@ describe.skipIf(!!skipReason)('release packaging', () => {
     }
   });
 
-  it('generates a krew manifest that follows krew\'s validation rules, with the real sha256 of each archive', () => {
+  it("generates a krew manifest that follows krew's validation rules, with the real sha256 of each archive", () => {
     const manifest = parse(fs.readFileSync(path.join(ROOT, 'krew-manifest.yaml'), 'utf8'));
     expect(validateKrewManifest(manifest, 'sts-storage')).toEqual([]);
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     expect(manifest.spec.version).toBe(`v${pkg.version}`);
     for (const b of built) {
-      const entry = manifest.spec.platforms.find((p: { selector: { matchLabels: { os: string; arch: string } } }) => p.selector.matchLabels.os === b.pin.os && p.selector.matchLabels.arch === b.pin.arch);
+      const entry = manifest.spec.platforms.find(
+        (p: { selector: { matchLabels: { os: string; arch: string } } }) =>
+          p.selector.matchLabels.os === b.pin.os && p.selector.matchLabels.arch === b.pin.arch,
+      );
       expect(entry.sha256).toBe(b.sha256);
       expect(entry.uri.endsWith(path.basename(b.archive))).toBe(true);
       expect(entry.bin).toBe(b.pin.exe);
@@ -108,7 +111,10 @@ describe.skipIf(!!skipReason)('release packaging', () => {
     expect(help.stdout).toContain('fix-claimref');
     const version = spawnSync(exe, ['version'], { encoding: 'utf8', env: { PATH: process.env['PATH'], HOME: dir } });
     expect(version.stdout).toContain(`node v${PINS.nodeVersion}`);
-    const audit = spawnSync(exe, ['audit', '-A', '-o', 'json', '--kubeconfig', kubeconfig], { encoding: 'utf8', env: { PATH: process.env['PATH'], HOME: dir } });
+    const audit = spawnSync(exe, ['audit', '-A', '-o', 'json', '--kubeconfig', kubeconfig], {
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'], HOME: dir },
+    });
     expect([0, 1]).toContain(audit.status);
     expect(JSON.parse(audit.stdout).kind).toBe('AuditReport');
     const times = Array.from({ length: 5 }, () => {

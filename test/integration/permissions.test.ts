@@ -22,7 +22,11 @@ describe.skipIf(!!skipReason)('permissions and credentials on the real control p
     const full = await audit(['-A'], { kubeconfig: kc });
     expect(full.result.code).toBe(1);
     expect(full.report.skipped).toEqual([]);
-    const versions = async () => [(await sandbox.cluster.get<Volume>('PersistentVolume', pv))!.metadata?.resourceVersion, (await sandbox.cluster.get<Volume>('PersistentVolume', free))!.metadata?.resourceVersion, (await sandbox.cluster.get<StatefulSet>('StatefulSet', 'mysql', ns))!.metadata?.uid];
+    const versions = async () => [
+      (await sandbox.cluster.get<Volume>('PersistentVolume', pv))!.metadata?.resourceVersion,
+      (await sandbox.cluster.get<Volume>('PersistentVolume', free))!.metadata?.resourceVersion,
+      (await sandbox.cluster.get<StatefulSet>('StatefulSet', 'mysql', ns))!.metadata?.uid,
+    ];
     const before = await versions();
     const repairs: Array<[string[], RegExp]> = [
       [['fix-claimref', pv], /may not patch persistentvolumes/],
@@ -60,7 +64,10 @@ describe.skipIf(!!skipReason)('permissions and credentials on the real control p
     const server = /server: (\S+)/.exec(admin)![1];
     const ca = /certificate-authority-data: (\S+)/.exec(admin)![1];
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kc-')), 'kubeconfig');
-    fs.writeFileSync(file, `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: ${server}, certificate-authority-data: ${ca}}}]\nusers: [{name: u, user: {token: expired-token}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\n`);
+    fs.writeFileSync(
+      file,
+      `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: ${server}, certificate-authority-data: ${ca}}}]\nusers: [{name: u, user: {token: expired-token}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\n`,
+    );
     const r = await runCli(['audit', '-A'], { kubeconfig: file });
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('401 Unauthorized');

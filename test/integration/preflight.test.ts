@@ -30,7 +30,10 @@ describe.skipIf(!!skipReason)('audit -f --preflight on the real control plane', 
     const sts = { ...statefulSet('db', { storageClassName: `missing-${ns}`, replicas: 2, parallel: true }), metadata: { name: 'db', namespace: ns } };
     const file = manifest([sts]);
     const { report } = await audit(['-f', file, '--preflight']);
-    const predicted = report.findings.filter((f) => f.code === 'PVC-002' && f.object.namespace === ns).map((f) => f.object.name).sort();
+    const predicted = report.findings
+      .filter((f) => f.code === 'PVC-002' && f.object.namespace === ns)
+      .map((f) => f.object.name)
+      .sort();
     expect(predicted).toEqual(['data-db-0', 'data-db-1']);
     expect(report.findings.find((f) => f.code === 'PVC-002' && f.object.namespace === ns)!.message).toMatch(/^after apply: /);
     expect(report.preflight?.map((p) => `${p.claim} ${p.outcome}`)).toEqual(['data-db-0 stays-pending', 'data-db-1 stays-pending']);
@@ -52,7 +55,9 @@ describe.skipIf(!!skipReason)('audit -f --preflight on the real control plane', 
     const trap = report.findings.find((f) => f.code === 'PVC-003' && f.object.name === 'data-redis-0');
     expect(trap?.message).toMatch(/^after apply: claim data-redis-0 is Pending: PV .* still holds the uid of a deleted claim/);
     expect(trap?.fix?.command).toBe(`kubectl sts-storage fix-claimref ${pv}`);
-    expect(report.preflight).toEqual([expect.objectContaining({ claim: 'data-redis-0', outcome: 'stays-pending', detail: expect.stringContaining('PVC-003') })]);
+    expect(report.preflight).toEqual([
+      expect.objectContaining({ claim: 'data-redis-0', outcome: 'stays-pending', detail: expect.stringContaining('PVC-003') }),
+    ]);
 
     await cluster.create(sts, ns);
     await waitForClaims(cluster, ns, ['data-redis-0']);
@@ -73,9 +78,10 @@ describe.skipIf(!!skipReason)('audit -f --preflight on the real control plane', 
     expect(f?.fix?.command).toBe(`kubectl sts-storage generate-template web -n ${ns} --apply`);
 
     // What `kubectl apply` sends: a patch of the changed fields.
-    const err = await cluster
-      .patch('StatefulSet', 'web', ns, { spec: { volumeClaimTemplates: changed.spec.volumeClaimTemplates } })
-      .then(() => undefined, (e: unknown) => e);
+    const err = await cluster.patch('StatefulSet', 'web', ns, { spec: { volumeClaimTemplates: changed.spec.volumeClaimTemplates } }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).status).toBe(422);
     // The refusal the audit quoted for this server's release is the one it gives.
@@ -86,14 +92,22 @@ describe.skipIf(!!skipReason)('audit -f --preflight on the real control plane', 
 
   it('STS-001 on a manifest says what this release does with it, and the API server does exactly that', async () => {
     const ns = await cluster.namespace('pfmount');
-    const sts = { ...statefulSet('mysql', { template: 'pvc-mysql-data-xxx', mount: 'mysql-data', storageClassName: '' }), metadata: { name: 'mysql', namespace: ns } };
+    const sts = {
+      ...statefulSet('mysql', { template: 'pvc-mysql-data-xxx', mount: 'mysql-data', storageClassName: '' }),
+      metadata: { name: 'mysql', namespace: ns },
+    };
     const { report } = await audit(['-f', manifest([sts]), '--preflight']);
     const version = report.scope.serverVersion!;
     const f = report.findings.find((x) => x.code === 'STS-001' && x.object.namespace === ns)!;
-    const created = await cluster.create(sts, ns).then(() => undefined, (e: unknown) => e);
+    const created = await cluster.create(sts, ns).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     if ((await cluster.serverMinor()) >= 34) {
       expect(f.message).toContain(`; the API server (${version}) will refuse it at create`);
-      const quoted = f.evidence.find((e) => e.startsWith(`the API server (${version}) will refuse it: `))!.slice(`the API server (${version}) will refuse it: `.length);
+      const quoted = f.evidence
+        .find((e) => e.startsWith(`the API server (${version}) will refuse it: `))!
+        .slice(`the API server (${version}) will refuse it: `.length);
       expect(created).toBeInstanceOf(ApiError);
       expect((created as ApiError).status).toBe(422);
       expect(matchesRefusal(quoted, (created as ApiError).message), `predicted: ${quoted}\nreal: ${(created as ApiError).message}`).toBe(true);

@@ -15,7 +15,7 @@ describe.skipIf(!!skipReason)('repairs on the real control plane', () => {
 
   const rv = async (pv: string) => (await sandbox.cluster.get<Volume>('PersistentVolume', pv))!.metadata!.resourceVersion;
 
-  it('fix-claimref (the audit\'s own fix command) binds the re-created claim of seed 002 to the same PV, data untouched', async () => {
+  it("fix-claimref (the audit's own fix command) binds the re-created claim of seed 002 to the same PV, data untouched", async () => {
     const ns = await sandbox.cluster.namespace('fixref');
     const { pv, newUid } = await seed002(sandbox.cluster, ns);
     const before = (await sandbox.cluster.get<Volume>('PersistentVolume', pv))!;
@@ -64,7 +64,8 @@ describe.skipIf(!!skipReason)('repairs on the real control plane', () => {
     const result = await runCli(['fix-claimref', '--all', '--full', '-n', ns, '--yes'], { env: sandbox.env() });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('2 of 2 change(s) applied');
-    for (const pv of [a, b]) await waitFor(`${pv} Available`, async () => (await sandbox.cluster.get<Volume>('PersistentVolume', pv))?.status?.phase === 'Available');
+    for (const pv of [a, b])
+      await waitFor(`${pv} Available`, async () => (await sandbox.cluster.get<Volume>('PersistentVolume', pv))?.status?.phase === 'Available');
     const rerun = await runCli(['fix-claimref', '--all', '--full', '-n', ns, '--yes'], { env: sandbox.env() });
     expect(rerun.code).toBe(0);
     expect(rerun.stdout).toContain('No Released PV with a stale claimRef in scope.');
@@ -108,7 +109,7 @@ describe.skipIf(!!skipReason)('repairs on the real control plane', () => {
     expect(missing.stderr).toContain('persistentvolume "no-such-pv" not found');
   });
 
-  it('a PV changed between plan and apply fails on its precondition and keeps the other writer\'s change', async () => {
+  it("a PV changed between plan and apply fails on its precondition and keeps the other writer's change", async () => {
     const ns = await sandbox.cluster.namespace('race');
     const { pv } = await seed002(sandbox.cluster, ns);
     const read = (await sandbox.cluster.get<Volume>('PersistentVolume', pv))!;
@@ -116,7 +117,11 @@ describe.skipIf(!!skipReason)('repairs on the real control plane', () => {
     if (!('steps' in plan)) throw new Error('expected a plan');
     // Another writer changes the PV after the plan was made.
     await sandbox.cluster.patch('PersistentVolume', pv, undefined, { metadata: { labels: { 'changed-by': 'colleague' } } });
-    const result = await applyPlan(sandbox.cluster.client, { command: 'fix-claimref', changes: [plan], refusals: [] }, { dryRun: 'none', backupRoot: sandbox.backupDir, confirm: async () => true });
+    const result = await applyPlan(
+      sandbox.cluster.client,
+      { command: 'fix-claimref', changes: [plan], refusals: [] },
+      { dryRun: 'none', backupRoot: sandbox.backupDir, confirm: async () => true },
+    );
     expect(result.outcomes.map((o) => o.status)).toEqual(['failed']);
     expect(result.outcomes[0]!.message).toContain('it changed since it was read');
     const now = (await sandbox.cluster.get<Volume>('PersistentVolume', pv))!;

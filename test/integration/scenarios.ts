@@ -78,7 +78,13 @@ export async function fakeNode(cluster: Cluster, name: string): Promise<void> {
   await cluster.create({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/hostname': name } } });
   await cluster.client.request('PATCH', `/api/v1/nodes/${name}/status`, {
     contentType: 'application/merge-patch+json',
-    body: { status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'fake node' }], allocatable: { cpu: '4', memory: '8Gi', pods: '110' }, capacity: { cpu: '4', memory: '8Gi', pods: '110' } } },
+    body: {
+      status: {
+        conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'fake node' }],
+        allocatable: { cpu: '4', memory: '8Gi', pods: '110' },
+        capacity: { cpu: '4', memory: '8Gi', pods: '110' },
+      },
+    },
   });
   await cluster.patch('Node', name, undefined, { spec: { taints: null } });
 }

@@ -13,7 +13,7 @@ describe.skipIf(!!skipReason)('StatefulSet repairs on the real control plane', (
 
   const pod = (ns: string, name: string) => sandbox.cluster.get<Pod>('Pod', name, ns);
 
-  it('fix-mounts (STS-001\'s fix command) renames the mount; the controller then creates mysql-0', async () => {
+  it("fix-mounts (STS-001's fix command) renames the mount; the controller then creates mysql-0", async () => {
     const ns = await sandbox.cluster.namespace('fixmounts');
     await sandbox.cluster.create(volume(`pv-mysql-${ns}`, { claimRef: { namespace: ns, name: 'pvc-mysql-data-xxx-mysql-0' } }));
     await seed000(sandbox.cluster, ns);
@@ -38,7 +38,7 @@ describe.skipIf(!!skipReason)('StatefulSet repairs on the real control plane', (
     expect((await sandbox.cluster.get<StatefulSet>('StatefulSet', 'mysql', ns))!.metadata!.resourceVersion).toBe(before);
   });
 
-  it('generate-template prints the fixed manifest with the values\' origin', async () => {
+  it("generate-template prints the fixed manifest with the values' origin", async () => {
     const ns = await sandbox.cluster.namespace('gentpl');
     await seed000(sandbox.cluster, ns);
     const result = await runCli(['generate-template', 'mysql', '-n', ns, '--size', '5Gi'], { env: sandbox.env() });
@@ -52,10 +52,12 @@ describe.skipIf(!!skipReason)('StatefulSet repairs on the real control plane', (
     expect(result.stderr).toContain('accessModes [ReadWriteOnce]: default');
   });
 
-  it('generate-template --apply recreates seed 000\'s StatefulSet: mysql-0 is created, no new FailedCreate, existing claims reused', async () => {
+  it("generate-template --apply recreates seed 000's StatefulSet: mysql-0 is created, no new FailedCreate, existing claims reused", async () => {
     const ns = await sandbox.cluster.namespace('genapply');
     await seed000(sandbox.cluster, ns);
-    await sandbox.cluster.patch('StatefulSet', 'mysql', ns, { spec: { persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Retain' } } });
+    await sandbox.cluster.patch('StatefulSet', 'mysql', ns, {
+      spec: { persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Retain' } },
+    });
     const oldSts = (await sandbox.cluster.get<StatefulSet>('StatefulSet', 'mysql', ns))!;
     const existing = (await sandbox.cluster.get<Claim>('PersistentVolumeClaim', 'pvc-mysql-data-xxx-mysql-0', ns))!;
     const dry = await runCli(['generate-template', 'mysql', '-n', ns, '--apply', '--dry-run'], { env: sandbox.env() });
@@ -72,7 +74,12 @@ describe.skipIf(!!skipReason)('StatefulSet repairs on the real control plane', (
     expect(newSts.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted).toBe('Delete');
     const p = (await pod(ns, 'mysql-0'))!;
     expect(p.metadata?.ownerReferences?.[0]?.uid).toBe(newSts.metadata?.uid);
-    expect(p.spec?.volumes?.map((v) => v.persistentVolumeClaim?.claimName).filter(Boolean).sort()).toEqual(['mysql-data-mysql-0', 'pvc-mysql-data-xxx-mysql-0']);
+    expect(
+      p.spec?.volumes
+        ?.map((v) => v.persistentVolumeClaim?.claimName)
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(['mysql-data-mysql-0', 'pvc-mysql-data-xxx-mysql-0']);
     const reused = (await sandbox.cluster.get<Claim>('PersistentVolumeClaim', 'pvc-mysql-data-xxx-mysql-0', ns))!;
     expect(reused.metadata?.uid).toBe(existing.metadata?.uid);
     const events = await sandbox.cluster.client.list<KubeEvent>(`/api/v1/namespaces/${ns}/events`);

@@ -10,32 +10,35 @@ describe.skipIf(!!skipReason)('undo on the real control plane', () => {
   const sandbox = useSandbox();
 
   // Pausing the controller-manager needs the project's own control plane.
-  it.skipIf(!harnessState())('fix-claimref then undo restores exactly the previous claimRef, the claim stays Pending, and a second undo is refused', async () => {
-    const ns = await sandbox.cluster.namespace('undo');
-    const { pv } = await seed002(sandbox.cluster, ns);
-    const original = (await sandbox.cluster.get<Volume>('PersistentVolume', pv))!;
-    await withComponentPaused('controller-manager', async () => {
-      const fix = await runCli(['fix-claimref', pv, '--yes'], { env: sandbox.env() });
-      expect(fix.code, fix.stdout + fix.stderr).toBe(0);
-      expect((await sandbox.cluster.get<Volume>('PersistentVolume', pv))!.spec?.claimRef?.uid).toBeUndefined();
-      const list = await runCli(['undo'], { env: sandbox.env() });
-      expect(list.stdout).toContain(`fix-claimref ${pv}`);
-      const name = fs.readdirSync(sandbox.backupDir)[0]!;
-      const undo = await runCli(['undo', name, '--yes'], { env: sandbox.env() });
-      expect(undo.code, undo.stdout + undo.stderr).toBe(0);
-      expect(undo.stdout).toContain(`+ spec.claimRef.uid: "${original.spec!.claimRef!.uid}"`);
-    });
-    const restored = (await sandbox.cluster.get<Volume>('PersistentVolume', pv))!;
-    expect(restored.spec?.claimRef).toEqual(original.spec?.claimRef);
-    // The binder runs again: with the old uid back, the claim stays Pending.
-    await new Promise((r) => setTimeout(r, 3000));
-    expect((await sandbox.cluster.get<Claim>('PersistentVolumeClaim', 'pvc-shiqi-redis', ns))!.status?.phase).toBe('Pending');
-    expect((await sandbox.cluster.get<Volume>('PersistentVolume', pv))!.status?.phase).toBe('Released');
-    const name = fs.readdirSync(sandbox.backupDir).sort()[0]!;
-    const again = await runCli(['undo', name, '--yes'], { env: sandbox.env() });
-    expect(again.code).toBe(2);
-    expect(again.stderr).toContain('was already restored');
-  });
+  it.skipIf(!harnessState())(
+    'fix-claimref then undo restores exactly the previous claimRef, the claim stays Pending, and a second undo is refused',
+    async () => {
+      const ns = await sandbox.cluster.namespace('undo');
+      const { pv } = await seed002(sandbox.cluster, ns);
+      const original = (await sandbox.cluster.get<Volume>('PersistentVolume', pv))!;
+      await withComponentPaused('controller-manager', async () => {
+        const fix = await runCli(['fix-claimref', pv, '--yes'], { env: sandbox.env() });
+        expect(fix.code, fix.stdout + fix.stderr).toBe(0);
+        expect((await sandbox.cluster.get<Volume>('PersistentVolume', pv))!.spec?.claimRef?.uid).toBeUndefined();
+        const list = await runCli(['undo'], { env: sandbox.env() });
+        expect(list.stdout).toContain(`fix-claimref ${pv}`);
+        const name = fs.readdirSync(sandbox.backupDir)[0]!;
+        const undo = await runCli(['undo', name, '--yes'], { env: sandbox.env() });
+        expect(undo.code, undo.stdout + undo.stderr).toBe(0);
+        expect(undo.stdout).toContain(`+ spec.claimRef.uid: "${original.spec!.claimRef!.uid}"`);
+      });
+      const restored = (await sandbox.cluster.get<Volume>('PersistentVolume', pv))!;
+      expect(restored.spec?.claimRef).toEqual(original.spec?.claimRef);
+      // The binder runs again: with the old uid back, the claim stays Pending.
+      await new Promise((r) => setTimeout(r, 3000));
+      expect((await sandbox.cluster.get<Claim>('PersistentVolumeClaim', 'pvc-shiqi-redis', ns))!.status?.phase).toBe('Pending');
+      expect((await sandbox.cluster.get<Volume>('PersistentVolume', pv))!.status?.phase).toBe('Released');
+      const name = fs.readdirSync(sandbox.backupDir).sort()[0]!;
+      const again = await runCli(['undo', name, '--yes'], { env: sandbox.env() });
+      expect(again.code).toBe(2);
+      expect(again.stderr).toContain('was already restored');
+    },
+  );
 
   it('refuses to undo once the binder has moved the PV on, saying what changed', async () => {
     const ns = await sandbox.cluster.namespace('undomoved');

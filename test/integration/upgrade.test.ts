@@ -40,7 +40,13 @@ describe.skipIf(!!skipReason || !harnessState())(`objects made on Kubernetes ${l
     await seed000(old, ns);
     await old.create(statefulSet('shop', { template: 'data', mount: 'shop-data', storageClassName: '' }), ns);
     const { pv } = await seed002(old, ns);
-    const keys = [`/registry/namespaces/${ns}`, `/registry/statefulsets/${ns}/mysql`, `/registry/statefulsets/${ns}/shop`, `/registry/persistentvolumes/${pv}`, `/registry/persistentvolumeclaims/${ns}/pvc-shiqi-redis`];
+    const keys = [
+      `/registry/namespaces/${ns}`,
+      `/registry/statefulsets/${ns}/mysql`,
+      `/registry/statefulsets/${ns}/shop`,
+      `/registry/persistentvolumes/${pv}`,
+      `/registry/persistentvolumeclaims/${ns}/pvc-shiqi-redis`,
+    ];
     const exported = spawnSync(harnessBinary(legacy.version), ['etcd-export', '--dir', oldDir, ...keys], { encoding: 'utf8' });
     expect(exported.status, exported.stderr).toBe(0);
     old.client.close();
@@ -48,12 +54,18 @@ describe.skipIf(!!skipReason || !harnessState())(`objects made on Kubernetes ${l
 
     // Into the release under test, byte for byte.
     const target = harnessState()!;
-    const imported = spawnSync(harnessBinary(target.kubernetesVersion), ['etcd-import', '--dir', path.dirname(kubeconfig)], { input: exported.stdout, encoding: 'utf8' });
+    const imported = spawnSync(harnessBinary(target.kubernetesVersion), ['etcd-import', '--dir', path.dirname(kubeconfig)], {
+      input: exported.stdout,
+      encoding: 'utf8',
+    });
     expect(imported.status, imported.stderr).toBe(0);
     const cluster = sandbox.cluster;
     cluster.adopt('Namespace', ns);
     cluster.adopt('PersistentVolume', pv);
-    await waitFor('the carried objects visible through the new API server', async () => !!(await cluster.get('StatefulSet', 'shop', ns)) && !!(await cluster.get('PersistentVolume', pv)));
+    await waitFor(
+      'the carried objects visible through the new API server',
+      async () => !!(await cluster.get('StatefulSet', 'shop', ns)) && !!(await cluster.get('PersistentVolume', pv)),
+    );
     const minor = await cluster.serverMinor();
 
     // The audit finds the mistakes on the objects that survived the upgrade.

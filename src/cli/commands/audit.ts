@@ -46,9 +46,18 @@ export function auditCommand(ctx: CommandContext): CommandModule<object, AuditAr
         .positional('statefulsets', { type: 'string', array: true, describe: 'Only these StatefulSets (and their claims and volumes)' })
         .option('selector', { alias: 'l', type: 'string', describe: 'Label selector for StatefulSets (e.g. app=db)' })
         .option('output', { alias: 'o', choices: OUTPUT_FORMATS, default: 'table' as OutputFormat, describe: 'Output format' })
-        .option('fail-on', { choices: ['error', 'warning', 'info', 'never'] as const, default: 'error' as const, describe: 'Exit 1 when a finding has at least this severity' })
+        .option('fail-on', {
+          choices: ['error', 'warning', 'info', 'never'] as const,
+          default: 'error' as const,
+          describe: 'Exit 1 when a finding has at least this severity',
+        })
         .option('pending-threshold', { type: 'string', default: '5m', describe: 'How long a claim may wait for a provisioner before PVC-005' })
-        .option('filename', { alias: 'f', type: 'string', array: true, describe: 'Audit manifest files instead of the cluster: YAML/JSON files, directories, or - for stdin' })
+        .option('filename', {
+          alias: 'f',
+          type: 'string',
+          array: true,
+          describe: 'Audit manifest files instead of the cluster: YAML/JSON files, directories, or - for stdin',
+        })
         .option('recursive', { alias: 'R', type: 'boolean', describe: 'With -f: descend into directories' })
         .option('preflight', { type: 'boolean', describe: 'With -f: also read the cluster and predict what applying the files will do' })
         .option('now', { type: 'string', hidden: true, describe: 'Judge ages as of this RFC 3339 time (reproducible reports)' })
@@ -126,9 +135,19 @@ async function readFiles(args: AuditArgs, ctx: CommandContext): Promise<Source> 
   let objects: KubeObject[] = load.objects;
   if (args.statefulsets?.length || args.selector) {
     const reqs = args.selector ? parseLabelSelector(args.selector) : [];
-    objects = objects.filter((o) => o.kind !== 'StatefulSet' || ((!args.statefulsets?.length || args.statefulsets.includes(o.metadata?.name ?? '')) && matchesLabelRequirements(reqs, o.metadata?.labels)));
+    objects = objects.filter(
+      (o) =>
+        o.kind !== 'StatefulSet' ||
+        ((!args.statefulsets?.length || args.statefulsets.includes(o.metadata?.name ?? '')) && matchesLabelRequirements(reqs, o.metadata?.labels)),
+    );
   }
-  const scope: AuditReport['scope'] = { source: 'manifests', allNamespaces: true, files: load.files, selector: args.selector, statefulSets: args.statefulsets?.length ? args.statefulsets : undefined };
+  const scope: AuditReport['scope'] = {
+    source: 'manifests',
+    allNamespaces: true,
+    files: load.files,
+    selector: args.selector,
+    statefulSets: args.statefulsets?.length ? args.statefulsets : undefined,
+  };
   if (args.preflight) {
     const client = await clientFrom(args);
     const spinner = await startSpinner(ctx.io, `Reading ${client.server} for the preflight…`);
@@ -177,7 +196,8 @@ function nameCauseFindings(predictions: ClaimPrediction[], findings: Finding[]):
 async function runAudit(args: AuditArgs, ctx: CommandContext): Promise<number> {
   const { io } = ctx;
   const threshold = pendingThreshold(args['pending-threshold']);
-  if (!args.filename && (args.preflight || args.recursive || args['continue-on-error'])) throw new UsageError('--preflight, -R and --continue-on-error go with -f');
+  if (!args.filename && (args.preflight || args.recursive || args['continue-on-error']))
+    throw new UsageError('--preflight, -R and --continue-on-error go with -f');
   const source = args.filename ? await readFiles(args, ctx) : await readCluster(args, ctx);
   const { findings, skipped } = runChecks(source.snapshot, { pendingThresholdMs: threshold });
   if (source.predictions) {
@@ -192,7 +212,12 @@ async function runAudit(args: AuditArgs, ctx: CommandContext): Promise<number> {
   for (const e of source.errors) io.stderr.write(`error: ${e}\n`);
   if (skipped.length > 0) {
     const paint = stderrPaint(io);
-    io.stderr.write(paint('yellow', `warning: skipped ${skipped.length} check(s) (${skipped.map((s) => s.check).join(', ')}): ${skipped[0]!.reason}${skipped.length > 1 ? ', …' : ''}\n`));
+    io.stderr.write(
+      paint(
+        'yellow',
+        `warning: skipped ${skipped.length} check(s) (${skipped.map((s) => s.check).join(', ')}): ${skipped[0]!.reason}${skipped.length > 1 ? ', …' : ''}\n`,
+      ),
+    );
   }
   if (source.errors.length > 0) return EXIT.USAGE;
   return exitFor(report, args['fail-on']);

@@ -12,7 +12,9 @@ export function completionCommand(ctx: CommandContext): CommandModule<object, Co
     command: 'completion <shell>',
     describe: 'Print a shell completion script (kubectl itself completes `kubectl sts-storage` through kubectl_complete-sts_storage)',
     builder: (y: Argv) =>
-      y.positional('shell', { choices: ['bash', 'zsh', 'fish', 'powershell'] as const, demandOption: true }).example('source <($0 completion bash)', '') as unknown as Argv<CompletionArgs>,
+      y
+        .positional('shell', { choices: ['bash', 'zsh', 'fish', 'powershell'] as const, demandOption: true })
+        .example('source <($0 completion bash)', '') as unknown as Argv<CompletionArgs>,
     handler: (args) => {
       ctx.io.stdout.write(completionScript(args.shell));
       ctx.exitCode = EXIT.OK;

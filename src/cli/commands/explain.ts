@@ -15,7 +15,9 @@ export function explainCommand(ctx: CommandContext): CommandModule<object, Expla
     command: 'explain [code]',
     describe: 'Explain a finding code: what it means, why it happens, how to repair it (no code: the catalog)',
     builder: (y: Argv) =>
-      y.positional('code', { type: 'string', describe: 'A finding code such as PVC-003, or a check id' }).example('$0 explain PV-002', '') as unknown as Argv<ExplainArgs>,
+      y
+        .positional('code', { type: 'string', describe: 'A finding code such as PVC-003, or a check id' })
+        .example('$0 explain PV-002', '') as unknown as Argv<ExplainArgs>,
     handler: (args) => {
       const paint = stdoutPaint(ctx.io);
       if (!args.code) {

@@ -26,7 +26,10 @@ export function fixClaimRefCommand(ctx: CommandContext): CommandModule<object, F
     builder: (y: Argv) =>
       withRepairOptions(withClusterOptions(y))
         .positional('volumes', { type: 'string', array: true, describe: 'PersistentVolume names' })
-        .option('full', { type: 'boolean', describe: 'Set claimRef to null so any matching claim can bind the PV (default: keep namespace/name, remove uid and resourceVersion)' })
+        .option('full', {
+          type: 'boolean',
+          describe: 'Set claimRef to null so any matching claim can bind the PV (default: keep namespace/name, remove uid and resourceVersion)',
+        })
         .option('all', { type: 'boolean', describe: 'Every Released PV the audit flags (PV-001, PV-002) in scope (-n or -A)' })
         .example('$0 fix-claimref pv-shiqi-redis', 'Give the PV back to the re-created claim of the same name')
         .example('$0 fix-claimref --all -n shop --dry-run', 'Preview the repair of every flagged PV of namespace shop') as unknown as Argv<FixClaimRefArgs>,

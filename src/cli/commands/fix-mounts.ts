@@ -29,7 +29,11 @@ export function fixMountsCommand(ctx: CommandContext): CommandModule<object, Fix
     builder: (y: Argv) =>
       withRepairOptions(withClusterOptions(y))
         .positional('statefulset', { type: 'string', demandOption: true })
-        .option('rename', { type: 'string', array: true, describe: 'OLD=NEW: rename mount OLD to template (or volume) NEW; without it the closest template is proposed' })
+        .option('rename', {
+          type: 'string',
+          array: true,
+          describe: 'OLD=NEW: rename mount OLD to template (or volume) NEW; without it the closest template is proposed',
+        })
         .example('$0 fix-mounts mysql -n shop --rename mysql-data=pvc-mysql-data-xxx', '') as unknown as Argv<FixMountsArgs>,
     handler: async (args) => {
       if (args.namespace) validateNamespace(args.namespace);
@@ -40,16 +44,26 @@ export function fixMountsCommand(ctx: CommandContext): CommandModule<object, Fix
       try {
         const { sts, namespace: ns } = await readStatefulSet(client, args.statefulset, args.namespace);
         if (renames) {
-          const targets = new Set([...(sts.spec?.volumeClaimTemplates ?? []).map((t) => t.metadata?.name), ...(sts.spec?.template?.spec?.volumes ?? []).map((v) => v.name)]);
+          const targets = new Set([
+            ...(sts.spec?.volumeClaimTemplates ?? []).map((t) => t.metadata?.name),
+            ...(sts.spec?.template?.spec?.volumes ?? []).map((v) => v.name),
+          ]);
           const bad = renames.filter(([, to]) => !targets.has(to));
-          if (bad.length) throw new UsageError(`--rename target${bad.length > 1 ? 's' : ''} ${bad.map(([, to]) => `"${to}"`).join(', ')} ${bad.length > 1 ? 'are' : 'is'} neither a volumeClaimTemplate nor a pod volume of statefulset ${args.statefulset} (templates: ${templateNames(sts).join(', ') || 'none'})`);
+          if (bad.length)
+            throw new UsageError(
+              `--rename target${bad.length > 1 ? 's' : ''} ${bad.map(([, to]) => `"${to}"`).join(', ')} ${bad.length > 1 ? 'are' : 'is'} neither a volumeClaimTemplate nor a pod volume of statefulset ${args.statefulset} (templates: ${templateNames(sts).join(', ') || 'none'})`,
+            );
         }
         const chosen = renames ?? proposeRenames(sts);
         if (!renames && chosen.length > 0) ctx.io.stdout.write(`Proposed: ${chosen.map(([a, b]) => `rename mount "${a}" to template "${b}"`).join(', ')}\n`);
         const result = planMountRename(sts, chosen);
         ctx.exitCode = await runPlan(
           client,
-          { command: `fix-mounts ${args.statefulset} -n ${ns}${chosen.map(([a, b]) => ` --rename ${a}=${b}`).join('')}`, changes: 'steps' in result ? [result] : [], refusals: 'steps' in result ? [] : [result] },
+          {
+            command: `fix-mounts ${args.statefulset} -n ${ns}${chosen.map(([a, b]) => ` --rename ${a}=${b}`).join('')}`,
+            changes: 'steps' in result ? [result] : [],
+            refusals: 'steps' in result ? [] : [result],
+          },
           { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io },
         );
       } finally {

@@ -31,17 +31,31 @@ export function generateTemplateCommand(ctx: CommandContext): CommandModule<obje
       withRepairOptions(withClusterOptions(y))
         .positional('statefulset', { type: 'string', demandOption: true })
         .option('size', { type: 'string', describe: 'Storage request of the new templates (default: from existing claims/PVs, else 1Gi)' })
-        .option('storage-class', { type: 'string', describe: 'storageClassName of the new templates (default: from existing claims/PVs, else unset = the default class)' })
+        .option('storage-class', {
+          type: 'string',
+          describe: 'storageClassName of the new templates (default: from existing claims/PVs, else unset = the default class)',
+        })
         .option('access-mode', { type: 'string', array: true, describe: 'Access mode(s) (default: from existing claims/PVs, else ReadWriteOnce)' })
-        .option('apply', { type: 'boolean', describe: 'Replace the StatefulSet: back up, delete with propagationPolicy Orphan (pods and claims stay), create it with the templates, wait for adoption' })
-        .option('roll-pods', { type: 'boolean', describe: 'With --apply: delete existing pods one at a time, highest ordinal first, so they are recreated with the new volumes' })
+        .option('apply', {
+          type: 'boolean',
+          describe:
+            'Replace the StatefulSet: back up, delete with propagationPolicy Orphan (pods and claims stay), create it with the templates, wait for adoption',
+        })
+        .option('roll-pods', {
+          type: 'boolean',
+          describe: 'With --apply: delete existing pods one at a time, highest ordinal first, so they are recreated with the new volumes',
+        })
         .example('$0 generate-template mysql -n shop > mysql.yaml', 'Write the fixed manifest')
-        .example('$0 generate-template mysql -n shop --size 20Gi --apply', 'Recreate the StatefulSet with the missing template') as unknown as Argv<GenerateTemplateArgs>,
+        .example(
+          '$0 generate-template mysql -n shop --size 20Gi --apply',
+          'Recreate the StatefulSet with the missing template',
+        ) as unknown as Argv<GenerateTemplateArgs>,
     handler: async (args) => {
       validateName('statefulset', args.statefulset);
       if (args.namespace) validateNamespace(args.namespace);
       if (args.size !== undefined && (parseQuantity(args.size) ?? 0) <= 0) throw new UsageError(`--size "${args.size}" is not a storage quantity (e.g. 10Gi)`);
-      for (const m of args['access-mode'] ?? []) if (!ACCESS_MODES.includes(m)) throw new UsageError(`--access-mode "${m}" is not one of ${ACCESS_MODES.join(', ')}`);
+      for (const m of args['access-mode'] ?? [])
+        if (!ACCESS_MODES.includes(m)) throw new UsageError(`--access-mode "${m}" is not one of ${ACCESS_MODES.join(', ')}`);
       if (args['roll-pods'] && !args.apply) throw new UsageError('--roll-pods goes with --apply');
       const dryRun = dryRunFrom(args);
       const client = await clientFrom(args);
@@ -65,19 +79,30 @@ export function generateTemplateCommand(ctx: CommandContext): CommandModule<obje
           const manifest = cleanManifest(sts);
           manifest.spec!.volumeClaimTemplates = [...(manifest.spec!.volumeClaimTemplates ?? []), ...generated.map((g) => g.template)];
           ctx.io.stdout.write(stringify(manifest, { lineWidth: 0 }));
-          ctx.io.stderr.write('volumeClaimTemplates are immutable: `kubectl apply` of this manifest is refused; use --apply for the orphaning delete-and-recreate.\n');
+          ctx.io.stderr.write(
+            'volumeClaimTemplates are immutable: `kubectl apply` of this manifest is refused; use --apply for the orphaning delete-and-recreate.\n',
+          );
           ctx.exitCode = EXIT.OK;
           return;
         }
         const pods = await client.list<Pod>(`/api/v1/namespaces/${encodeURIComponent(ns)}/pods`);
-        const stale = podsNeedingRestart(sts, pods.filter((p) => p.metadata?.ownerReferences?.some((o) => o.uid === sts.metadata?.uid)).map((p) => p.metadata?.name ?? ''));
+        const stale = podsNeedingRestart(
+          sts,
+          pods.filter((p) => p.metadata?.ownerReferences?.some((o) => o.uid === sts.metadata?.uid)).map((p) => p.metadata?.name ?? ''),
+        );
         const result = planTemplateApply({ sts, generated, rollPods: args['roll-pods'] ? stale : [] });
         if ('steps' in result && stale.length > 0 && !args['roll-pods']) {
-          result.warnings.push(`pods ${stale.join(', ')} exist and cannot gain a volume in place (pod volumes are immutable); they keep running without it until restarted: add --roll-pods, or delete them one at a time afterwards`);
+          result.warnings.push(
+            `pods ${stale.join(', ')} exist and cannot gain a volume in place (pod volumes are immutable); they keep running without it until restarted: add --roll-pods, or delete them one at a time afterwards`,
+          );
         }
         ctx.exitCode = await runPlan(
           client,
-          { command: `generate-template ${args.statefulset} -n ${ns} --apply`, changes: 'steps' in result ? [result] : [], refusals: 'steps' in result ? [] : [result] },
+          {
+            command: `generate-template ${args.statefulset} -n ${ns} --apply`,
+            changes: 'steps' in result ? [result] : [],
+            refusals: 'steps' in result ? [] : [result],
+          },
           { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io },
         );
       } finally {

@@ -13,5 +13,16 @@ import { versionCommand } from './version.js';
 
 /** Every command, registered explicitly, in the order --help lists them. */
 export function registerCommands(y: Argv, ctx: CommandContext): Argv {
-  return [auditCommand, showCommand, fixClaimRefCommand, prebindCommand, generateTemplateCommand, fixMountsCommand, undoCommand, explainCommand, versionCommand, completionCommand].reduce((acc, make) => acc.command(make(ctx) as never), y);
+  return [
+    auditCommand,
+    showCommand,
+    fixClaimRefCommand,
+    prebindCommand,
+    generateTemplateCommand,
+    fixMountsCommand,
+    undoCommand,
+    explainCommand,
+    versionCommand,
+    completionCommand,
+  ].reduce((acc, make) => acc.command(make(ctx) as never), y);
 }

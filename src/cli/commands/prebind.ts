@@ -64,7 +64,8 @@ export function prebindCommand(ctx: CommandContext): CommandModule<object, Prebi
         if (claimRef) {
           const ref = claimRef;
           claim = await getObject<Claim>(client, 'PersistentVolumeClaim', ref.name, ref.namespace);
-          if (!claim) throw new UsageError(`claim ${ref.namespace}/${ref.name} does not exist; for a claim a StatefulSet will create use --statefulset and --ordinal`);
+          if (!claim)
+            throw new UsageError(`claim ${ref.namespace}/${ref.name} does not exist; for a claim a StatefulSet will create use --statefulset and --ordinal`);
           requirements = requirementsOf(claim);
         } else {
           const namespace = args.namespace || client.namespace;
@@ -72,7 +73,8 @@ export function prebindCommand(ctx: CommandContext): CommandModule<object, Prebi
           if (!sts) throw new UsageError(`statefulset ${namespace}/${args.statefulset} not found`);
           const names = templateNames(sts);
           const tname = args.template ?? (names.length === 1 ? names[0] : undefined);
-          if (!tname) throw new UsageError(`statefulset ${args.statefulset} has ${names.length} volumeClaimTemplates (${names.join(', ')}): choose one with --template`);
+          if (!tname)
+            throw new UsageError(`statefulset ${args.statefulset} has ${names.length} volumeClaimTemplates (${names.join(', ')}): choose one with --template`);
           const template = sts.spec?.volumeClaimTemplates?.find((t) => t.metadata?.name === tname);
           if (!template) throw new UsageError(`statefulset ${args.statefulset} has no volumeClaimTemplate "${tname}" (templates: ${names.join(', ')})`);
           const claimName = claimNameFor(tname, sts.metadata?.name ?? '', ordinal);
@@ -81,7 +83,15 @@ export function prebindCommand(ctx: CommandContext): CommandModule<object, Prebi
           const className = claimHasClass(template) ? claimClass(template) : (defaultClass(classes)?.metadata?.name ?? '');
           requirements = claim
             ? requirementsOf(claim)
-            : { namespace, name: claimName, className, accessModes: template.spec?.accessModes ?? [], request: requestOf(template.spec), volumeMode: volumeModeOf(template.spec), selector: template.spec?.selector };
+            : {
+                namespace,
+                name: claimName,
+                className,
+                accessModes: template.spec?.accessModes ?? [],
+                request: requestOf(template.spec),
+                volumeMode: volumeModeOf(template.spec),
+                selector: template.spec?.selector,
+              };
         }
         const ref = volume.spec?.claimRef;
         const currentClaim = ref?.name && ref.namespace ? await getObject<Claim>(client, 'PersistentVolumeClaim', ref.name, ref.namespace) : undefined;

@@ -40,7 +40,27 @@ export function undoCommand(ctx: CommandContext): CommandModule<object, UndoArgs
           ctx.exitCode = EXIT.OK;
           return;
         }
-        const table = new Table({ head: ['BACKUP', 'CREATED', 'COMMAND', 'OBJECTS'], style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 2 }, chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '' } });
+        const table = new Table({
+          head: ['BACKUP', 'CREATED', 'COMMAND', 'OBJECTS'],
+          style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 2 },
+          chars: {
+            top: '',
+            'top-mid': '',
+            'top-left': '',
+            'top-right': '',
+            bottom: '',
+            'bottom-mid': '',
+            'bottom-left': '',
+            'bottom-right': '',
+            left: '',
+            'left-mid': '',
+            mid: '',
+            'mid-mid': '',
+            right: '',
+            'right-mid': '',
+            middle: '',
+          },
+        });
         for (const b of backups) {
           const objects = b.record.objects.map((o) => `${o.kind} ${o.namespace ? o.namespace + '/' : ''}${o.name} (${o.status})`).join('\n');
           table.push([b.name, b.record.created, b.record.command + (b.record.restoredBy ? `\nrestored by ${b.record.restoredBy}` : ''), objects || '(none)']);
@@ -58,7 +78,11 @@ export function undoCommand(ctx: CommandContext): CommandModule<object, UndoArgs
         for (const entry of backup.record.objects) currents.set(entry, await getObject<KubeObject>(client, entry.kind, entry.name, entry.namespace));
         const { changes, refusals } = planUndo(backup, currents);
         let written: Backup | undefined;
-        ctx.exitCode = await runPlan(client, { command: `undo ${backup.name}`, changes, refusals }, { dryRun, yes: !!args.yes, backupRoot: root, io: ctx.io, onBackup: (b) => (written = b) });
+        ctx.exitCode = await runPlan(
+          client,
+          { command: `undo ${backup.name}`, changes, refusals },
+          { dryRun, yes: !!args.yes, backupRoot: root, io: ctx.io, onBackup: (b) => (written = b) },
+        );
         if (ctx.exitCode === EXIT.OK && written && changes.length > 0) {
           backup.record.restoredBy = written.name;
           backup.save();

@@ -18,7 +18,7 @@ export function withClusterOptions<T>(y: Argv<T>): Argv<T & ClusterArgs> {
   return y
     .option('kubeconfig', { type: 'string', describe: 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)', global: true })
     .option('context', { type: 'string', describe: 'The kubeconfig context to use', global: true })
-    .option('namespace', { alias: 'n', type: 'string', describe: 'Namespace (default: the context\'s namespace)', global: true })
+    .option('namespace', { alias: 'n', type: 'string', describe: "Namespace (default: the context's namespace)", global: true })
     .option('all-namespaces', { alias: 'A', type: 'boolean', describe: 'Across all namespaces', global: true })
     .option('request-timeout', { type: 'string', default: '30s', describe: 'How long to wait for each API request (0 = no limit)', global: true })
     .option('chunk-size', { type: 'number', default: 500, describe: 'Objects per page when listing', global: true, hidden: true })

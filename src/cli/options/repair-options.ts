@@ -14,11 +14,14 @@ export function withRepairOptions<T>(y: Argv<T>): Argv<T & RepairArgs> {
   return y
     .option('dry-run', {
       type: 'string',
-      describe: 'Print the plan and stop. "server" (the default for a bare --dry-run) also has the API server validate each write with dryRun=All; "client" sends nothing',
+      describe:
+        'Print the plan and stop. "server" (the default for a bare --dry-run) also has the API server validate each write with dryRun=All; "client" sends nothing',
     })
     .option('yes', { alias: 'y', type: 'boolean', describe: 'Apply without asking (required when stdin is not a terminal)' })
     .option('force', { type: 'boolean', describe: 'Also change objects the safety rules protect (a PV bound to a live claim, a PV that is not Released)' })
-    .option('backup-dir', { type: 'string', describe: `Where to save each object before changing it (default: ${defaultBackupRoot()})` }) as Argv<T & RepairArgs>;
+    .option('backup-dir', { type: 'string', describe: `Where to save each object before changing it (default: ${defaultBackupRoot()})` }) as Argv<
+    T & RepairArgs
+  >;
 }
 
 export function dryRunFrom(args: RepairArgs): DryRun {

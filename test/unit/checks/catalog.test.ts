@@ -49,8 +49,14 @@ describe('check catalog', () => {
     for (const c of ALL_CHECKS) {
       expect(fs.existsSync(path.join(FIXTURE_DIR, `${c.id}.yaml`)), c.id).toBe(true);
       const cases = loadFixture(c.id);
-      expect(cases.some((x) => x.name.startsWith('fire-') && x.expect.length > 0), c.id).toBe(true);
-      expect(cases.some((x) => x.name.startsWith('ok-') && x.expect.length === 0), c.id).toBe(true);
+      expect(
+        cases.some((x) => x.name.startsWith('fire-') && x.expect.length > 0),
+        c.id,
+      ).toBe(true);
+      expect(
+        cases.some((x) => x.name.startsWith('ok-') && x.expect.length === 0),
+        c.id,
+      ).toBe(true);
       for (const x of cases) expect(x.name, c.id).toMatch(/^(fire|ok)-/);
     }
   });

@@ -19,11 +19,42 @@ const modes = fc.subarray(['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'Re
 const cls = maybe(fc.constantFrom('', 'fast', 'standard', 'missing'));
 const uid = maybe(fc.constantFrom('u1', 'u2', 'u3', ''));
 const time = maybe(fc.constantFrom('2026-01-01T11:59:59Z', '2025-01-01T00:00:00Z', 'not-a-time', ''));
-const meta = fc.record({ name, namespace: ns, uid, creationTimestamp: time, deletionTimestamp: maybe(fc.constant('2026-01-01T11:00:00Z')), annotations: maybe(fc.dictionary(fc.constantFrom('storageclass.kubernetes.io/is-default-class', 'volume.beta.kubernetes.io/storage-class', 'volume.kubernetes.io/selected-node', 'pv.kubernetes.io/bound-by-controller'), fc.constantFrom('true', 'fast', 'node-1', 'yes'))) }, { requiredKeys: ['name'] });
+const meta = fc.record(
+  {
+    name,
+    namespace: ns,
+    uid,
+    creationTimestamp: time,
+    deletionTimestamp: maybe(fc.constant('2026-01-01T11:00:00Z')),
+    annotations: maybe(
+      fc.dictionary(
+        fc.constantFrom(
+          'storageclass.kubernetes.io/is-default-class',
+          'volume.beta.kubernetes.io/storage-class',
+          'volume.kubernetes.io/selected-node',
+          'pv.kubernetes.io/bound-by-controller',
+        ),
+        fc.constantFrom('true', 'fast', 'node-1', 'yes'),
+      ),
+    ),
+  },
+  { requiredKeys: ['name'] },
+);
 
-const claimSpec = fc.record({ accessModes: maybe(modes), storageClassName: cls, volumeName: maybe(name), volumeMode: maybe(fc.constantFrom('Block', 'Filesystem')), resources: maybe(fc.record({ requests: maybe(fc.record({ storage: quantity })) })) });
+const claimSpec = fc.record({
+  accessModes: maybe(modes),
+  storageClassName: cls,
+  volumeName: maybe(name),
+  volumeMode: maybe(fc.constantFrom('Block', 'Filesystem')),
+  resources: maybe(fc.record({ requests: maybe(fc.record({ storage: quantity })) })),
+});
 const mount = fc.record({ name, mountPath: fc.constant('/d') });
-const container = fc.record({ name: fc.constantFrom('c1', 'c2'), image: fc.constant('x'), volumeMounts: maybe(fc.array(mount, { maxLength: 3 })), volumeDevices: maybe(fc.array(fc.record({ name, devicePath: fc.constant('/dev/x') }), { maxLength: 1 })) });
+const container = fc.record({
+  name: fc.constantFrom('c1', 'c2'),
+  image: fc.constant('x'),
+  volumeMounts: maybe(fc.array(mount, { maxLength: 3 })),
+  volumeDevices: maybe(fc.array(fc.record({ name, devicePath: fc.constant('/dev/x') }), { maxLength: 1 })),
+});
 
 const statefulSet = fc.record({
   kind: fc.constant('StatefulSet'),
@@ -33,14 +64,44 @@ const statefulSet = fc.record({
       replicas: maybe(fc.integer({ min: 0, max: 4 })),
       ordinals: maybe(fc.record({ start: fc.integer({ min: 0, max: 3 }) })),
       serviceName: maybe(name),
-      persistentVolumeClaimRetentionPolicy: maybe(fc.record({ whenDeleted: fc.constantFrom('Retain', 'Delete'), whenScaled: fc.constantFrom('Retain', 'Delete') })),
-      template: maybe(fc.record({ spec: maybe(fc.record({ containers: fc.array(container, { maxLength: 2 }), initContainers: maybe(fc.array(container, { maxLength: 1 })), volumes: maybe(fc.array(fc.record({ name, persistentVolumeClaim: maybe(fc.record({ claimName: name })), emptyDir: maybe(fc.constant({})) }), { maxLength: 2 })) })) })),
+      persistentVolumeClaimRetentionPolicy: maybe(
+        fc.record({ whenDeleted: fc.constantFrom('Retain', 'Delete'), whenScaled: fc.constantFrom('Retain', 'Delete') }),
+      ),
+      template: maybe(
+        fc.record({
+          spec: maybe(
+            fc.record({
+              containers: fc.array(container, { maxLength: 2 }),
+              initContainers: maybe(fc.array(container, { maxLength: 1 })),
+              volumes: maybe(
+                fc.array(fc.record({ name, persistentVolumeClaim: maybe(fc.record({ claimName: name })), emptyDir: maybe(fc.constant({})) }), { maxLength: 2 }),
+              ),
+            }),
+          ),
+        }),
+      ),
       volumeClaimTemplates: maybe(fc.array(fc.record({ metadata: maybe(fc.record({ name: maybe(name) })), spec: maybe(claimSpec) }), { maxLength: 3 })),
     }),
   ),
 });
-const claim = fc.record({ kind: fc.constant('PersistentVolumeClaim'), metadata: meta, spec: maybe(claimSpec), status: maybe(fc.record({ phase: maybe(fc.constantFrom('Pending', 'Bound', 'Lost', 'Weird')) })) });
-const nodeTerm = fc.record({ matchExpressions: maybe(fc.array(fc.record({ key: fc.constantFrom('kubernetes.io/hostname', 'zone'), operator: fc.constantFrom('In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Bad'), values: maybe(fc.array(fc.constantFrom('node-1', 'node-2', '3'), { maxLength: 2 })) }), { maxLength: 2 })) });
+const claim = fc.record({
+  kind: fc.constant('PersistentVolumeClaim'),
+  metadata: meta,
+  spec: maybe(claimSpec),
+  status: maybe(fc.record({ phase: maybe(fc.constantFrom('Pending', 'Bound', 'Lost', 'Weird')) })),
+});
+const nodeTerm = fc.record({
+  matchExpressions: maybe(
+    fc.array(
+      fc.record({
+        key: fc.constantFrom('kubernetes.io/hostname', 'zone'),
+        operator: fc.constantFrom('In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Bad'),
+        values: maybe(fc.array(fc.constantFrom('node-1', 'node-2', '3'), { maxLength: 2 })),
+      }),
+      { maxLength: 2 },
+    ),
+  ),
+});
 const volume = fc.record({
   kind: fc.constant('PersistentVolume'),
   metadata: meta,
@@ -57,10 +118,43 @@ const volume = fc.record({
   ),
   status: maybe(fc.record({ phase: maybe(fc.constantFrom('Available', 'Bound', 'Released', 'Failed', 'Pending')), message: maybe(fc.constant('boom')) })),
 });
-const storageClass = fc.record({ kind: fc.constant('StorageClass'), metadata: meta, provisioner: fc.constantFrom('kubernetes.io/no-provisioner', 'example.com/csi', ''), volumeBindingMode: maybe(fc.constantFrom('Immediate', 'WaitForFirstConsumer')) });
-const event = fc.record({ kind: fc.constant('Event'), metadata: meta, involvedObject: fc.record({ kind: fc.constantFrom('StatefulSet', 'PersistentVolumeClaim', 'Pod', 'PersistentVolume'), namespace: ns, name, uid }), reason: fc.constantFrom('FailedCreate', 'FailedBinding', 'ProvisioningFailed', 'ExternalProvisioning', 'FailedScheduling', 'ClaimLost'), message: maybe(fc.string()), count: maybe(fc.integer({ min: 0, max: 50 })), lastTimestamp: time });
-const pod = fc.record({ kind: fc.constant('Pod'), metadata: fc.record({ name: fc.constantFrom('db-0', 'db-1', 'web-0', 'x'), namespace: ns, ownerReferences: maybe(fc.array(fc.record({ kind: fc.constant('StatefulSet'), name, controller: fc.boolean(), uid }), { maxLength: 1 })) }), spec: maybe(fc.record({ nodeName: maybe(fc.constant('node-1')), volumes: maybe(fc.array(fc.record({ name, persistentVolumeClaim: maybe(fc.record({ claimName: name })) }), { maxLength: 2 })) })), status: maybe(fc.record({ phase: fc.constantFrom('Pending', 'Running', 'Failed') })) });
-const node = fc.record({ kind: fc.constant('Node'), metadata: fc.record({ name: fc.constantFrom('node-1', 'node-2'), labels: maybe(fc.dictionary(fc.constantFrom('kubernetes.io/hostname', 'zone'), fc.constantFrom('node-1', 'a'))) }) });
+const storageClass = fc.record({
+  kind: fc.constant('StorageClass'),
+  metadata: meta,
+  provisioner: fc.constantFrom('kubernetes.io/no-provisioner', 'example.com/csi', ''),
+  volumeBindingMode: maybe(fc.constantFrom('Immediate', 'WaitForFirstConsumer')),
+});
+const event = fc.record({
+  kind: fc.constant('Event'),
+  metadata: meta,
+  involvedObject: fc.record({ kind: fc.constantFrom('StatefulSet', 'PersistentVolumeClaim', 'Pod', 'PersistentVolume'), namespace: ns, name, uid }),
+  reason: fc.constantFrom('FailedCreate', 'FailedBinding', 'ProvisioningFailed', 'ExternalProvisioning', 'FailedScheduling', 'ClaimLost'),
+  message: maybe(fc.string()),
+  count: maybe(fc.integer({ min: 0, max: 50 })),
+  lastTimestamp: time,
+});
+const pod = fc.record({
+  kind: fc.constant('Pod'),
+  metadata: fc.record({
+    name: fc.constantFrom('db-0', 'db-1', 'web-0', 'x'),
+    namespace: ns,
+    ownerReferences: maybe(fc.array(fc.record({ kind: fc.constant('StatefulSet'), name, controller: fc.boolean(), uid }), { maxLength: 1 })),
+  }),
+  spec: maybe(
+    fc.record({
+      nodeName: maybe(fc.constant('node-1')),
+      volumes: maybe(fc.array(fc.record({ name, persistentVolumeClaim: maybe(fc.record({ claimName: name })) }), { maxLength: 2 })),
+    }),
+  ),
+  status: maybe(fc.record({ phase: fc.constantFrom('Pending', 'Running', 'Failed') })),
+});
+const node = fc.record({
+  kind: fc.constant('Node'),
+  metadata: fc.record({
+    name: fc.constantFrom('node-1', 'node-2'),
+    labels: maybe(fc.dictionary(fc.constantFrom('kubernetes.io/hostname', 'zone'), fc.constantFrom('node-1', 'a'))),
+  }),
+});
 const service = fc.record({ kind: fc.constant('Service'), metadata: meta, spec: maybe(fc.record({ clusterIP: maybe(fc.constantFrom('None', '10.0.0.1')) })) });
 
 const objects = fc.array(fc.oneof(statefulSet, claim, volume, storageClass, event, pod, node, service), { maxLength: 25 });

@@ -18,8 +18,9 @@ async function run(args: string[], env: Record<string, string> = {}) {
     const code = await main(args, io);
     return { code, stdout: io.out(), stderr: io.err() };
   } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
   }
 }
 
@@ -97,7 +98,7 @@ describe('CLI', () => {
     expect(r.stderr).toMatch(/credentials|no-such-credential-helper|ENOENT/);
   });
 
-  it('exits 3 with the plugin\'s own words when an exec credential plugin fails', async () => {
+  it("exits 3 with the plugin's own words when an exec credential plugin fails", async () => {
     const plugin = tmp('expired-login', '#!/bin/sh\necho "error: the SSO session has expired, run login" >&2\nexit 1\n');
     fs.chmodSync(plugin, 0o755);
     const kc = validKubeconfig().replace('user: {token: t}', `user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: ${plugin}}}`);

@@ -10,7 +10,10 @@ async function complete(...words: string[]) {
 
 describe('__complete (cobra protocol, as kubectl plugin completion expects)', () => {
   it('completes commands, then flags, then flag values, ending with the no-file directive', async () => {
-    expect(await complete('')).toEqual({ code: 0, lines: ['audit', 'show', 'fix-claimref', 'prebind', 'generate-template', 'fix-mounts', 'undo', 'explain', 'version', 'completion', ':4'] });
+    expect(await complete('')).toEqual({
+      code: 0,
+      lines: ['audit', 'show', 'fix-claimref', 'prebind', 'generate-template', 'fix-mounts', 'undo', 'explain', 'version', 'completion', ':4'],
+    });
     expect((await complete('fix-')).lines).toEqual(['fix-claimref', 'fix-mounts', ':4']);
     expect((await complete('fix-claimref', '--f')).lines).toEqual(['--full', '--force', ':4']);
     expect((await complete('audit', '-o', '')).lines).toEqual(['table', 'wide', 'json', 'yaml', 'sarif', 'tree', ':4']);

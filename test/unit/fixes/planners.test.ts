@@ -12,10 +12,21 @@ const released = (over: Partial<NonNullable<Volume['spec']>> = {}, phase = 'Rele
   apiVersion: 'v1',
   kind: 'PersistentVolume',
   metadata: { name: 'pv-shiqi-redis', uid: 'pv-uid', resourceVersion: '100' },
-  spec: { capacity: { storage: '64Mi' }, accessModes: ['ReadWriteMany'], persistentVolumeReclaimPolicy: 'Retain', hostPath: { path: '/x' }, claimRef: { namespace: 'shiqi', name: 'pvc-shiqi-redis', uid: 'old-uid', resourceVersion: '2611437' }, ...over },
+  spec: {
+    capacity: { storage: '64Mi' },
+    accessModes: ['ReadWriteMany'],
+    persistentVolumeReclaimPolicy: 'Retain',
+    hostPath: { path: '/x' },
+    claimRef: { namespace: 'shiqi', name: 'pvc-shiqi-redis', uid: 'old-uid', resourceVersion: '2611437' },
+    ...over,
+  },
   status: { phase },
 });
-const liveClaim = (uid: string, phase = 'Pending'): Claim => ({ metadata: { name: 'pvc-shiqi-redis', namespace: 'shiqi', uid }, spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: '64Mi' } } }, status: { phase } });
+const liveClaim = (uid: string, phase = 'Pending'): Claim => ({
+  metadata: { name: 'pvc-shiqi-redis', namespace: 'shiqi', uid },
+  spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: '64Mi' } } },
+  status: { phase },
+});
 const isPlan = (r: PlannedChange | Refusal): r is PlannedChange => 'steps' in r;
 
 describe('planClaimRefFix', () => {
@@ -41,16 +52,22 @@ describe('planClaimRefFix', () => {
     expect(plan.warnings.join()).toMatch(/ANY claim/);
   });
 
-  it('refuses a PV whose claimRef uid is the live claim\'s, unless --force', () => {
+  it("refuses a PV whose claimRef uid is the live claim's, unless --force", () => {
     const r = planClaimRefFix(released({}, 'Bound'), liveClaim('old-uid', 'Bound'), { full: false, force: false });
     expect(isPlan(r)).toBe(false);
-    expect((r as Refusal).reasons).toEqual([expect.stringMatching(/Bound, not Released/), expect.stringMatching(/live claim shiqi\/pvc-shiqi-redis .*ClaimMisbound/)]);
+    expect((r as Refusal).reasons).toEqual([
+      expect.stringMatching(/Bound, not Released/),
+      expect.stringMatching(/live claim shiqi\/pvc-shiqi-redis .*ClaimMisbound/),
+    ]);
     const forced = planClaimRefFix(released({}, 'Bound'), liveClaim('old-uid', 'Bound'), { full: false, force: true }) as PlannedChange;
     expect(forced.warnings.join()).toMatch(/will become Lost/);
   });
 
   it('reports an already repaired PV as nothing to do, not as an error', () => {
-    const r = planClaimRefFix(released({ claimRef: { namespace: 'shiqi', name: 'pvc-shiqi-redis' } }, 'Available'), undefined, { full: false, force: false }) as Refusal;
+    const r = planClaimRefFix(released({ claimRef: { namespace: 'shiqi', name: 'pvc-shiqi-redis' } }, 'Available'), undefined, {
+      full: false,
+      force: false,
+    }) as Refusal;
     expect(r.noop).toBe(true);
   });
 
@@ -62,7 +79,11 @@ describe('planClaimRefFix', () => {
 
 describe('planPrebind', () => {
   const req = { namespace: 'shop', name: 'data-db-0', className: '', accessModes: ['ReadWriteOnce'], request: 2 ** 30, volumeMode: 'Filesystem' };
-  const free = (over: Partial<NonNullable<Volume['spec']>> = {}): Volume => ({ metadata: { name: 'pv-1', uid: 'u', resourceVersion: '5', annotations: { 'pv.kubernetes.io/bound-by-controller': 'yes' } }, spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/x' }, ...over }, status: { phase: 'Available' } });
+  const free = (over: Partial<NonNullable<Volume['spec']>> = {}): Volume => ({
+    metadata: { name: 'pv-1', uid: 'u', resourceVersion: '5', annotations: { 'pv.kubernetes.io/bound-by-controller': 'yes' } },
+    spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/x' }, ...over },
+    status: { phase: 'Available' },
+  });
 
   it('sets a uid-less claimRef and drops bound-by-controller', () => {
     const plan = planPrebind({ volume: free(), requirements: req, force: false }) as PlannedChange;
@@ -73,7 +94,11 @@ describe('planPrebind', () => {
   });
 
   it('refuses an incompatible pair with every reason', () => {
-    const r = planPrebind({ volume: free({ capacity: { storage: '500Mi' }, accessModes: ['ReadOnlyMany'], volumeMode: 'Block', storageClassName: 'fast' }), requirements: req, force: false }) as Refusal;
+    const r = planPrebind({
+      volume: free({ capacity: { storage: '500Mi' }, accessModes: ['ReadOnlyMany'], volumeMode: 'Block', storageClassName: 'fast' }),
+      requirements: req,
+      force: false,
+    }) as Refusal;
     expect(r.reasons).toHaveLength(4);
   });
 
@@ -85,8 +110,15 @@ describe('planPrebind', () => {
   });
 
   it('refuses a PV whose node affinity no node satisfies', () => {
-    const volume = free({ nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['gone'] }] }] } } });
-    const r = planPrebind({ volume, requirements: req, nodes: [{ metadata: { name: 'n1', labels: { 'kubernetes.io/hostname': 'n1' } } }], force: false }) as Refusal;
+    const volume = free({
+      nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['gone'] }] }] } },
+    });
+    const r = planPrebind({
+      volume,
+      requirements: req,
+      nodes: [{ metadata: { name: 'n1', labels: { 'kubernetes.io/hostname': 'n1' } } }],
+      force: false,
+    }) as Refusal;
     expect(r.reasons.join()).toMatch(/node affinity/);
   });
 });
@@ -98,7 +130,10 @@ const seed000 = (): StatefulSet => ({
   spec: {
     selector: { matchLabels: { app: 'mysql' } },
     serviceName: 'mysql',
-    template: { metadata: { labels: { app: 'mysql' } }, spec: { containers: [{ name: 'mysql', image: 'mysql:8', volumeMounts: [{ name: 'mysql-data', mountPath: '/var/lib/mysql' }] }] } },
+    template: {
+      metadata: { labels: { app: 'mysql' } },
+      spec: { containers: [{ name: 'mysql', image: 'mysql:8', volumeMounts: [{ name: 'mysql-data', mountPath: '/var/lib/mysql' }] }] },
+    },
     volumeClaimTemplates: [{ metadata: { name: 'pvc-mysql-data-xxx' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } } } }],
   },
   status: { replicas: 0, availableReplicas: 0 },
@@ -126,9 +161,17 @@ describe('fix-mounts planning', () => {
 
 describe('generate-template planning', () => {
   it('takes values from existing ordinal claims and says so', () => {
-    const claims: Claim[] = [{ metadata: { name: 'mysql-data-mysql-0', namespace: 'shop' }, spec: { storageClassName: 'fast', accessModes: ['ReadWriteMany'], resources: { requests: { storage: '20Gi' } } } }];
+    const claims: Claim[] = [
+      {
+        metadata: { name: 'mysql-data-mysql-0', namespace: 'shop' },
+        spec: { storageClassName: 'fast', accessModes: ['ReadWriteMany'], resources: { requests: { storage: '20Gi' } } },
+      },
+    ];
     const [g] = generateTemplates(seed000(), claims, [], {});
-    expect(g!.template).toEqual({ metadata: { name: 'mysql-data' }, spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: '20Gi' } }, storageClassName: 'fast' } });
+    expect(g!.template).toEqual({
+      metadata: { name: 'mysql-data' },
+      spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: '20Gi' } }, storageClassName: 'fast' },
+    });
     expect(g!.provenance).toEqual([
       'size 20Gi: from existing claim mysql-data-mysql-0',
       'accessModes [ReadWriteMany]: from existing claim mysql-data-mysql-0',
@@ -137,10 +180,24 @@ describe('generate-template planning', () => {
   });
 
   it('falls back to PVs that follow the naming pattern, then to documented defaults', () => {
-    const volumes: Volume[] = [{ metadata: { name: 'old-pv' }, spec: { capacity: { storage: '8Gi' }, accessModes: ['ReadWriteOnce'], storageClassName: 'slow', claimRef: { namespace: 'shop', name: 'mysql-data-mysql-2' } } }];
+    const volumes: Volume[] = [
+      {
+        metadata: { name: 'old-pv' },
+        spec: {
+          capacity: { storage: '8Gi' },
+          accessModes: ['ReadWriteOnce'],
+          storageClassName: 'slow',
+          claimRef: { namespace: 'shop', name: 'mysql-data-mysql-2' },
+        },
+      },
+    ];
     expect(generateTemplates(seed000(), [], volumes, {})[0]!.provenance[0]).toBe('size 8Gi: from PV old-pv (claimRef mysql-data-mysql-2)');
     const [d] = generateTemplates(seed000(), [], [], {});
-    expect(d!.provenance).toEqual(['size 1Gi: default', 'accessModes [ReadWriteOnce]: default', "storageClassName: unset, so the cluster's default StorageClass applies (default)"]);
+    expect(d!.provenance).toEqual([
+      'size 1Gi: default',
+      'accessModes [ReadWriteOnce]: default',
+      "storageClassName: unset, so the cluster's default StorageClass applies (default)",
+    ]);
   });
 
   it('plans retention Retain, orphaning delete, create, adoption; strips server fields', () => {
@@ -153,7 +210,12 @@ describe('generate-template planning', () => {
     expect(create.body.metadata).toEqual({ name: 'mysql', namespace: 'shop' });
     expect((create.body as StatefulSet).spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted).toBe('Delete');
     expect((create.body as StatefulSet).status).toBeUndefined();
-    expect(plan.permissions.map((p) => `${p.verb} ${p.resource}`)).toEqual(['get statefulsets', 'delete statefulsets', 'create statefulsets', 'patch statefulsets']);
+    expect(plan.permissions.map((p) => `${p.verb} ${p.resource}`)).toEqual([
+      'get statefulsets',
+      'delete statefulsets',
+      'create statefulsets',
+      'patch statefulsets',
+    ]);
   });
 
   it('orders pods to roll highest ordinal first and strips managedFields', () => {
@@ -165,7 +227,16 @@ describe('generate-template planning', () => {
 describe('plan rendering', () => {
   it('shows the change as a field diff with warnings and notes', () => {
     const plan = planClaimRefFix(released({ persistentVolumeReclaimPolicy: 'Delete' }), liveClaim('new-uid'), { full: false, force: false }) as PlannedChange;
-    expect(renderPlan({ command: 'fix-claimref', changes: [plan], refusals: [{ target: { kind: 'PersistentVolume', name: 'pv-b' }, reasons: ['it is Bound, not Released'] }] }, makePaint(false))).toMatchInlineSnapshot(`
+    expect(
+      renderPlan(
+        {
+          command: 'fix-claimref',
+          changes: [plan],
+          refusals: [{ target: { kind: 'PersistentVolume', name: 'pv-b' }, reasons: ['it is Bound, not Released'] }],
+        },
+        makePaint(false),
+      ),
+    ).toMatchInlineSnapshot(`
       "Plan: 1 object(s) to change
       PersistentVolume pv-shiqi-redis (uid pv-uid, resourceVersion 100): remove the stale uid from PV pv-shiqi-redis's claimRef (keep shiqi/pvc-shiqi-redis)
           - spec.claimRef.resourceVersion: "2611437"

@@ -52,7 +52,10 @@ describe('audit -f runs the file-decidable checks on each fixture', () => {
         const carried = check.needs.every((n) => !resourceInfo(n).inManifests || kindsInFile.has(resourceInfo(n).kind));
         expect(skipped).toBe(!(offlineReadable && carried));
         if (skipped) return;
-        const got = report.findings.filter((f) => f.code === check.code).map((f) => `${f.code} ${f.object.kind}/${f.object.name} ${f.severity}`).sort();
+        const got = report.findings
+          .filter((f) => f.code === check.code)
+          .map((f) => `${f.code} ${f.object.kind}/${f.object.name} ${f.severity}`)
+          .sort();
         const want = c.expect.map((e) => (e.split(' ').length === 2 ? `${e} ${check.severity}` : e)).sort();
         expect(got).toEqual(want);
         for (const f of report.findings.filter((x) => x.code === check.code)) expect(f.location?.file).toBe(file);
@@ -116,8 +119,17 @@ describe('audit -f inputs', () => {
   it('reads a directory, descending only with -R, and kind: List', async () => {
     const dir = tmpdir();
     fs.mkdirSync(path.join(dir, 'nested'));
-    fs.writeFileSync(path.join(dir, 'svc.json'), JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'db', namespace: 'shop' }, spec: { clusterIP: '10.0.0.3' } }] }));
-    const withoutService = SEED_000.split(/^---$/m).filter((d) => !d.includes('kind: Service')).join('---');
+    fs.writeFileSync(
+      path.join(dir, 'svc.json'),
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'db', namespace: 'shop' }, spec: { clusterIP: '10.0.0.3' } }],
+      }),
+    );
+    const withoutService = SEED_000.split(/^---$/m)
+      .filter((d) => !d.includes('kind: Service'))
+      .join('---');
     fs.writeFileSync(path.join(dir, 'nested', 'sts.yaml'), withoutService.replaceAll('mysql', 'db'));
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'not a manifest');
     const flat = await auditJson(['-f', dir]);
