@@ -1,6 +1,6 @@
 import { defineCheck, type FindingDraft } from './check.js';
 import { setFinding } from './helpers.js';
-import { claimClass, claimHasClass, mismatchReasons, requestOf, volumeModeOf } from '../kube/binding.js';
+import { claimClass, claimHasClass, mismatchReasons, requirementsOfTemplate } from '../kube/binding.js';
 import { claimNameFor, startOrdinal } from '../kube/statefulset.js';
 
 export const stsTemplateClassMissing = defineCheck({
@@ -32,15 +32,11 @@ export const stsTemplateClassMissing = defineCheck({
         }
         if (!claimHasClass(template) && snapshot.defaultClass()) continue;
         if (!snapshot.has('persistentvolumes')) continue;
-        const req = {
+        const req = requirementsOfTemplate(template, {
           namespace: sts.metadata?.namespace ?? '',
           name: claimNameFor(tname, sts.metadata?.name ?? '', startOrdinal(sts)),
           className: '',
-          accessModes: template.spec?.accessModes ?? [],
-          request: requestOf(template.spec),
-          volumeMode: volumeModeOf(template.spec),
-          selector: template.spec?.selector,
-        };
+        });
         const fits = snapshot.volumes.some(
           (v) => (!v.spec?.claimRef || !v.spec.claimRef.uid) && mismatchReasons(v, { ...req, name: v.spec?.claimRef?.name ?? req.name }, false).length === 0,
         );

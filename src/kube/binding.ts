@@ -82,6 +82,8 @@ export interface ClaimRequirements {
   accessModes: string[];
   request?: number;
   volumeMode: string;
+  /** VolumeAttributesClass (GA in 1.34); '' when unset */
+  volumeAttributesClassName: string;
   selector?: Claim['spec'] extends infer S ? (S extends { selector?: infer L } ? L : never) : never;
 }
 
@@ -94,7 +96,20 @@ export function requirementsOf(claim: Claim): ClaimRequirements {
     accessModes: claim.spec?.accessModes ?? [],
     request: requestOf(claim.spec),
     volumeMode: volumeModeOf(claim.spec),
+    volumeAttributesClassName: claim.spec?.volumeAttributesClassName ?? '',
     selector: claim.spec?.selector,
+  };
+}
+
+/** The requirements of a claim a template will create (it does not exist yet): the template's spec, under the claim's name and class. */
+export function requirementsOfTemplate(template: Pick<Claim, 'spec'>, claim: { namespace: string; name: string; className: string }): ClaimRequirements {
+  return {
+    ...claim,
+    accessModes: template.spec?.accessModes ?? [],
+    request: requestOf(template.spec),
+    volumeMode: volumeModeOf(template.spec),
+    volumeAttributesClassName: template.spec?.volumeAttributesClassName ?? '',
+    selector: template.spec?.selector,
   };
 }
 
@@ -117,6 +132,11 @@ export function satisfyReasons(volume: Volume, req: ClaimRequirements, opts: { c
   }
   if (volumeModeOf(volume.spec) !== req.volumeMode) {
     reasons.push(`volumeMode ${volumeModeOf(volume.spec)} differs from the claim's ${req.volumeMode}`);
+  }
+  // FindMatchingVolume (component-helpers pv_helpers.go, 1.34+ with VolumeAttributesClass GA): the names must be equal, unset = "".
+  const volumeVac = volume.spec?.volumeAttributesClassName ?? '';
+  if (volumeVac !== req.volumeAttributesClassName) {
+    reasons.push(`volumeAttributesClassName "${volumeVac}" differs from the claim's "${req.volumeAttributesClassName}"`);
   }
   if (opts.compareClass && volumeClass(volume) !== req.className) {
     reasons.push(`storageClassName "${volumeClass(volume)}" differs from the claim's "${req.className}"`);
@@ -146,6 +166,11 @@ export function mismatchReasons(volume: Volume, req: ClaimRequirements, delayBin
   }
   if (volumeModeOf(volume.spec) !== req.volumeMode) {
     reasons.push(`volumeMode ${volumeModeOf(volume.spec)} differs from the claim's ${req.volumeMode}`);
+  }
+  // FindMatchingVolume (component-helpers pv_helpers.go, 1.34+ with VolumeAttributesClass GA): the names must be equal, unset = "".
+  const volumeVac = volume.spec?.volumeAttributesClassName ?? '';
+  if (volumeVac !== req.volumeAttributesClassName) {
+    reasons.push(`volumeAttributesClassName "${volumeVac}" differs from the claim's "${req.volumeAttributesClassName}"`);
   }
   if (volume.metadata?.deletionTimestamp) reasons.push('the volume is being deleted');
   const pvModes = volume.spec?.accessModes ?? [];

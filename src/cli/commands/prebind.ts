@@ -9,7 +9,7 @@ import { planPrebind } from '../../fixes/prebind.js';
 import { getObject } from '../../fixes/read.js';
 import type { Plan } from '../../fixes/plan.js';
 import type { Claim, Node, StatefulSet, StorageClass, Volume } from '../../kube/types.js';
-import { claimClass, claimHasClass, defaultClass, requestOf, requirementsOf, volumeModeOf, type ClaimRequirements } from '../../kube/binding.js';
+import { claimClass, claimHasClass, defaultClass, requirementsOf, requirementsOfTemplate, type ClaimRequirements } from '../../kube/binding.js';
 import { claimNameFor, templateNames } from '../../kube/statefulset.js';
 import { ApiError } from '../../kube/errors.js';
 import type { ReadClient } from '../../kube/read-client.js';
@@ -81,17 +81,7 @@ export function prebindCommand(ctx: CommandContext): CommandModule<object, Prebi
           claim = await getObject<Claim>(client, 'PersistentVolumeClaim', claimName, namespace);
           // A claim created from a template without a class gets the default class at admission.
           const className = claimHasClass(template) ? claimClass(template) : (defaultClass(classes)?.metadata?.name ?? '');
-          requirements = claim
-            ? requirementsOf(claim)
-            : {
-                namespace,
-                name: claimName,
-                className,
-                accessModes: template.spec?.accessModes ?? [],
-                request: requestOf(template.spec),
-                volumeMode: volumeModeOf(template.spec),
-                selector: template.spec?.selector,
-              };
+          requirements = claim ? requirementsOf(claim) : requirementsOfTemplate(template, { namespace, name: claimName, className });
         }
         const ref = volume.spec?.claimRef;
         const currentClaim = ref?.name && ref.namespace ? await getObject<Claim>(client, 'PersistentVolumeClaim', ref.name, ref.namespace) : undefined;

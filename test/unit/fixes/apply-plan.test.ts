@@ -1,0 +1,177 @@
+// The repair engine alone, against a client that records every request and
+// answers as the test says. What the API server itself does with these
+// requests is proven on the real control plane (test/integration); here it is
+// the engine's own order: RBAC before the first write, confirmation before
+// the backup, one request per object with its preconditions, a replacement
+// validated before its delete, an outcome per object.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { applyPlan } from '../../../src/fixes/apply-plan.js';
+import { planClaimRefFix } from '../../../src/fixes/fix-claimref.js';
+import type { Plan, PlannedChange } from '../../../src/fixes/plan.js';
+import type { KubeClient } from '../../../src/kube/client.js';
+import { ApiError, ConnectionError } from '../../../src/kube/errors.js';
+import type { Volume } from '../../../src/kube/types.js';
+
+interface Call {
+  method: string;
+  path: string;
+  query?: Record<string, unknown>;
+  body?: unknown;
+}
+
+/** Records requests; `answer` returns the response body or throws the error the server would give. */
+function recordingClient(answer: (call: Call) => unknown = () => ({})): { client: KubeClient; calls: Call[]; writes: () => Call[] } {
+  const calls: Call[] = [];
+  const client = {
+    server: 'https://recorded.invalid',
+    user: 'tester',
+    async request(method: string, p: string, opts: { query?: Record<string, unknown>; body?: unknown } = {}) {
+      const call = { method, path: p, query: opts.query, body: opts.body };
+      calls.push(call);
+      if (p.endsWith('/selfsubjectaccessreviews')) return { status: { allowed: true } };
+      return answer(call);
+    },
+    async list() {
+      return [];
+    },
+  } as unknown as KubeClient;
+  return { client, calls, writes: () => calls.filter((c) => c.method !== 'GET' && !c.path.endsWith('/selfsubjectaccessreviews')) };
+}
+
+const released = (name: string): Volume => ({
+  apiVersion: 'v1',
+  kind: 'PersistentVolume',
+  metadata: { name, uid: `uid-${name}`, resourceVersion: '7' },
+  spec: {
+    capacity: { storage: '1Gi' },
+    accessModes: ['ReadWriteOnce'],
+    claimRef: { kind: 'PersistentVolumeClaim', namespace: 'shop', name: 'data', uid: 'old-uid' },
+  },
+  status: { phase: 'Released' },
+});
+
+function claimRefPlan(...names: string[]): Plan {
+  const changes = names.map((n) => planClaimRefFix(released(n), undefined, { full: true, force: false }) as PlannedChange);
+  return { command: 'fix-claimref --full', changes, refusals: [] };
+}
+
+const backupRoot = () => fs.mkdtempSync(path.join(os.tmpdir(), 'apply-plan-'));
+const yes = async () => true;
+
+describe('applyPlan', () => {
+  it('checks every permission before anything else and writes nothing when one is missing', async () => {
+    const calls: Call[] = [];
+    const client = {
+      server: 'https://recorded.invalid',
+      async request(method: string, p: string, opts: { body?: unknown } = {}) {
+        calls.push({ method, path: p, body: opts.body });
+        return { status: { allowed: false } };
+      },
+    } as unknown as KubeClient;
+    let asked = false;
+    const result = await applyPlan(client, claimRefPlan('pv-a'), { dryRun: 'none', backupRoot: backupRoot(), confirm: async () => (asked = true) });
+    expect(result).toEqual({ status: 'forbidden', outcomes: [], missing: ['patch persistentvolumes'] });
+    expect(asked).toBe(false);
+    expect(calls.map((c) => c.method + ' ' + c.path)).toEqual(['POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews']);
+  });
+
+  it('a declined confirmation leaves no request and no backup', async () => {
+    const { client, writes } = recordingClient();
+    const root = backupRoot();
+    const result = await applyPlan(client, claimRefPlan('pv-a'), { dryRun: 'none', backupRoot: root, confirm: async () => false });
+    expect(result.status).toBe('declined');
+    expect(writes()).toEqual([]);
+    expect(fs.readdirSync(root)).toEqual([]);
+  });
+
+  it('sends one JSON patch per object, preconditions first, after backing the object up', async () => {
+    const plan = claimRefPlan('pv-a', 'pv-b');
+    const { client, writes } = recordingClient((call) => ({ metadata: { name: call.path.split('/').at(-1), resourceVersion: '8' } }));
+    const root = backupRoot();
+    const events: string[] = [];
+    const result = await applyPlan(client, plan, { dryRun: 'none', backupRoot: root, confirm: yes, report: (e) => events.push(e.kind) });
+    expect(result.status).toBe('done');
+    expect(result.outcomes.map((o) => [o.change.target.name, o.status])).toEqual([
+      ['pv-a', 'applied'],
+      ['pv-b', 'applied'],
+    ]);
+    expect(writes().map((c) => `${c.method} ${c.path}`)).toEqual(['PATCH /api/v1/persistentvolumes/pv-a', 'PATCH /api/v1/persistentvolumes/pv-b']);
+    const patch = writes()[0]!.body as Array<{ op: string; path: string }>;
+    expect(patch.slice(0, 2)).toEqual([
+      { op: 'test', path: '/metadata/uid', value: 'uid-pv-a' },
+      { op: 'test', path: '/metadata/resourceVersion', value: '7' },
+    ]);
+    expect(patch).toContainEqual({ op: 'remove', path: '/spec/claimRef' });
+    expect(events).toEqual(['backup', 'outcome', 'outcome']);
+    expect(fs.readFileSync(path.join(result.backup!.dir, 'PersistentVolume_pv-a.yaml'), 'utf8')).toContain('uid: old-uid');
+  });
+
+  it('a server dry run sends dryRun=All and keeps no backup', async () => {
+    const { client, writes } = recordingClient();
+    const root = backupRoot();
+    const result = await applyPlan(client, claimRefPlan('pv-a'), { dryRun: 'server', backupRoot: root, confirm: yes });
+    expect(result).toMatchObject({ status: 'dry-run', rejected: false });
+    expect(writes().map((c) => c.query)).toEqual([{ dryRun: 'All' }]);
+    expect(fs.readdirSync(root)).toEqual([]);
+  });
+
+  it('a precondition that fails is reported as a change since the plan, and the batch goes on', async () => {
+    const { client } = recordingClient((call) => {
+      if (call.path.endsWith('/pv-a'))
+        throw new ApiError(422, 'Invalid', 'the server rejected our request due to an error in our request', call.method, call.path);
+      return { metadata: { resourceVersion: '8' } };
+    });
+    const result = await applyPlan(client, claimRefPlan('pv-a', 'pv-b'), { dryRun: 'none', backupRoot: backupRoot(), confirm: yes });
+    expect(result.outcomes.map((o) => o.status)).toEqual(['failed', 'applied']);
+    expect(result.outcomes[0]!.message).toContain('it changed since it was read (planned against resourceVersion 7); nothing was overwritten');
+  });
+
+  it('a connection that never opened says the object is untouched', async () => {
+    const { client } = recordingClient(() => {
+      throw new ConnectionError('https://recorded.invalid', 'connect ECONNREFUSED', false);
+    });
+    const result = await applyPlan(client, claimRefPlan('pv-a'), { dryRun: 'none', backupRoot: backupRoot(), confirm: yes });
+    expect(result.outcomes.map((o) => o.status)).toEqual(['failed']);
+    expect(result.outcomes[0]!.message).toContain('nothing was sent, the object is untouched');
+  });
+
+  it('validates a replacement before deleting: a create the server refuses means no DELETE is sent', async () => {
+    const sts = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: 'shop', uid: 'u1', resourceVersion: '3', generation: 1 } };
+    const change: PlannedChange = {
+      target: { kind: 'StatefulSet', namespace: 'shop', name: 'db', uid: 'u1', resourceVersion: '3' },
+      summary: 'recreate',
+      before: sts,
+      after: sts,
+      steps: [
+        { kind: 'delete-orphan', path: '/apis/apps/v1/namespaces/shop/statefulsets/db', uid: 'u1', generation: 1, description: '' },
+        { kind: 'create', path: '/apis/apps/v1/namespaces/shop/statefulsets', body: sts, description: '' },
+      ],
+      permissions: [],
+      warnings: [],
+      notes: [],
+      owned: [],
+      replaces: true,
+    };
+    const { client, calls } = recordingClient((call) => {
+      if (call.method === 'POST')
+        throw new ApiError(
+          422,
+          'Invalid',
+          'StatefulSet.apps "db-x" is invalid: spec.template.spec.containers[0].volumeMounts[0].name: Not found: "data"',
+          call.method,
+          call.path,
+        );
+      return sts;
+    });
+    const result = await applyPlan(client, { command: 'undo', changes: [change], refusals: [] }, { dryRun: 'none', backupRoot: backupRoot(), confirm: yes });
+    expect(result.outcomes[0]!.status).toBe('failed');
+    expect(result.outcomes[0]!.message).toMatch(
+      /^the API server would refuse the object to be created, so nothing was deleted: 422 Invalid: .*Not found: "data"/,
+    );
+    expect(calls.filter((c) => c.method === 'DELETE')).toEqual([]);
+    expect(calls.find((c) => c.method === 'POST')!.query).toEqual({ dryRun: 'All' });
+  });
+});
