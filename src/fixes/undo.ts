@@ -5,11 +5,11 @@
 import type { KubeObject, StatefulSet } from '../kube/types.js';
 import type { Backup, BackupEntry } from './backup.js';
 import { cleanManifest } from './generate-template.js';
-import { deepEqual, targetOf, valueAt, type JsonPatchOp, type PlannedChange, type Refusal } from './plan.js';
+import { deepEqual, preconditions, targetOf, unescapePointer, valueAt, type JsonPatchOp, type PlannedChange, type Refusal } from './plan.js';
 import { apiGroupOf, collectionPath, kindInfo, objectPath } from '../kube/resources.js';
 
 const show = (v: unknown) => (v === undefined ? '(absent)' : JSON.stringify(v));
-const readable = (ptr: string) => ptr.slice(1).replace(/\//g, '.').replace(/~1/g, '/').replace(/~0/g, '~');
+const readable = (ptr: string) => ptr.slice(1).split('/').map(unescapePointer).join('.');
 
 /** The fields whose current value is not what the repair left. */
 export function movedOn(entry: BackupEntry, after: KubeObject, current: KubeObject): string[] {
@@ -61,10 +61,7 @@ export function planRestore(entry: BackupEntry, before: KubeObject, after: KubeO
       replaces: true,
     };
   }
-  const patch: JsonPatchOp[] = [
-    { op: 'test', path: '/metadata/uid', value: current.metadata?.uid },
-    { op: 'test', path: '/metadata/resourceVersion', value: current.metadata?.resourceVersion },
-  ];
+  const patch: JsonPatchOp[] = preconditions(current);
   for (const p of entry.owned) {
     const want = valueAt(before, p);
     const parent = p.slice(0, p.lastIndexOf('/'));
@@ -93,10 +90,7 @@ export function planRestore(entry: BackupEntry, before: KubeObject, after: KubeO
 }
 
 function setAt(object: unknown, ptr: string, value: unknown): void {
-  const parts = ptr
-    .split('/')
-    .slice(1)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = ptr.split('/').slice(1).map(unescapePointer);
   let node = object as Record<string, unknown>;
   for (const key of parts.slice(0, -1)) {
     if (node[key] === undefined || node[key] === null) node[key] = {};

@@ -1,6 +1,7 @@
 // Documentation generated from the checks' own metadata, so the README
 // catalog, docs/checks.md, `explain` and SARIF rules cannot drift apart.
 import Table from 'cli-table3';
+import { BORDERLESS } from './borderless.js';
 import type { Check } from '../checks/check.js';
 import { exampleOf } from '../checks/examples.js';
 import type { Paint } from './colors.js';
@@ -9,23 +10,7 @@ export function renderCatalogTable(checks: Check[], severity: (c: Check) => stri
   const table = new Table({
     head: ['CODE', 'SEVERITY', 'TITLE'],
     style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 0 },
-    chars: {
-      top: '',
-      'top-mid': '',
-      'top-left': '',
-      'top-right': '',
-      bottom: '',
-      'bottom-mid': '',
-      'bottom-left': '',
-      'bottom-right': '',
-      left: '',
-      'left-mid': '',
-      mid: '',
-      'mid-mid': '',
-      right: '',
-      'right-mid': '',
-      middle: '  ',
-    },
+    chars: BORDERLESS,
   });
   for (const c of checks) table.push([c.code, severity(c), c.title]);
   return table.toString() + '\n\nRun "kubectl sts-storage explain CODE" for details.\n';

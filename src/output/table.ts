@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { BORDERLESS } from './borderless.js';
 import type { Finding } from '../checks/check.js';
 import type { AuditReport } from './report.js';
 import { paintSeverity, type Paint } from './colors.js';
@@ -19,23 +20,7 @@ function makeTable(opts: TableOptions, head: string[]): Table.Table {
   const table = new Table({
     head: head.map((h) => opts.paint('bold', h)),
     style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 0 },
-    chars: {
-      top: '',
-      'top-mid': '',
-      'top-left': '',
-      'top-right': '',
-      bottom: '',
-      'bottom-mid': '',
-      'bottom-left': '',
-      'bottom-right': '',
-      left: '',
-      'left-mid': '',
-      mid: '',
-      'mid-mid': '',
-      right: '',
-      'right-mid': '',
-      middle: '  ',
-    },
+    chars: BORDERLESS,
     wordWrap: true,
     wrapOnWordBoundary: true,
     ...(opts.width ? { colWidths: columnWidths(head.length, opts) } : {}),

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import Table from 'cli-table3';
+import { BORDERLESS } from '../../output/borderless.js';
 import type { CommandContext } from './context.js';
 import { clientFrom, withClusterOptions, type ClusterArgs } from '../options/cluster-options.js';
 import { backupRootFrom, dryRunFrom, withRepairOptions, type RepairArgs } from '../options/repair-options.js';
@@ -43,23 +44,7 @@ export function undoCommand(ctx: CommandContext): CommandModule<object, UndoArgs
         const table = new Table({
           head: ['BACKUP', 'CREATED', 'COMMAND', 'OBJECTS'],
           style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 2 },
-          chars: {
-            top: '',
-            'top-mid': '',
-            'top-left': '',
-            'top-right': '',
-            bottom: '',
-            'bottom-mid': '',
-            'bottom-left': '',
-            'bottom-right': '',
-            left: '',
-            'left-mid': '',
-            mid: '',
-            'mid-mid': '',
-            right: '',
-            'right-mid': '',
-            middle: '',
-          },
+          chars: BORDERLESS,
         });
         for (const b of backups) {
           const objects = b.record.objects.map((o) => `${o.kind} ${o.namespace ? o.namespace + '/' : ''}${o.name} (${o.status})`).join('\n');
