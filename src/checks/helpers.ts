@@ -71,3 +71,8 @@ export function* releasedWithClaimUid(
     yield { volume, ref: { ...ref, name: ref.name, uid: ref.uid }, claim: snapshot.claim(ref.namespace, ref.name), pv: volume.metadata?.name ?? '' };
   }
 }
+
+/** [] or [text], for evidence lines that exist only when a field does. */
+export function optional(text: string | undefined): string[] {
+  return text === undefined ? [] : [text];
+}

@@ -1,5 +1,6 @@
 import { defineCheck, type FindingDraft } from './check.js';
-import { claimRefText, commands, releasedWithClaimUid, volumeFinding } from './helpers.js';
+import { phaseSince } from '../kube/lifecycle.js';
+import { claimRefText, commands, optional, releasedWithClaimUid, volumeFinding } from './helpers.js';
 
 export const pvReleasedClaimGone = defineCheck({
   id: 'pv-released-claim-gone',
@@ -16,7 +17,7 @@ export const pvReleasedClaimGone = defineCheck({
     for (const { volume, ref, claim, pv } of releasedWithClaimUid(snapshot)) {
       const owner = snapshot.claimOwner(ref.namespace, ref.name);
       const policy = volume.spec?.persistentVolumeReclaimPolicy ?? 'Retain';
-      const evidence = [claimRefText(volume), `reclaim policy: ${policy}`];
+      const evidence = [claimRefText(volume), `reclaim policy: ${policy}`, ...optional(phaseSince(volume, snapshot.now))];
       if (policy !== 'Retain')
         evidence.push(`reclaim policy ${policy}: the controller should have ${policy === 'Delete' ? 'deleted' : 'recycled'} it; it is stuck`);
       let message: string;

@@ -1,5 +1,6 @@
 import { defineCheck, type FindingDraft } from './check.js';
-import { claimRefText, commands, releasedWithClaimUid, volumeFinding } from './helpers.js';
+import { phaseSince } from '../kube/lifecycle.js';
+import { claimRefText, commands, optional, releasedWithClaimUid, volumeFinding } from './helpers.js';
 
 export const pvReleasedStaleClaimref = defineCheck({
   id: 'pv-released-stale-claimref',
@@ -23,6 +24,7 @@ export const pvReleasedStaleClaimref = defineCheck({
             claimRefText(volume),
             `live claim uid: ${claim.metadata?.uid}`,
             `reclaim policy: ${volume.spec?.persistentVolumeReclaimPolicy ?? 'Retain'}`,
+            ...optional(phaseSince(volume, snapshot.now)),
           ],
           fix: { command: commands.fixClaimRef(pv), description: `remove the stale uid so the waiting claim ${ref.name} binds this PV and its data` },
         }),

@@ -1,5 +1,6 @@
 import { defineCheck, type FindingDraft } from './check.js';
-import { setFinding } from './helpers.js';
+import { optional, setFinding } from './helpers.js';
+import { unusedSince } from '../kube/lifecycle.js';
 import { isOrdinalInRange, replicasOf, startOrdinal } from '../kube/statefulset.js';
 
 export const stsLeftoverClaims = defineCheck({
@@ -29,6 +30,7 @@ export const stsLeftoverClaims = defineCheck({
           evidence: [
             `persistentVolumeClaimRetentionPolicy.whenScaled: ${policy}`,
             `claim phase: ${claim.status?.phase ?? 'unknown'}${claim.spec?.volumeName ? `, volume ${claim.spec.volumeName}` : ''}`,
+            ...optional(unusedSince(claim, snapshot.now)),
           ],
         }),
       );

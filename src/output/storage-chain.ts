@@ -6,6 +6,7 @@ import type { StatefulSet } from '../kube/types.js';
 import { keyOf } from '../kube/types.js';
 import { claimClass, claimHasClass, requestOf, capacityOf } from '../kube/binding.js';
 import { formatBytes } from '../kube/quantity.js';
+import { phaseSince } from '../kube/lifecycle.js';
 import { claimNameFor, replicasOf, startOrdinal } from '../kube/statefulset.js';
 import type { ClusterSnapshot } from '../snapshot/cluster-snapshot.js';
 
@@ -20,7 +21,8 @@ export interface OrdinalLink {
   ordinal: number;
   inRange: boolean;
   claim: { name: string; phase: string; why?: string; findings: ChainFinding[] };
-  volume?: { name: string; phase: string; reclaimPolicy: string; capacity: string; findings: ChainFinding[] };
+  /** phaseSince: "Released for 3h (since …)", from status.lastPhaseTransitionTime when the PV has it */
+  volume?: { name: string; phase: string; phaseSince?: string; reclaimPolicy: string; capacity: string; findings: ChainFinding[] };
   claimRef?: { namespace: string; name: string; uid?: string; stale: boolean };
   pod: { name: string; phase: string };
 }
@@ -102,9 +104,11 @@ export function buildStorageChain(snapshot: ClusterSnapshot, sts: StatefulSet, f
         const volumeName = claim?.spec?.volumeName || snapshot.volumesReferencing(ns, claimName)[0]?.metadata?.name;
         const volume = snapshot.volume(volumeName);
         if (volume) {
+          const since = phaseSince(volume, snapshot.now);
           link.volume = {
             name: volume.metadata?.name ?? '',
             phase: volume.status?.phase ?? 'unknown',
+            ...(since ? { phaseSince: since } : {}),
             reclaimPolicy: volume.spec?.persistentVolumeReclaimPolicy ?? 'Retain',
             capacity: formatBytes(capacityOf(volume)),
             findings: about('PersistentVolume', volume.metadata?.name ?? ''),

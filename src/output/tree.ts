@@ -49,7 +49,7 @@ function toNodes(chain: StorageChain): Node {
           };
           if (o.volume) {
             claimNode.children.push({
-              label: `PV ${o.volume.name}: ${o.volume.phase}`,
+              label: `PV ${o.volume.name}: ${o.volume.phaseSince ?? o.volume.phase}`,
               detail: `${o.volume.capacity}, reclaim ${o.volume.reclaimPolicy}`,
               codes: o.volume.findings,
               children: [

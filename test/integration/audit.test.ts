@@ -3,7 +3,7 @@ import { Cluster, audit, codesFor, skipReason, waitFor } from './helpers.js';
 import { namespaceReaderKubeconfig } from './rbac.js';
 import { claim, pod, statefulSet, storageClass, volume } from './fixtures.js';
 import { fakeNode, releasedClaimGone, seed000, seed002, waitForClaims } from './scenarios.js';
-import type { StatefulSet } from '../../src/kube/types.js';
+import type { Claim, StatefulSet } from '../../src/kube/types.js';
 
 describe.skipIf(!!skipReason)('audit on the real control plane', () => {
   let cluster: Cluster;
@@ -47,6 +47,10 @@ describe.skipIf(!!skipReason)('audit on the real control plane', () => {
     const { report } = await audit(['-n', ns]);
     expect(codesFor(report, 'PersistentVolume', pv)).toEqual(['PV-001']);
     expect(report.findings.find((f) => f.code === 'PV-001')!.fix?.command).toBe(`kubectl sts-storage fix-claimref ${pv} --full`);
+    // The PV controller stamps status.lastPhaseTransitionTime on every phase change (GA in 1.31).
+    expect(report.findings.find((f) => f.code === 'PV-001')!.evidence).toContainEqual(
+      expect.stringMatching(/^Released for \S+ \(since \d{4}-\d\d-\d\dT[\d:]+Z\)$/),
+    );
   });
 
   it('scenario 4: storageClassName "" with no fitting PV gives PVC-001 with the binder message and the near misses', async () => {
@@ -109,6 +113,8 @@ describe.skipIf(!!skipReason)('audit on the real control plane', () => {
 
   it('scenario 7: a StatefulSet scaled from 3 to 1 gives STS-010 for ordinals 1 and 2', async () => {
     const ns = await cluster.namespace('scaled');
+    // Bound claims: only those get the Unused condition.
+    for (const n of [0, 1, 2]) await cluster.create(volume(`pv-web-${n}-${ns}`, { claimRef: { namespace: ns, name: `data-web-${n}` } }));
     await cluster.create(statefulSet('web', { replicas: 3, parallel: true, storageClassName: '' }), ns);
     await waitForClaims(cluster, ns, ['data-web-0', 'data-web-1', 'data-web-2']);
     await cluster.patch('StatefulSet', 'web', ns, { spec: { replicas: 1 } });
@@ -117,6 +123,16 @@ describe.skipIf(!!skipReason)('audit on the real control plane', () => {
     const leftover = report.findings.filter((f) => f.code === 'STS-010');
     expect(leftover.map((f) => f.related[0]!.name).sort()).toEqual(['data-web-1', 'data-web-2']);
     expect(leftover.every((f) => f.severity === 'info')).toBe(true);
+    if ((await cluster.serverMinor()) >= 37) {
+      // 1.37's PVC protection controller marks claims no pod uses (PersistentVolumeClaimUnusedSinceTime, beta, on by default).
+      await waitFor('the Unused condition on data-web-1', async () => {
+        const c = await cluster.get<Claim>('PersistentVolumeClaim', 'data-web-1', ns);
+        return !!c?.status?.conditions?.some((x) => x.type === 'Unused' && x.status === 'True');
+      });
+      const again = await audit(['-n', ns]);
+      const one = again.report.findings.find((f) => f.code === 'STS-010' && f.related[0]!.name === 'data-web-1')!;
+      expect(one.evidence).toContainEqual(expect.stringMatching(/^unused for \S+ \(since \S+; NoPodsUsingPVC\)$/));
+    }
   });
 
   it('scenario 8: a namespace-scoped ServiceAccount audits its namespace, skipping the checks it cannot run', async () => {

@@ -78,7 +78,15 @@ describe('planClaimRefFix', () => {
 });
 
 describe('planPrebind', () => {
-  const req = { namespace: 'shop', name: 'data-db-0', className: '', accessModes: ['ReadWriteOnce'], request: 2 ** 30, volumeMode: 'Filesystem', volumeAttributesClassName: '' };
+  const req = {
+    namespace: 'shop',
+    name: 'data-db-0',
+    className: '',
+    accessModes: ['ReadWriteOnce'],
+    request: 2 ** 30,
+    volumeMode: 'Filesystem',
+    volumeAttributesClassName: '',
+  };
   const free = (over: Partial<NonNullable<Volume['spec']>> = {}): Volume => ({
     metadata: { name: 'pv-1', uid: 'u', resourceVersion: '5', annotations: { 'pv.kubernetes.io/bound-by-controller': 'yes' } },
     spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/x' }, ...over },
