@@ -1,4 +1,4 @@
-import { ApiError, ConfigError, ConnectionError, NotFoundError } from '../kube/errors.js';
+import { ApiError, ConfigError, ConnectionError, NotFoundError, UnexpectedResponseError } from '../kube/errors.js';
 import { ManifestError } from '../snapshot/load-from-manifests.js';
 
 /** Exit codes: part of the public interface, documented in the README. */
@@ -22,7 +22,7 @@ export class UsageError extends Error {
 export function exitCodeFor(err: unknown): number {
   if (err instanceof UsageError || err instanceof NotFoundError || err instanceof ManifestError) return EXIT.USAGE;
   if (err instanceof ConfigError) return err.usage ? EXIT.USAGE : EXIT.CLUSTER;
-  if (err instanceof ConnectionError) return EXIT.CLUSTER;
+  if (err instanceof ConnectionError || err instanceof UnexpectedResponseError) return EXIT.CLUSTER;
   if (err instanceof ApiError) return err.unauthorized || err.status >= 500 ? EXIT.CLUSTER : err.notFound ? EXIT.USAGE : EXIT.FINDINGS;
   return EXIT.CLUSTER;
 }
@@ -34,6 +34,8 @@ export function describeError(err: unknown): string {
     if (err.forbidden) return `forbidden: ${err.message}`;
     return `${err.message} (${err.method} ${err.path}: ${err.status} ${err.reason})`;
   }
+  // A usage error's later lines are the valid choices: keep them.
+  if (err instanceof UsageError) return err.message.replace(/:\n\s*/g, ': ').replace(/\n\s*/g, '; ');
   if (err instanceof Error) return err.message.split('\n')[0] ?? err.message;
   return String(err);
 }

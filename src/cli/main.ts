@@ -1,4 +1,5 @@
 import yargs from 'yargs';
+import { distance } from 'fastest-levenshtein';
 import type { CommandContext } from './commands/context.js';
 import { registerCommands } from './commands/index.js';
 import { EXIT, UsageError, describeError, exitCodeFor } from './errors.js';
@@ -16,6 +17,24 @@ function markStdin(argv: string[]): string[] {
   });
 }
 
+/**
+ * yargs' own wording, completed: "Unknown arguments: all-namespace,
+ * allNamespace" names each flag once, as typed, with the flag it most likely
+ * meant. Choices ("Invalid values: … Choices: …") are kept whole.
+ */
+function explainUsage(message: string, known: string[]): string {
+  const m = /^Unknown arguments?: (.*)$/.exec(message);
+  if (!m) return message;
+  const typed = m[1]!.split(', ').filter((a) => !/[A-Z]/.test(a) || !m[1]!.split(', ').includes(a.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)));
+  const flags = known.filter((k) => !/[A-Z]/.test(k) && k.length > 1);
+  return typed
+    .map((a) => {
+      const near = flags.map((k) => ({ k, d: distance(a, k) })).sort((x, y) => x.d - y.d)[0];
+      return `unknown flag --${a}${near && near.d <= Math.max(2, Math.floor(a.length / 4)) ? ` (did you mean --${near.k}?)` : ''}`;
+    })
+    .join('; ');
+}
+
 /** Builds the CLI, runs one command, and maps every error to an exit code. */
 export async function main(rawArgv: string[], io: IO = processIO()): Promise<number> {
   // Shell completion runs before yargs, so it stays fast and never prints usage errors.
@@ -23,9 +42,12 @@ export async function main(rawArgv: string[], io: IO = processIO()): Promise<num
     const { complete } = await import('./complete.js');
     return complete(rawArgv.slice(1), io);
   }
-  const argv = markStdin(rawArgv);
+  // Like kubectl: no command at all is a request for help, not a mistake.
+  const argv = rawArgv.length === 0 ? ['--help'] : markStdin(rawArgv);
   const ctx: CommandContext = { io, exitCode: EXIT.OK };
   const debug = argv.includes('--debug');
+  // The flags of the command being parsed, for "did you mean" (read when a parse fails).
+  const knownFlags = (): string[] => Object.keys((parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key);
   const parser = registerCommands(
     yargs(argv)
       .scriptName('kubectl sts-storage')
@@ -44,7 +66,7 @@ export async function main(rawArgv: string[], io: IO = processIO()): Promise<num
         // failures (YError, or a message alone) are usage errors; anything a
         // handler threw keeps its own meaning.
         if (err && err.name !== 'YError') throw err;
-        throw new UsageError(msg || err?.message || 'invalid usage');
+        throw new UsageError(explainUsage(msg || err?.message || 'invalid usage', knownFlags()));
       }),
     ctx,
   );

@@ -8,7 +8,7 @@ import type { ReadClient, ReadOptions } from './read-client.js';
 import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { ApiError, ConfigError, ConnectionError } from './errors.js';
+import { ApiError, ConfigError, ConnectionError, UnexpectedResponseError } from './errors.js';
 
 export interface ClientOptions {
   kubeconfig?: string;
@@ -168,12 +168,19 @@ export class KubeClient implements ReadClient {
           const status = res.statusCode ?? 0;
           requestLog.push({ method, path: url.pathname, status, ms: performance.now() - started, bytes: body.length });
           let parsed: unknown;
+          let unparsable = false;
           try {
             parsed = body.length ? JSON.parse(body.toString('utf8')) : undefined;
           } catch {
-            parsed = undefined;
+            unparsable = true;
           }
           if (status >= 200 && status < 300) {
+            // A proxy or an auth gateway can answer 200 with a login page: an
+            // empty list read from it would be a false all-clear.
+            if (unparsable || parsed === undefined || parsed === null || typeof parsed !== 'object') {
+              reject(new UnexpectedResponseError(this.server, method, url.pathname, status, String(res.headers['content-type'] ?? 'none'), body));
+              return;
+            }
             resolve(parsed as T);
             return;
           }

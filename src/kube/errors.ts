@@ -56,3 +56,21 @@ export class NotFoundError extends Error {
     this.name = 'NotFoundError';
   }
 }
+
+/** The server answered, but not with a Kubernetes JSON object (an HTML page from a proxy, an empty body). */
+export class UnexpectedResponseError extends Error {
+  constructor(
+    readonly server: string,
+    readonly method: string,
+    readonly path: string,
+    readonly status: number,
+    readonly contentType: string,
+    body: Buffer,
+  ) {
+    const start = body.toString('utf8', 0, 80).replace(/\s+/g, ' ').trim();
+    super(
+      `${server} answered ${method} ${path} with ${status} and ${body.length === 0 ? 'an empty body' : `content type ${contentType}, not a Kubernetes JSON object (it begins "${start}")`}; is the kubeconfig's server a proxy or a login page?`,
+    );
+    this.name = 'UnexpectedResponseError';
+  }
+}

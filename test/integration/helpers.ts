@@ -227,7 +227,7 @@ export async function killApiServer(): Promise<() => Promise<void>> {
   const client = admin();
   await waitFor('the API server to be down', async () => {
     try {
-      await client.request('GET', '/readyz');
+      await client.request('GET', '/version');
       return false;
     } catch {
       return true;
@@ -239,7 +239,7 @@ export async function killApiServer(): Promise<() => Promise<void>> {
       'the API server to be back',
       async () => {
         try {
-          await client.request('GET', '/readyz');
+          await client.request('GET', '/version');
           return true;
         } catch {
           return false;

@@ -49,7 +49,7 @@ describe('CLI', () => {
     expect((await run(['audtit'])).code).toBe(2);
     const r = await run(['audit', '--bogus']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/Unknown argument/);
+    expect(r.stderr).toMatch(/unknown flag --bogus/);
   });
 
   it('exits 2 on a bad -o, --fail-on or duration', async () => {
@@ -132,5 +132,52 @@ describe('CLI', () => {
   it('prints its version', async () => {
     const r = await run(['version']);
     expect(r.stdout).toMatch(/^kubectl-sts-storage \d+\.\d+\.\d+ \(commit \S+, node v\d+/);
+  });
+});
+
+describe('an answer that is not Kubernetes JSON', () => {
+  it('is an error naming the URL and the content type (exit 3), never an empty all-clear', async () => {
+    // A real local HTTP server standing where the API server should be, as a proxy's login page would.
+    const http = await import('node:http');
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end('<!doctype html><html><body>Sign in to continue</body></html>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const kubeconfig = tmp('kc', validKubeconfig().replace("server: 'https://127.0.0.1:1'", `server: 'http://127.0.0.1:${port}', insecure-skip-tls-verify: true`));
+      const r = await run(['audit', '-A', '--kubeconfig', kubeconfig]);
+      expect(r.code).toBe(3);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(new RegExp(`http://127\\.0\\.0\\.1:${port} answered GET /\\S+ with 200 and content type text/html; charset=utf-8, not a Kubernetes JSON object \\(it begins "<!doctype html>`));
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('usage errors keep their details', () => {
+  const rows: Array<[string[], string]> = [
+    [['audit', '-o', 'yml'], 'error: Invalid values: Argument: output, Given: "yml", Choices: "table", "wide", "json", "yaml", "sarif"'],
+    [['audit', '--fail-on', 'critical'], 'error: Invalid values: Argument: fail-on, Given: "critical", Choices: "error", "warning", "info", "never"'],
+    [['completion', 'tcsh'], 'error: Invalid values: Argument: shell, Given: "tcsh", Choices: "bash", "zsh", "fish", "powershell"'],
+    [['fix-claimref', 'pv-a', '--dry-run=maybe'], 'error: --dry-run must be server, client or none (got "maybe")'],
+    [['audit', '--all-namespace'], 'error: unknown flag --all-namespace (did you mean --all-namespaces?)'],
+    [['audit', '--namspace', 'x'], 'error: unknown flag --namspace (did you mean --namespace?)'],
+  ];
+  for (const [args, line] of rows) {
+    it(args.join(' '), async () => {
+      const r = await run(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr.split('\n')[0]).toBe(line);
+    });
+  }
+
+  it('no command at all prints the help, as kubectl does', async () => {
+    const r = await run([]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('kubectl sts-storage <command> [options]');
+    expect(r.stderr).toBe('');
   });
 });
