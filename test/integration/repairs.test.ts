@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { audit, codesFor, runCli, skipReason, waitFor, useSandbox } from './helpers.js';
+import { ROOT, audit, codesFor, kubeconfig, runCli, skipReason, waitFor, useSandbox } from './helpers.js';
 import { claim, statefulSet, volume } from './fixtures.js';
 import { releasedClaimGone, seed002, waitForClaimPhase } from './scenarios.js';
 import { readOnlyClusterKubeconfig } from './rbac.js';
@@ -178,5 +179,37 @@ describe.skipIf(!!skipReason)('repairs on the real control plane', () => {
     expect(await rv(pv)).toBe(before);
     const c = await sandbox.cluster.get<Claim>('PersistentVolumeClaim', 'pvc-shiqi-redis', ns);
     expect(c?.status?.phase).toBe('Pending');
+  });
+});
+
+describe.skipIf(!!skipReason)('the confirmation prompt on a terminal', () => {
+  const sandbox = useSandbox();
+
+  it('Ctrl-C at the prompt: a new line, "nothing was changed", exit 130, no backup, the PV untouched', async () => {
+    const ns = await sandbox.cluster.namespace('ctrlc');
+    const pv = await releasedClaimGone(sandbox.cluster, ns);
+    const before = (await sandbox.cluster.get<Volume>('PersistentVolume', pv))!.metadata?.resourceVersion;
+    const r = spawnSync(
+      'python3',
+      [
+        path.join(ROOT, 'test/integration/pty-answer.py'),
+        '[y/N]',
+        '\\x03',
+        '--',
+        process.execPath,
+        path.join(ROOT, 'bin/kubectl-sts-storage'),
+        'fix-claimref',
+        pv,
+        '--full',
+      ],
+      {
+        env: { ...process.env, KUBECONFIG: kubeconfig, NO_COLOR: '1', ...sandbox.env() },
+        encoding: 'utf8',
+      },
+    );
+    expect(r.status, r.stdout + r.stderr).toBe(130);
+    expect(r.stdout).toMatch(/Apply 1 change\(s\)\? \[y\/N\] .*\r?\n(\r?\n)?Interrupted: nothing was changed\./s);
+    expect(fs.existsSync(sandbox.backupDir) ? fs.readdirSync(sandbox.backupDir) : []).toEqual([]);
+    expect((await sandbox.cluster.get<Volume>('PersistentVolume', pv))!.metadata?.resourceVersion).toBe(before);
   });
 });
