@@ -21,6 +21,18 @@ export interface Finding {
   /** The StatefulSet the finding belongs to, for grouping (namespace/name). */
   statefulSet?: string;
   location?: SourceLocation;
+  /** The finding this one follows from (its root cause), when both were found. */
+  causedBy?: { code: string; object: ObjectRef };
+}
+
+/**
+ * Where a check's findings can follow from another finding: one with one of
+ * these codes on an object the finding names as related, on the same object,
+ * or on the StatefulSet the finding belongs to.
+ */
+export interface FollowsFrom {
+  codes: string[];
+  on: 'related' | 'same' | 'statefulset';
 }
 
 /**
@@ -54,6 +66,8 @@ export interface Check {
   remediation: string;
   /** the resources the check reads; it is skipped when one could not be read */
   needs: ResourceName[];
+  /** the findings this check's findings are consequences of, when they are present */
+  followsFrom?: FollowsFrom;
   find(snapshot: ClusterSnapshot, options: CheckOptions): FindingDraft[];
 }
 

@@ -12,6 +12,7 @@ export const pvcPendingClassMissing = defineCheck({
   remediation:
     'Create the StorageClass (its provisioner then provisions the claim), or pre-create a PV with that storageClassName; to use another class, recreate the claim (and, for a StatefulSet, the template with `kubectl sts-storage generate-template STS --storage-class SC --apply`).',
   needs: ['persistentvolumeclaims', 'storageclasses'],
+  followsFrom: { codes: ['STS-006'], on: 'statefulset' },
   find(snapshot) {
     const findings: FindingDraft[] = [];
     for (const claim of snapshot.claims) {

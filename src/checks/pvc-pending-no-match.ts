@@ -14,6 +14,7 @@ export const pvcPendingNoMatch = defineCheck({
   remediation:
     'Create a PV that fits (the evidence lists every near miss and why it fails), resize or relabel a near miss, or give the claim a provisioning StorageClass by recreating it; `kubectl sts-storage prebind PV --claim NS/NAME` reserves a chosen PV for it.',
   needs: ['persistentvolumeclaims', 'persistentvolumes', 'storageclasses'],
+  followsFrom: { codes: ['STS-006'], on: 'statefulset' },
   find(snapshot) {
     const findings: FindingDraft[] = [];
     for (const claim of snapshot.claims) {

@@ -29,7 +29,7 @@ export function runChecks(snapshot: ClusterSnapshot, options: CheckOptions = DEF
     }
     for (const draft of check.find(snapshot, options)) findings.push({ ...draft, code: check.code, severity: draft.severity ?? check.severity });
   }
-  linkCauses(findings);
+  linkCauses(findings, checks);
   const locations = locationIndex(snapshot);
   if (locations) for (const f of findings) f.location ??= locations.get(`${f.object.kind}/${keyOf(f.object.namespace, f.object.name)}`);
   findings.sort(compareFindings);
@@ -37,22 +37,36 @@ export function runChecks(snapshot: ClusterSnapshot, options: CheckOptions = DEF
 }
 
 /**
- * A StatefulSet finding about a stuck claim points to the claim finding that
- * explains it (STS-008 -> PVC-00x), so a reader follows one chain.
+ * Links each consequence to its cause (check metadata `followsFrom`): STS-005
+ * to the STS-001 that makes pod creation fail, STS-008 to the PVC-00x that
+ * keeps its claim Pending, PVC-001/PVC-002 to the STS-006 of their template.
+ * A StatefulSet finding about a stuck claim also quotes the claim's cause, so
+ * a reader follows one chain.
  */
-function linkCauses(findings: Finding[]): void {
+function linkCauses(findings: Finding[], checks: Check[]): void {
+  const key = (r: { kind: string; namespace?: string; name: string }) => `${r.kind}/${keyOf(r.namespace, r.name)}`;
   const byObject = new Map<string, Finding[]>();
+  for (const f of findings) byObject.set(key(f.object), [...(byObject.get(key(f.object)) ?? []), f]);
+  const rules = new Map(checks.filter((c) => c.followsFrom).map((c) => [c.code, c.followsFrom!]));
   for (const f of findings) {
-    const k = `${f.object.kind}/${keyOf(f.object.namespace, f.object.name)}`;
-    byObject.set(k, [...(byObject.get(k) ?? []), f]);
-  }
-  for (const f of findings) {
-    if (f.code !== 'STS-008') continue;
-    for (const r of f.related) {
-      const causes = byObject.get(`${r.kind}/${keyOf(r.namespace, r.name)}`) ?? [];
+    const rule = rules.get(f.code);
+    if (!rule) continue;
+    const places =
+      rule.on === 'related'
+        ? f.related
+        : rule.on === 'same'
+          ? [f.object]
+          : f.statefulSet
+            ? [{ kind: 'StatefulSet', namespace: f.statefulSet.split('/')[0], name: f.statefulSet.split('/').slice(1).join('/') }]
+            : [];
+    for (const place of places) {
+      const causes = (byObject.get(key(place)) ?? []).filter((c) => rule.codes.includes(c.code) && c !== f);
       for (const cause of causes) {
-        f.evidence.push(`cause: ${cause.code} on ${r.kind} ${r.name}: ${cause.message}`);
-        if (!f.fix && cause.fix) f.fix = cause.fix;
+        f.causedBy ??= { code: cause.code, object: cause.object };
+        if (rule.on === 'related') {
+          f.evidence.push(`cause: ${cause.code} on ${place.kind} ${place.name}: ${cause.message}`);
+          if (!f.fix && cause.fix) f.fix = cause.fix;
+        }
       }
     }
   }

@@ -15,6 +15,7 @@ export const stsFailedCreate = defineCheck({
     'When creating a pod or its claims fails, the StatefulSet controller records a Warning FailedCreate event on the StatefulSet ("create Pod web-0 in StatefulSet web failed error: ...") and retries; with OrderedReady management no later ordinal is created either. Pods that exist but cannot be scheduled because of their claims also leave the StatefulSet short of replicas.',
   remediation: 'Repair the cause quoted in the evidence (usually STS-001 or a claim finding); the controller retries by itself once it is fixed.',
   needs: ['statefulsets', 'pods', 'events'],
+  followsFrom: { codes: ['STS-001', 'STS-003', 'STS-004'], on: 'same' },
   find(snapshot) {
     const findings: FindingDraft[] = [];
     for (const sts of snapshot.statefulSets) {

@@ -13,6 +13,7 @@ export const stsOrdinalClaimStuck = defineCheck({
     'The pod of ordinal N mounts the claim <template>-<statefulset>-<N>; while that claim is Pending the pod cannot be scheduled, and a Lost claim has lost its data. The claim finding named in the evidence gives the cause.',
   remediation: 'Repair the claim finding this one points to (PVC-001 to PVC-007); its repair command is repeated here.',
   needs: ['statefulsets', 'persistentvolumeclaims'],
+  followsFrom: { codes: ['PVC-001', 'PVC-002', 'PVC-003', 'PVC-004', 'PVC-005', 'PVC-007'], on: 'related' },
   find(snapshot, options) {
     const findings: FindingDraft[] = [];
     for (const sts of snapshot.statefulSets) {

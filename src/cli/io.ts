@@ -37,3 +37,10 @@ export async function startSpinner(io: IO, text: string): Promise<Spinner> {
     stop: () => spinner.stop(),
   };
 }
+
+/** Box drawing needs a UTF-8 locale; an explicit non-UTF-8 locale gets ASCII. */
+export function unicodeTerminal(env: NodeJS.ProcessEnv): boolean {
+  const locale = env['LC_ALL'] || env['LC_CTYPE'] || env['LANG'];
+  if (env['TERM'] === 'dumb' || env['TERM'] === 'linux') return false;
+  return !locale || /utf-?8/i.test(locale);
+}

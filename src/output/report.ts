@@ -18,7 +18,8 @@ export interface AuditReport {
     files?: string[];
   };
   findings: Array<Omit<Finding, 'statefulSet'> & { statefulSet?: string }>;
-  summary: Record<Severity, number>;
+  /** root causes by severity; consequences: the findings that follow from one of them (causedBy) */
+  summary: Record<Severity, number> & { consequences: number };
   skipped: SkippedCheck[];
   /** audit -f --preflight: what the StatefulSets' claims will do once applied */
   preflight?: ClaimPrediction[];
@@ -49,6 +50,7 @@ export function buildReport(
       if (f.fix) out.fix = f.fix;
       if (f.statefulSet) out.statefulSet = f.statefulSet;
       if (f.location) out.location = f.location;
+      if (f.causedBy) out.causedBy = f.causedBy;
       return out;
     }),
     summary: summarize(findings),
@@ -56,8 +58,12 @@ export function buildReport(
   };
 }
 
-export function summarize(findings: Finding[]): Record<Severity, number> {
-  const summary: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
-  for (const f of findings) summary[f.severity]++;
+/** Root causes by severity, and how many findings follow from them. */
+export function summarize(findings: Finding[]): AuditReport['summary'] {
+  const summary = { error: 0, warning: 0, info: 0, consequences: 0 };
+  for (const f of findings) {
+    if (f.causedBy) summary.consequences++;
+    else summary[f.severity]++;
+  }
   return summary;
 }

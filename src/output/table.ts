@@ -1,86 +1,163 @@
-import Table from 'cli-table3';
-import { BORDERLESS } from './borderless.js';
+// The audit as a person reads it: kubectl's borderless columns, grouped by
+// StatefulSet, each consequence under the root cause it follows from. On a
+// terminal only the MESSAGE column (and, with -o wide, the evidence) wraps;
+// the object's full name is never cut, and no line is wider than the
+// terminal. Piped, lines are not wrapped and carry no trailing spaces.
+import stringWidth from 'string-width';
+import wrapAnsi from 'wrap-ansi';
 import type { Finding } from '../checks/check.js';
 import type { AuditReport } from './report.js';
 import { paintSeverity, type Paint } from './colors.js';
+import { wrapCommand } from './text.js';
 
 export interface TableOptions {
   wide: boolean;
   paint: Paint;
-  /** terminal width; long cells wrap inside it */
+  /** the terminal's width; undefined when piped (no wrapping) */
   width?: number;
+  /** ASCII only (--ascii, or a terminal that is not UTF-8) */
+  ascii?: boolean;
+  /** what the audit covered, for the closing line: "in namespace shop" */
+  scopeText?: string;
+  /** said after "No storage problems found": how to look wider */
+  emptyHint?: string;
 }
+
+type ReportFinding = AuditReport['findings'][number];
+
+const GAP = '  ';
+/** Narrower than this, the message goes on lines of its own under the row. */
+const MIN_MESSAGE = 24;
 
 function objectLabel(f: Pick<Finding, 'object'>): string {
   const kind = { StatefulSet: 'sts', PersistentVolumeClaim: 'pvc', PersistentVolume: 'pv' }[f.object.kind] ?? f.object.kind.toLowerCase();
-  return `${kind}/${f.object.name}`;
+  return `${f.object.namespace ? f.object.namespace + '/' : ''}${kind}/${f.object.name}`;
 }
 
-function makeTable(opts: TableOptions, head: string[]): Table.Table {
-  const table = new Table({
-    head: head.map((h) => opts.paint('bold', h)),
-    style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 0 },
-    chars: BORDERLESS,
-    wordWrap: true,
-    wrapOnWordBoundary: true,
-    ...(opts.width ? { colWidths: columnWidths(head.length, opts) } : {}),
-  });
-  return table;
+const refKey = (r: { code: string; object: { kind: string; namespace?: string; name: string } }) =>
+  `${r.code} ${r.object.kind}/${r.object.namespace ?? ''}/${r.object.name}`;
+
+/** Root causes in report order, each followed by what follows from it (depth-first), with the depth. */
+function byCause(findings: ReportFinding[]): Array<{ finding: ReportFinding; depth: number }> {
+  const present = new Set(findings.map(refKey));
+  const children = new Map<string, ReportFinding[]>();
+  const roots: ReportFinding[] = [];
+  for (const f of findings) {
+    if (f.causedBy && present.has(refKey(f.causedBy))) children.set(refKey(f.causedBy), [...(children.get(refKey(f.causedBy)) ?? []), f]);
+    else roots.push(f);
+  }
+  const out: Array<{ finding: ReportFinding; depth: number }> = [];
+  const visit = (f: ReportFinding, depth: number) => {
+    out.push({ finding: f, depth });
+    for (const c of children.get(refKey(f)) ?? []) visit(c, depth + 1);
+  };
+  for (const r of roots) visit(r, 0);
+  return out;
 }
 
-function columnWidths(columns: number, opts: TableOptions): Array<number | null> {
-  const width = Math.max(opts.width ?? 120, 80);
-  const fixed = [8, 8, 40];
-  const rest = width - fixed.reduce((a, b) => a + b, 0) - 2 * columns;
-  if (columns === 4) return [...fixed, Math.max(rest, 30)];
-  return [...fixed, Math.max(Math.floor(rest * 0.5), 30), Math.max(Math.ceil(rest * 0.5), 30)];
+const pad = (text: string, width: number) => text + ' '.repeat(Math.max(0, width - stringWidth(text)));
+
+function wrap(text: string, width: number | undefined): string[] {
+  if (!width) return text.split('\n');
+  return wrapAnsi(text, Math.max(1, width), { hard: true, trim: true }).split('\n');
 }
 
-/**
- * kubectl-like table, grouped by StatefulSet, one block per group; findings
- * about objects no StatefulSet owns come last under "(no statefulset)".
- */
 export function renderTable(report: AuditReport, opts: TableOptions): string {
   const out: string[] = [];
-  const groups = new Map<string, AuditReport['findings']>();
-  for (const f of report.findings) {
-    const key = f.statefulSet ?? '';
-    groups.set(key, [...(groups.get(key) ?? []), f]);
-  }
-  const head = ['SEVERITY', 'CODE', 'OBJECT', 'MESSAGE', ...(opts.wide ? ['EVIDENCE'] : [])];
+  const { paint } = opts;
+  const arrow = opts.ascii ? '-> ' : '↳ ';
+  const groups = new Map<string, ReportFinding[]>();
+  for (const f of report.findings) groups.set(f.statefulSet ?? '', [...(groups.get(f.statefulSet ?? '') ?? []), f]);
+
   for (const [group, findings] of groups) {
-    out.push(opts.paint('bold', group ? `StatefulSet ${group}` : '(no statefulset)'));
-    const table = makeTable(opts, head);
-    for (const f of findings) {
-      const where = f.location ? `\n${opts.paint('dim', `${f.location.file}${f.location.line ? `:${f.location.line}` : ''}`)}` : '';
-      const row = [paintSeverity(opts.paint, f.severity), f.code, `${f.object.namespace ? f.object.namespace + '/' : ''}${objectLabel(f)}${where}`, f.message];
-      if (opts.wide) row.push(f.evidence.map((e) => `- ${e}`).join('\n'));
-      table.push(row);
+    out.push(paint('bold', group ? `StatefulSet ${group}` : '(no statefulset)'));
+    const rows = byCause(findings).map(({ finding: f, depth }) => ({
+      f,
+      severity: f.severity,
+      code: `${'  '.repeat(Math.max(0, depth - 1))}${depth > 0 ? arrow : ''}${f.code}`,
+      object: objectLabel(f),
+      where: f.location ? `${f.location.file}${f.location.line ? `:${f.location.line}` : ''}` : undefined,
+    }));
+    const w = {
+      severity: Math.max(8, ...rows.map((r) => r.severity.length)),
+      code: Math.max(4, ...rows.map((r) => stringWidth(r.code))),
+      object: Math.max(6, ...rows.map((r) => Math.max(stringWidth(r.object), stringWidth(r.where ?? '')))),
+    };
+    const lead = w.severity + w.code + w.object + 3 * GAP.length;
+    const messageWidth = opts.width ? opts.width - lead : undefined;
+    // Too narrow for a column: the message (and evidence) go on their own lines, indented.
+    const stacked = messageWidth !== undefined && messageWidth < MIN_MESSAGE;
+    const indent = '    ';
+    const textWidth = stacked ? opts.width! - indent.length : messageWidth;
+    const head = [pad('SEVERITY', w.severity), pad('CODE', w.code), stacked ? 'OBJECT' : pad('OBJECT', w.object), stacked ? '' : 'MESSAGE'].join(GAP);
+    out.push(paint('bold', head.trimEnd()));
+    for (const r of rows) {
+      const message = wrap(r.f.message, textWidth);
+      const evidence = opts.wide ? r.f.evidence.flatMap((e) => wrap(e, textWidth && textWidth - 2).map((line, i) => `${i === 0 ? '- ' : '  '}${line}`)) : [];
+      const leftColumn = [r.object, ...(r.where ? [paint('dim', r.where)] : [])];
+      const first = [paintSeverity(paint, r.severity, pad(r.severity, w.severity)), pad(r.code, w.code)];
+      if (stacked) {
+        out.push([...first, leftColumn[0]].join(GAP));
+        if (r.where) out.push(`${' '.repeat(w.severity + w.code + 2 * GAP.length)}${leftColumn[1]}`);
+        for (const line of [...message, ...evidence]) out.push(`${indent}${line}`.trimEnd());
+        continue;
+      }
+      const right = [...message, ...evidence];
+      const height = Math.max(right.length, leftColumn.length);
+      for (let i = 0; i < height; i++) {
+        const left = i === 0 ? first.join(GAP) : ' '.repeat(w.severity + w.code + GAP.length);
+        out.push(`${left}${GAP}${pad(leftColumn[i] ?? '', w.object)}${GAP}${right[i] ?? ''}`.trimEnd());
+      }
     }
-    out.push(table.toString());
-    // Repair commands stay on one line each, outside the table, so they can be copied.
-    const repairs = new Map<string, string[]>();
-    for (const f of findings) if (f.fix) repairs.set(f.fix.command, [...(repairs.get(f.fix.command) ?? []), f.code]);
-    if (repairs.size > 0) {
-      out.push(opts.paint('green', 'Repair:'));
-      for (const [command, codes] of repairs) out.push(`  ${command}    # ${[...new Set(codes)].join(', ')}`);
-    }
+    out.push(...repairLines(findings, opts));
     out.push('');
   }
-  if (report.findings.length === 0) out.push('No storage problems found.', '');
+
+  const scope = opts.scopeText ? ` ${opts.scopeText}` : '';
+  if (report.findings.length === 0) out.push(`No storage problems found${scope}${opts.emptyHint ? `; ${opts.emptyHint}` : ''}.`, '');
   if (report.preflight?.length) {
-    out.push(opts.paint('bold', "After apply, the StatefulSets' claims:"));
+    out.push(paint('bold', "After apply, the StatefulSets' claims:"));
     for (const p of report.preflight) {
-      const mark = p.outcome === 'stays-pending' ? opts.paint('red', p.outcome) : p.outcome;
-      out.push(`  ${p.statefulSet} ${p.claim}: ${mark}: ${p.detail}`);
+      const mark = p.outcome === 'stays-pending' ? paint('red', p.outcome) : p.outcome;
+      out.push(...wrap(`  ${p.statefulSet} ${p.claim}: ${mark}: ${p.detail}`, opts.width).map((l, i) => (i === 0 ? l : `    ${l}`)));
     }
     out.push('');
   }
   const s = report.summary;
-  out.push(`${s.error} error(s), ${s.warning} warning(s), ${s.info} info`);
+  const roots = s.error + s.warning + s.info;
+  if (report.findings.length > 0) {
+    const follow = s.consequences > 0 ? `; ${s.consequences} more finding(s) follow from them` : '';
+    out.push(...wrap(`${roots} problem(s)${scope}: ${s.error} error(s), ${s.warning} warning(s), ${s.info} info${follow}`, opts.width));
+  }
   if (report.skipped.length > 0) {
-    out.push(opts.paint('yellow', `Skipped ${report.skipped.length} check(s):`));
-    for (const sk of report.skipped) out.push(`  ${sk.check}: ${sk.reason}`);
+    out.push(paint('yellow', `Skipped ${report.skipped.length} check(s):`));
+    for (const sk of report.skipped) out.push(...wrap(`  ${sk.check}: ${sk.reason}`, opts.width).map((l, i) => (i === 0 ? l : `    ${l}`)));
   }
   return out.join('\n') + '\n';
+}
+
+/**
+ * Each repair command once, on lines of its own so it can be copied (a long
+ * one continues with shell backslashes); the codes without a repair point to
+ * `explain`.
+ */
+function repairLines(findings: ReportFinding[], opts: TableOptions): string[] {
+  const repairs = new Map<string, string[]>();
+  for (const f of findings) if (f.fix) repairs.set(f.fix.command, [...(repairs.get(f.fix.command) ?? []), f.code]);
+  const unrepaired = [...new Set(findings.filter((f) => !f.fix && !f.causedBy).map((f) => f.code))];
+  const lines: string[] = [];
+  if (repairs.size > 0) {
+    lines.push(opts.paint('green', 'Repair:'));
+    for (const [command, codes] of repairs) {
+      const comment = `    # ${[...new Set(codes)].join(', ')}`;
+      if (!opts.width || 2 + command.length + comment.length <= opts.width) lines.push(`  ${command}${comment}`);
+      else lines.push(...wrapCommand(command, opts.width - 2, opts.width - 6).map((l, i) => (i === 0 ? `  ${l}` : `      ${l}`)), `      ${comment.trim()}`);
+    }
+  }
+  if (unrepaired.length > 0) {
+    lines.push(
+      ...wrap(`No automatic repair for ${unrepaired.join(', ')}: kubectl sts-storage explain ${unrepaired.length === 1 ? unrepaired[0] : 'CODE'} says what to do.`, opts.width),
+    );
+  }
+  return lines;
 }

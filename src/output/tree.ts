@@ -1,6 +1,7 @@
 // `show`: the storage chain as a tree. Fits the width by truncating the
 // details of a line (messages, evidence), never its structure or codes.
 import type { ChainFinding, StorageChain } from './storage-chain.js';
+import { wrapCommand } from './text.js';
 import { paintSeverity, type Paint } from './colors.js';
 
 export interface TreeOptions {
@@ -80,21 +81,6 @@ function truncate(text: string, room: number): string {
   if (room <= 0) return '';
   if (text.length <= room) return text;
   return room === 1 ? '…' : `${text.slice(0, room - 1)}…`;
-}
-
-/** Splits a command at spaces into lines ending in " \\", as a shell accepts it. */
-function wrapCommand(command: string, firstRoom: number, room: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of command.split(' ')) {
-    const limit = (lines.length === 0 ? firstRoom : room) - 2;
-    if (line && line.length + 1 + word.length > limit) {
-      lines.push(`${line} \\`);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  lines.push(line);
-  return lines;
 }
 
 export function renderTree(chain: StorageChain, opts: TreeOptions): string {

@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { CommandContext } from './context.js';
 import { clientFrom, namespaceFrom, withClusterOptions, type ClusterArgs } from '../options/cluster-options.js';
-import { startSpinner, stderrPaint, stdoutPaint } from '../io.js';
+import { startSpinner, stderrPaint, stdoutPaint, unicodeTerminal } from '../io.js';
 import { EXIT, UsageError } from '../errors.js';
 import { loadSnapshotFromCluster } from '../../snapshot/load-from-cluster.js';
 import { readManifests } from '../../snapshot/load-from-manifests.js';
@@ -235,7 +235,31 @@ export function writeReport(report: AuditReport, format: OutputFormat, ctx: Comm
   }
   // A terminal wraps to its width; a pipe gets unwrapped lines (grep-friendly) unless COLUMNS says otherwise.
   const width = io.stdout.isTTY ? io.stdout.columns : Number(io.env['COLUMNS']) || undefined;
-  io.stdout.write(renderTable(report, { wide: format === 'wide', paint: stdoutPaint(io), width }));
+  io.stdout.write(
+    renderTable(report, {
+      wide: format === 'wide',
+      paint: stdoutPaint(io),
+      width,
+      ascii: !unicodeTerminal(io.env),
+      scopeText: scopeText(report.scope),
+      emptyHint: report.scope.source === 'cluster' && !report.scope.allNamespaces ? 'use -A for all namespaces' : undefined,
+    }),
+  );
+}
+
+/** What the audit covered, said as kubectl says it: "in namespace shop", "in all namespaces". */
+export function scopeText(scope: AuditReport['scope']): string {
+  if (scope.source === 'manifests') {
+    const files = scope.files ?? [];
+    return `in ${files.length === 1 ? files[0] : `${files.length} files`}${scope.server ? ` laid over ${scope.server}` : ''}`;
+  }
+  const where = scope.allNamespaces ? 'all namespaces' : `namespace ${scope.namespace}`;
+  const what = scope.statefulSets?.length
+    ? `statefulset${scope.statefulSets.length > 1 ? 's' : ''} ${scope.statefulSets.join(', ')} of `
+    : scope.selector
+      ? `the StatefulSets matching ${scope.selector} in `
+      : '';
+  return `in ${what}${where}`;
 }
 
 export function exitFor(report: AuditReport, failOn: Severity | 'never'): number {

@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { CommandContext } from './context.js';
 import { clientFrom, withClusterOptions, type ClusterArgs } from '../options/cluster-options.js';
-import { startSpinner, stdoutPaint } from '../io.js';
+import { startSpinner, stdoutPaint, unicodeTerminal } from '../io.js';
 import { EXIT } from '../errors.js';
 import { validateName } from '../validate.js';
 import { loadSnapshotFromCluster } from '../../snapshot/load-from-cluster.js';
@@ -14,13 +14,6 @@ interface ShowArgs extends ClusterArgs {
   statefulset: string;
   output: 'tree' | 'json' | 'yaml';
   ascii?: boolean;
-}
-
-/** Box drawing needs a UTF-8 locale; an explicit non-UTF-8 locale gets ASCII. */
-export function unicodeTerminal(env: NodeJS.ProcessEnv): boolean {
-  const locale = env['LC_ALL'] || env['LC_CTYPE'] || env['LANG'];
-  if (env['TERM'] === 'dumb' || env['TERM'] === 'linux') return false;
-  return !locale || /utf-?8/i.test(locale);
 }
 
 export function showCommand(ctx: CommandContext): CommandModule<object, ShowArgs> {

@@ -1,5 +1,6 @@
 // The default audit table, as a user sees it: seed 000 and seed 002 in one
-// namespace, rendered as a terminal of 100 columns and as a pipe.
+// namespace, on terminals of 80 and 120 columns and piped.
+import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { runChecks } from '../../../src/checks/run-checks.js';
 import { makePaint } from '../../../src/output/colors.js';
@@ -9,17 +10,52 @@ import { snapshotFromObjects } from '../../../src/snapshot/from-objects.js';
 import { loadFixture, FIXTURE_NOW } from '../checks/fixture-loader.js';
 
 function report() {
-  const objects = [...loadFixture('sts-mount-undefined')[0]!.objects, ...loadFixture('pv-released-stale-claimref')[0]!.objects];
+  const objects = [
+    ...loadFixture('sts-mount-undefined')[0]!.objects,
+    ...loadFixture('sts-failed-create')[0]!.objects.filter((o) => o.kind === 'Event'),
+    ...loadFixture('pv-released-stale-claimref')[0]!.objects,
+  ];
   const snapshot = snapshotFromObjects(objects, { source: 'cluster', now: FIXTURE_NOW, serverVersion: { major: 1, minor: 37, gitVersion: 'v1.37.2' } });
   const { findings, skipped } = runChecks(snapshot);
   return buildReport({ source: 'cluster', serverVersion: 'v1.37.2', allNamespaces: true }, findings, skipped);
 }
 
+const render = (width: number | undefined, wide = false) =>
+  renderTable(report(), { wide, paint: makePaint(false), width, scopeText: 'in all namespaces' });
+
 describe('the audit table', () => {
-  it('on a 100-column terminal', () => {
-    expect(renderTable(report(), { wide: false, paint: makePaint(false), width: 100 })).toMatchSnapshot();
+  for (const width of [80, 120]) {
+    for (const wide of [false, true]) {
+      it(`fits ${width} columns${wide ? ' with -o wide' : ''}, keeps every object name whole, and has no trailing spaces`, () => {
+        const text = render(width, wide);
+        for (const line of text.split('\n')) {
+          expect(stringWidth(line), line).toBeLessThanOrEqual(width);
+          expect(line).toBe(line.trimEnd());
+        }
+        for (const f of report().findings) expect(text).toContain(f.object.name);
+        expect(text).toMatchSnapshot();
+      });
+    }
+  }
+
+  it('piped: one line per finding, nothing cut (the evidence of -o wide whole), no trailing spaces', () => {
+    const text = render(undefined, true);
+    for (const line of text.split('\n')) expect(line).toBe(line.trimEnd());
+    for (const f of report().findings) {
+      expect(text).toContain(f.message);
+      for (const e of f.evidence) expect(text).toContain(e);
+    }
+    expect(text).toMatchSnapshot();
   });
-  it('piped, -o wide', () => {
-    expect(renderTable(report(), { wide: true, paint: makePaint(false) })).toMatchSnapshot();
+
+  it('lists each consequence under its root cause and counts root causes', () => {
+    const text = render(120);
+    const lines = text.split('\n');
+    const root = lines.findIndex((l) => /^error\s+STS-001\s/.test(l));
+    const consequence = lines.findIndex((l) => /^error\s+↳ STS-005\s/.test(l));
+    expect(root).toBeGreaterThanOrEqual(0);
+    expect(consequence).toBeGreaterThan(root);
+    expect(report().findings.find((f) => f.code === 'STS-005')!.causedBy).toEqual({ code: 'STS-001', object: { kind: 'StatefulSet', namespace: 'shop', name: 'mysql', uid: undefined } });
+    expect(text).toMatch(/^\d+ problem\(s\) in all namespaces: .*; 1 more finding\(s\) follow from them$/m);
   });
 });
