@@ -27,7 +27,10 @@ export function runChecks(snapshot: ClusterSnapshot, options: CheckOptions = DEF
       skipped.push({ check: check.code, reason: `needs ${missing}: ${snapshot.unavailable[missing]}` });
       continue;
     }
-    for (const draft of check.find(snapshot, options)) findings.push({ ...draft, code: check.code, severity: draft.severity ?? check.severity });
+    for (const draft of check.find(snapshot, options)) {
+      // Checks read everything they need to judge; only what was asked about is reported.
+      if (snapshot.objectInScope(draft.object)) findings.push({ ...draft, code: check.code, severity: draft.severity ?? check.severity });
+    }
   }
   linkCauses(findings, checks);
   const locations = locationIndex(snapshot);

@@ -156,7 +156,10 @@ function repairLines(findings: ReportFinding[], opts: TableOptions): string[] {
   }
   if (unrepaired.length > 0) {
     lines.push(
-      ...wrap(`No automatic repair for ${unrepaired.join(', ')}: kubectl sts-storage explain ${unrepaired.length === 1 ? unrepaired[0] : 'CODE'} says what to do.`, opts.width),
+      ...wrap(
+        `No automatic repair for ${unrepaired.join(', ')}: kubectl sts-storage explain ${unrepaired.length === 1 ? unrepaired[0] : 'CODE'} says what to do.`,
+        opts.width,
+      ),
     );
   }
   return lines;

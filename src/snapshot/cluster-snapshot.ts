@@ -239,6 +239,30 @@ export class ClusterSnapshot implements SnapshotData {
     return this.claimOwner(namespace, name) !== undefined;
   }
 
+  /**
+   * Is an object the audit was asked about? `-n` keeps one namespace (a PV
+   * counts where its claimRef points); StatefulSet names or `-l` keep those
+   * sets, their claims and their PVs.
+   */
+  objectInScope(ref: { kind: string; namespace?: string; name: string }): boolean {
+    switch (ref.kind) {
+      case 'PersistentVolume': {
+        const volume = this.volume(ref.name);
+        return volume ? this.volumeInScope(volume) : this.namespaces === undefined && !this.scope.names && !this.scope.selector;
+      }
+      case 'PersistentVolumeClaim':
+        return this.claimInScope(ref.namespace, ref.name);
+      case 'StatefulSet':
+        return (
+          this.coversNamespace(ref.namespace) &&
+          (!(this.scope.names || this.scope.selector) ||
+            this.statefulSets.some((s) => s.metadata?.namespace === ref.namespace && s.metadata?.name === ref.name))
+        );
+      default:
+        return ref.namespace === undefined || this.coversNamespace(ref.namespace);
+    }
+  }
+
   locationOf(object: KubeObject): SourceLocation | undefined {
     return this.locations?.get(object);
   }

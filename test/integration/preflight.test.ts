@@ -4,7 +4,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Cluster, audit, codesFor, skipReason } from './helpers.js';
-import { statefulSet } from './fixtures.js';
+import { claim, statefulSet } from './fixtures.js';
 import { releasedClaimGone, waitForClaimPhase, waitForClaims } from './scenarios.js';
 import { ApiError } from '../../src/kube/errors.js';
 import { matchesRefusal } from '../../src/kube/server-messages.js';
@@ -115,5 +115,45 @@ describe.skipIf(!!skipReason)('audit -f --preflight on the real control plane', 
       expect(f.evidence).toContain(`the API server (${version}) accepts this StatefulSet, and every pod fails at creation.`);
       expect(created).toBeUndefined();
     }
+  });
+});
+
+describe.skipIf(!!skipReason)('narrowing: names, -l, -n and --preflight -n report only what was asked about', () => {
+  let cluster: Cluster;
+  beforeEach(() => {
+    cluster = new Cluster();
+  });
+  afterEach(async () => {
+    await cluster.cleanup();
+  });
+
+  it('a StatefulSet name, a selector that matches nothing, -n, and -n with --preflight', async () => {
+    const ns = await cluster.namespace('narrow');
+    const other = await cluster.namespace('elsewhere');
+    await cluster.create(statefulSet('cache', { storageClassName: `missing-${ns}` }), ns);
+    await waitForClaims(cluster, ns, ['data-cache-0']);
+    // Claims of no StatefulSet, broken on purpose, here and in another namespace.
+    await cluster.create(claim('orphan', { storageClassName: `missing-${ns}` }), ns);
+    await cluster.create(claim('stray', { storageClassName: `missing-${ns}` }), other);
+
+    const byName = await audit(['cache', '-n', ns]);
+    const objects = (r: typeof byName) => [...new Set(r.report.findings.map((f) => `${f.object.kind}/${f.object.name}`))].sort();
+    expect(objects(byName)).toEqual(['PersistentVolumeClaim/data-cache-0', 'StatefulSet/cache']);
+
+    const nothing = await audit(['-l', 'app=nomatch', '-n', ns]);
+    expect(nothing.report.findings).toEqual([]);
+    expect(nothing.result.code).toBe(0);
+    expect(nothing.result.stderr).toContain(`No StatefulSet matches -l app=nomatch in namespace ${ns}.`);
+
+    const whole = await audit(['-n', ns]);
+    expect(objects(whole)).toEqual(['PersistentVolumeClaim/data-cache-0', 'PersistentVolumeClaim/orphan', 'StatefulSet/cache']);
+
+    const file = manifest([{ ...statefulSet('web', { storageClassName: `missing-${ns}` }), metadata: { name: 'web', namespace: ns } }]);
+    const pre = await audit(['-f', file, '--preflight', '-n', ns]);
+    expect(pre.report.findings.every((f) => f.object.namespace === ns || f.object.kind === 'PersistentVolume')).toBe(true);
+    expect(pre.report.findings.some((f) => f.object.name === 'stray')).toBe(false);
+    expect(pre.report.scope).toMatchObject({ namespace: ns, allNamespaces: false });
+    const wide = await audit(['-f', file, '--preflight']);
+    expect(wide.report.findings.some((f) => f.object.name === 'stray')).toBe(true);
   });
 });

@@ -152,10 +152,22 @@ async function readFiles(args: AuditArgs, ctx: CommandContext): Promise<Source> 
     const client = await clientFrom(args);
     const spinner = await startSpinner(ctx.io, `Reading ${client.server} for the preflight…`);
     try {
-      const cluster = await loadSnapshotFromCluster(client, { scope: {}, chunkSize: args['chunk-size'] });
+      // -n narrows the preflight to one namespace, as it narrows a cluster audit.
+      const namespace = args.namespace && !args['all-namespaces'] ? args.namespace : undefined;
+      const cluster = await loadSnapshotFromCluster(client, { scope: { namespace }, chunkSize: args['chunk-size'] });
       const { snapshot, statefulSets } = mergeForPreflight(cluster, objects, load.locations);
       const predictions = predictClaims(snapshot, statefulSets);
-      return { snapshot, predictions, errors, scope: { ...scope, server: cluster.server, serverVersion: cluster.serverVersion?.gitVersion } };
+      return {
+        snapshot,
+        predictions: namespace ? predictions.filter((p) => p.statefulSet.startsWith(`${namespace}/`)) : predictions,
+        errors,
+        scope: {
+          ...scope,
+          server: cluster.server,
+          serverVersion: cluster.serverVersion?.gitVersion,
+          ...(namespace ? { namespace, allNamespaces: false } : {}),
+        },
+      };
     } finally {
       spinner.stop();
       client.close();
@@ -200,6 +212,10 @@ async function runAudit(args: AuditArgs, ctx: CommandContext): Promise<number> {
     throw new UsageError('--preflight, -R and --continue-on-error go with -f');
   const source = args.filename ? await readFiles(args, ctx) : await readCluster(args, ctx);
   const { findings, skipped } = runChecks(source.snapshot, { pendingThresholdMs: threshold });
+  if (source.scope.selector && source.snapshot.statefulSets.length === 0 && !source.snapshot.unavailable.statefulsets) {
+    // As kubectl says "No resources found": the selector matched nothing, so nothing was checked.
+    io.stderr.write(`No StatefulSet matches -l ${source.scope.selector} ${scopeText({ ...source.scope, selector: undefined })}.\n`);
+  }
   if (source.predictions) {
     markPredicted(findings, source.snapshot);
     nameCauseFindings(source.predictions, findings);
