@@ -146,11 +146,18 @@ describe('an answer that is not Kubernetes JSON', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
     try {
-      const kubeconfig = tmp('kc', validKubeconfig().replace("server: 'https://127.0.0.1:1'", `server: 'http://127.0.0.1:${port}', insecure-skip-tls-verify: true`));
+      const kubeconfig = tmp(
+        'kc',
+        validKubeconfig().replace("server: 'https://127.0.0.1:1'", `server: 'http://127.0.0.1:${port}', insecure-skip-tls-verify: true`),
+      );
       const r = await run(['audit', '-A', '--kubeconfig', kubeconfig]);
       expect(r.code).toBe(3);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toMatch(new RegExp(`http://127\\.0\\.0\\.1:${port} answered GET /\\S+ with 200 and content type text/html; charset=utf-8, not a Kubernetes JSON object \\(it begins "<!doctype html>`));
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `http://127\\.0\\.0\\.1:${port} answered GET /\\S+ with 200 and content type text/html; charset=utf-8, not a Kubernetes JSON object \\(it begins "<!doctype html>`,
+        ),
+      );
     } finally {
       server.close();
     }

@@ -20,8 +20,7 @@ function report() {
   return buildReport({ source: 'cluster', serverVersion: 'v1.37.2', allNamespaces: true }, findings, skipped);
 }
 
-const render = (width: number | undefined, wide = false) =>
-  renderTable(report(), { wide, paint: makePaint(false), width, scopeText: 'in all namespaces' });
+const render = (width: number | undefined, wide = false) => renderTable(report(), { wide, paint: makePaint(false), width, scopeText: 'in all namespaces' });
 
 describe('the audit table', () => {
   for (const width of [80, 120]) {
@@ -55,7 +54,10 @@ describe('the audit table', () => {
     const consequence = lines.findIndex((l) => /^error\s+↳ STS-005\s/.test(l));
     expect(root).toBeGreaterThanOrEqual(0);
     expect(consequence).toBeGreaterThan(root);
-    expect(report().findings.find((f) => f.code === 'STS-005')!.causedBy).toEqual({ code: 'STS-001', object: { kind: 'StatefulSet', namespace: 'shop', name: 'mysql', uid: undefined } });
+    expect(report().findings.find((f) => f.code === 'STS-005')!.causedBy).toEqual({
+      code: 'STS-001',
+      object: { kind: 'StatefulSet', namespace: 'shop', name: 'mysql', uid: undefined },
+    });
     expect(text).toMatch(/^\d+ problem\(s\) in all namespaces: .*; 1 more finding\(s\) follow from them$/m);
   });
 });
