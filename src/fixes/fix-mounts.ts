@@ -4,7 +4,7 @@
 import type { StatefulSet } from '../kube/types.js';
 import { mountsOf, templateNames } from '../kube/statefulset.js';
 import { closestName } from '../kube/statefulset.js';
-import { clone, pointer, preconditions, targetOf, type PlannedChange, type Refusal } from './plan.js';
+import { clone, pointer, specPreconditions, targetOf, type PlannedChange, type Refusal } from './plan.js';
 import { objectPath } from '../kube/resources.js';
 
 export type Rename = [from: string, to: string];
@@ -45,7 +45,7 @@ export function planMountRename(sts: StatefulSet, renames: Rename[]): PlannedCha
   }
   if (reasons.length > 0) return refusal(...reasons);
   const after = clone(sts);
-  const patch = preconditions(sts);
+  const patch = specPreconditions(sts);
   const afterSpec = after.spec!.template!.spec!;
   for (const m of mounts) {
     const rename = renames.find(([from]) => from === m.name);

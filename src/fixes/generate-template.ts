@@ -10,7 +10,7 @@ import type { Claim, StatefulSet, Volume } from '../kube/types.js';
 import { claimClass, claimHasClass, capacityOf, requestOf, volumeClass } from '../kube/binding.js';
 import { formatBytes } from '../kube/quantity.js';
 import { mountsOf, ordinalOfPod, templateNames } from '../kube/statefulset.js';
-import { clone, preconditions, targetOf, type PlannedChange, type Refusal, type Step } from './plan.js';
+import { clone, specPreconditions, targetOf, type PlannedChange, type Refusal, type Step } from './plan.js';
 import { collectionPath, objectPath } from '../kube/resources.js';
 
 export const DEFAULT_SIZE = '1Gi';
@@ -135,7 +135,7 @@ export function planTemplateApply({ sts, generated, rollPods }: TemplateApplyInp
     steps.push({
       kind: 'patch',
       path,
-      patch: [...preconditions(sts), { op: 'replace', path: '/spec/persistentVolumeClaimRetentionPolicy/whenDeleted', value: 'Retain' }],
+      patch: [...specPreconditions(sts), { op: 'replace', path: '/spec/persistentVolumeClaimRetentionPolicy/whenDeleted', value: 'Retain' }],
       description: 'set persistentVolumeClaimRetentionPolicy.whenDeleted to Retain so no claim can be deleted with the StatefulSet',
     });
     warnings.push('persistentVolumeClaimRetentionPolicy.whenDeleted is Delete: it is switched to Retain before the delete and restored on the new StatefulSet');

@@ -62,6 +62,19 @@ export function preconditions(object: KubeObject): JsonPatchOp[] {
   ];
 }
 
+/**
+ * For a StatefulSet: the same object with the same spec. Its controller
+ * writes status all the time, which moves resourceVersion but not
+ * metadata.generation (bumped only by spec changes), so a resourceVersion
+ * test would fail at random while nothing we depend on changed.
+ */
+export function specPreconditions(object: KubeObject): JsonPatchOp[] {
+  return [
+    { op: 'test', path: '/metadata/uid', value: object.metadata?.uid },
+    { op: 'test', path: '/metadata/generation', value: object.metadata?.generation },
+  ];
+}
+
 export function clone<T>(value: T): T {
   return structuredClone(value);
 }

@@ -5,7 +5,7 @@
 import type { KubeObject, StatefulSet } from '../kube/types.js';
 import type { Backup, BackupEntry } from './backup.js';
 import { cleanManifest } from './generate-template.js';
-import { deepEqual, preconditions, targetOf, unescapePointer, valueAt, type JsonPatchOp, type PlannedChange, type Refusal } from './plan.js';
+import { deepEqual, preconditions, specPreconditions, targetOf, unescapePointer, valueAt, type JsonPatchOp, type PlannedChange, type Refusal } from './plan.js';
 import { apiGroupOf, collectionPath, kindInfo, objectPath } from '../kube/resources.js';
 
 const show = (v: unknown) => (v === undefined ? '(absent)' : JSON.stringify(v));
@@ -61,7 +61,7 @@ export function planRestore(entry: BackupEntry, before: KubeObject, after: KubeO
       replaces: true,
     };
   }
-  const patch: JsonPatchOp[] = preconditions(current);
+  const patch: JsonPatchOp[] = entry.kind === 'StatefulSet' ? specPreconditions(current) : preconditions(current);
   for (const p of entry.owned) {
     const want = valueAt(before, p);
     const parent = p.slice(0, p.lastIndexOf('/'));
