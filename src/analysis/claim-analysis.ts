@@ -113,7 +113,9 @@ function decidePendingCause(snapshot: ClusterSnapshot, claim: Claim): PendingCau
   if (claim.spec?.volumeName) return undefined;
   if (!snapshot.has('storageclasses')) return undefined;
   const cls = effectiveClass(snapshot, claim);
-  if (cls.name !== '' && !cls.storageClass) return 'class-missing';
+  // A missing class still binds a matching static PV (the binder matches by name): missing only matters when none matches.
+  if (cls.name !== '' && !cls.storageClass)
+    return snapshot.has('persistentvolumes') && matchVolumes(snapshot, claim).matches.length > 0 ? undefined : 'class-missing';
   if (canProvision(cls)) return undefined;
   if (!snapshot.has('persistentvolumes')) return undefined;
   if (matchVolumes(snapshot, claim).matches.length > 0) return undefined;

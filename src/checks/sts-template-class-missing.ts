@@ -19,30 +19,42 @@ export const stsTemplateClassMissing = defineCheck({
       for (const template of sts.spec?.volumeClaimTemplates ?? []) {
         const tname = template.metadata?.name ?? '';
         const cls = claimClass(template);
+        // The binder matches static PVs by class name alone; the StorageClass
+        // object is needed only to provision (a missing class binds as
+        // Immediate: IsDelayBindingMode). So a class name that groups free
+        // static PVs is a valid setup, the one `explain` recommends.
+        const servedByStaticVolumes = () => {
+          if (!snapshot.has('persistentvolumes')) return false;
+          const req = requirementsOfTemplate(template, {
+            namespace: sts.metadata?.namespace ?? '',
+            name: claimNameFor(tname, sts.metadata?.name ?? '', startOrdinal(sts)),
+            className: cls,
+          });
+          const fits = snapshot.volumes.some(
+            (v) => (!v.spec?.claimRef || !v.spec.claimRef.uid) && mismatchReasons(v, { ...req, name: v.spec?.claimRef?.name ?? req.name }, false).length === 0,
+          );
+          // PVs already tied to this set's ordinal claims (even by a stale uid, which PV-002 repairs) serve it.
+          const owned = snapshot.volumes.some(
+            (v) => v.spec?.claimRef?.name && snapshot.claimOwner(v.spec.claimRef.namespace, v.spec.claimRef.name)?.sts === sts,
+          );
+          return fits || owned;
+        };
         if (cls !== '') {
-          if (snapshot.storageClass(cls)) continue;
+          if (snapshot.storageClass(cls) || servedByStaticVolumes()) continue;
           findings.push(
             setFinding(sts, {
               related: [{ kind: 'StorageClass', name: cls }],
-              message: `volumeClaimTemplate "${tname}" of statefulset ${sts.metadata?.name} names StorageClass ${cls}, which does not exist`,
-              evidence: [`storage classes: [${snapshot.storageClasses.map((s) => s.metadata?.name).join(', ')}]`],
+              message: `volumeClaimTemplate "${tname}" of statefulset ${sts.metadata?.name} names StorageClass ${cls}, which does not exist, and no free PV of that class can satisfy it`,
+              evidence: [
+                `storage classes: [${snapshot.storageClasses.map((s) => s.metadata?.name).join(', ')}]`,
+                ...(snapshot.has('persistentvolumes') ? [] : [`static PVs of class ${cls} were not checked: ${snapshot.unavailable.persistentvolumes}`]),
+              ],
             }),
           );
           continue;
         }
         if (!claimHasClass(template) && snapshot.defaultClass()) continue;
-        if (!snapshot.has('persistentvolumes')) continue;
-        const req = requirementsOfTemplate(template, {
-          namespace: sts.metadata?.namespace ?? '',
-          name: claimNameFor(tname, sts.metadata?.name ?? '', startOrdinal(sts)),
-          className: '',
-        });
-        const fits = snapshot.volumes.some(
-          (v) => (!v.spec?.claimRef || !v.spec.claimRef.uid) && mismatchReasons(v, { ...req, name: v.spec?.claimRef?.name ?? req.name }, false).length === 0,
-        );
-        // PVs already tied to this set's ordinal claims (even by a stale uid, which PV-002 repairs) serve it.
-        const owned = snapshot.volumes.some((v) => v.spec?.claimRef?.name && snapshot.claimOwner(v.spec.claimRef.namespace, v.spec.claimRef.name)?.sts === sts);
-        if (fits || owned) continue;
+        if (!snapshot.has('persistentvolumes') || servedByStaticVolumes()) continue;
         findings.push(
           setFinding(sts, {
             related: [],

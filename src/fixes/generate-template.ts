@@ -6,8 +6,11 @@
 // controller adopt the pods (ClaimPods) and reuse the claims
 // (createPersistentVolumeClaims only creates missing ones).
 import type { V1PersistentVolumeClaim } from '@kubernetes/client-node';
-import type { Claim, StatefulSet, Volume } from '../kube/types.js';
-import { claimClass, claimHasClass, capacityOf, requestOf, volumeClass } from '../kube/binding.js';
+import type { Claim, StatefulSet, StorageClass, Volume } from '../kube/types.js';
+import { claimClass, claimHasClass, capacityOf, requestOf, requirementsOfTemplate, satisfyReasons, volumeClass } from '../kube/binding.js';
+import { runChecks } from '../checks/run-checks.js';
+import { stsTemplateClassMissing } from '../checks/sts-template-class-missing.js';
+import { snapshotFromObjects } from '../snapshot/from-objects.js';
 import { formatBytes } from '../kube/quantity.js';
 import { mountsOf, ordinalOfPod, templateNames } from '../kube/statefulset.js';
 import { clone, specPreconditions, targetOf, type PlannedChange, type Refusal, type Step } from './plan.js';
@@ -20,6 +23,8 @@ export interface TemplateFlags {
   size?: string;
   storageClass?: string;
   accessModes?: string[];
+  /** the cluster's default StorageClass: a name, null when it has none, undefined when unknown */
+  defaultClass?: string | null;
 }
 
 export interface GeneratedTemplate {
@@ -92,7 +97,9 @@ export function generateTemplates(sts: StatefulSet, claims: Claim[], volumes: Vo
     else if (claim && claimHasClass(claim))
       provenance.push(`storageClassName "${(storageClassName = claimClass(claim))}": from existing claim ${claim.metadata?.name}`);
     else if (volume) provenance.push(`storageClassName "${(storageClassName = volumeClass(volume))}": from PV ${volume.metadata?.name}`);
-    else provenance.push("storageClassName: unset, so the cluster's default StorageClass applies (default)");
+    else if (flags.defaultClass === null) provenance.push('storageClassName: unset, and the cluster has no default StorageClass');
+    else
+      provenance.push(`storageClassName: unset, so the cluster's default StorageClass${flags.defaultClass ? ` ${flags.defaultClass}` : ''} applies (default)`);
     const template: V1PersistentVolumeClaim = {
       metadata: { name },
       spec: {
@@ -106,6 +113,53 @@ export function generateTemplates(sts: StatefulSet, claims: Claim[], volumes: Vo
     out.push({ template, provenance });
   }
   return out;
+}
+
+/**
+ * The generated templates whose claims would stay Pending, judged by the
+ * audit's own STS-006 on the StatefulSet as it would be, each with what would
+ * make it bind: a repair must not lead into a finding the tool itself raises.
+ */
+export function strandedTemplates(
+  sts: StatefulSet,
+  generated: GeneratedTemplate[],
+  cluster: { volumes: Volume[]; storageClasses: StorageClass[]; volumesRead: boolean },
+): string[] {
+  const proposed = clone(sts);
+  proposed.spec!.volumeClaimTemplates = [...(proposed.spec!.volumeClaimTemplates ?? []), ...generated.map((g) => g.template)];
+  const judge = (set: StatefulSet) =>
+    runChecks(
+      // Listed items carry no kind: hand them over as the snapshot's lists.
+      snapshotFromObjects([set], {
+        volumes: cluster.volumes,
+        storageClasses: cluster.storageClasses,
+        source: 'cluster',
+        unavailable: cluster.volumesRead ? {} : { persistentvolumes: 'PersistentVolumes could not be listed' },
+      }),
+      undefined,
+      [stsTemplateClassMissing],
+    ).findings.map((f) => f.message);
+  const before = new Set(judge(sts));
+  return judge(proposed)
+    .filter((m) => !before.has(m))
+    .map((m) => {
+      const g = generated.find((x) => m.includes(`volumeClaimTemplate "${x.template.metadata?.name}"`));
+      const fitting = g ? freeVolumesFitting(g.template, cluster.volumes) : new Map<string, string[]>();
+      const offer = [...fitting].map(([cls, names]) => `--storage-class ${cls === '' ? '""' : cls} (free PVs that fit: ${names.join(', ')})`);
+      return `${m}: its claims would stay Pending; ${offer.length > 0 ? `pass ${offer.join(', or ')}` : 'pass --storage-class with a class that provisions, or create fitting PVs first'}`;
+    });
+}
+
+/** Available PVs with no claimRef that a claim from this template could bind, by class. */
+function freeVolumesFitting(template: V1PersistentVolumeClaim, volumes: Volume[]): Map<string, string[]> {
+  const byClass = new Map<string, string[]>();
+  for (const v of volumes) {
+    if (v.spec?.claimRef || v.status?.phase !== 'Available') continue;
+    const req = requirementsOfTemplate(template, { namespace: '', name: '', className: volumeClass(v) });
+    if (satisfyReasons(v, req, { compareClass: false }).length > 0) continue;
+    byClass.set(volumeClass(v), [...(byClass.get(volumeClass(v)) ?? []), v.metadata?.name ?? '']);
+  }
+  return byClass;
 }
 
 export interface TemplateApplyInput {

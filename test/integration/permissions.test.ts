@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { audit, kubeconfig, runCli, skipReason, useSandbox } from './helpers.js';
 import { statefulSet, volume } from './fixtures.js';
-import { seed000, seed002 } from './scenarios.js';
+import { reserveVolumeFor, seed000, seed002 } from './scenarios.js';
 import { PV_REPAIR_RULES, readOnlyClusterKubeconfig } from './rbac.js';
 import type { StatefulSet, Volume } from '../../src/kube/types.js';
 
@@ -15,6 +15,7 @@ describe.skipIf(!!skipReason)('permissions and credentials on the real control p
     const ns = await sandbox.cluster.namespace('readonly');
     const { pv } = await seed002(sandbox.cluster, ns);
     await seed000(sandbox.cluster, ns);
+    await reserveVolumeFor(sandbox.cluster, ns, 'mysql-data-mysql-0');
     // Reserved for a claim that does not exist, so no live claim binds it meanwhile.
     const free = `pv-free-${ns}`;
     await sandbox.cluster.create(volume(free, { size: '5Gi', claimRef: { namespace: ns, name: 'ghost' } }));
@@ -48,6 +49,7 @@ describe.skipIf(!!skipReason)('permissions and credentials on the real control p
     const ns = await sandbox.cluster.namespace('pvrepair');
     const { pv } = await seed002(sandbox.cluster, ns);
     await sandbox.cluster.createLegacy(statefulSet('web', { mount: 'cache', storageClassName: '' }), ns);
+    await reserveVolumeFor(sandbox.cluster, ns, 'cache-web-0');
     const kc = await readOnlyClusterKubeconfig(sandbox.cluster, ns, PV_REPAIR_RULES);
     const fix = await runCli(['fix-claimref', pv, '--yes'], { env: sandbox.env(), kubeconfig: kc });
     expect(fix.code, fix.stderr).toBe(0);

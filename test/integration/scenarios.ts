@@ -40,6 +40,17 @@ export async function seed002(cluster: Cluster, ns: string): Promise<{ pv: strin
   return { pv, oldUid: first.metadata!.uid!, newUid: second.metadata!.uid! };
 }
 
+/**
+ * A PV reserved (claimRef, no uid) for a claim a StatefulSet will create, as
+ * a restore does: generate-template --apply accepts a new template only when
+ * its claims can bind, and here they bind this PV.
+ */
+export async function reserveVolumeFor(cluster: Cluster, ns: string, claimName: string): Promise<string> {
+  const pv = `pv-${claimName}-${ns}`;
+  await cluster.create(volume(pv, { claimRef: { namespace: ns, name: claimName } }));
+  return pv;
+}
+
 /** A Released PV whose claim is gone for good. */
 export async function releasedClaimGone(cluster: Cluster, ns: string, name = 'gone'): Promise<string> {
   const pv = `pv-${name}-${ns}`;

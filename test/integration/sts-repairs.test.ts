@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { audit, codesFor, runCli, skipReason, waitFor, useSandbox } from './helpers.js';
 import { statefulSet, volume } from './fixtures.js';
-import { seed000, waitForClaimPhase } from './scenarios.js';
+import { reserveVolumeFor, seed000, waitForClaimPhase } from './scenarios.js';
 import type { Claim, KubeEvent, Pod, StatefulSet } from '../../src/kube/types.js';
 
 describe.skipIf(!!skipReason)('StatefulSet repairs on the real control plane', () => {
@@ -55,6 +55,7 @@ describe.skipIf(!!skipReason)('StatefulSet repairs on the real control plane', (
   it("generate-template --apply recreates seed 000's StatefulSet: mysql-0 is created, no new FailedCreate, existing claims reused", async () => {
     const ns = await sandbox.cluster.namespace('genapply');
     await seed000(sandbox.cluster, ns);
+    await reserveVolumeFor(sandbox.cluster, ns, 'mysql-data-mysql-0');
     await sandbox.cluster.patch('StatefulSet', 'mysql', ns, {
       spec: { persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Retain' } },
     });
@@ -92,6 +93,7 @@ describe.skipIf(!!skipReason)('StatefulSet repairs on the real control plane', (
   it('generate-template --apply is refused before it deletes anything when RBAC lacks delete', async () => {
     const ns = await sandbox.cluster.namespace('genrbac');
     await sandbox.cluster.createLegacy(statefulSet('web', { mount: 'cache', storageClassName: '' }), ns);
+    await reserveVolumeFor(sandbox.cluster, ns, 'cache-web-0');
     const { readOnlyClusterKubeconfig } = await import('./rbac.js');
     const kubeconfig = await readOnlyClusterKubeconfig(sandbox.cluster, ns);
     const uid = (await sandbox.cluster.get<StatefulSet>('StatefulSet', 'web', ns))!.metadata!.uid;
@@ -99,5 +101,25 @@ describe.skipIf(!!skipReason)('StatefulSet repairs on the real control plane', (
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/may not delete statefulsets\.apps in namespace/);
     expect((await sandbox.cluster.get<StatefulSet>('StatefulSet', 'web', ns))!.metadata!.uid).toBe(uid);
+  });
+
+  it('generate-template refuses a template whose claims would stay Pending (no default class), and offers the class of free PVs that fit', async () => {
+    const ns = await sandbox.cluster.namespace('genstrand');
+    await seed000(sandbox.cluster, ns);
+    const free = `pv-manual-${ns}`;
+    await sandbox.cluster.create(volume(free, { size: '2Gi', storageClassName: `manual-${ns}` }));
+    const before = (await sandbox.cluster.get<StatefulSet>('StatefulSet', 'mysql', ns))!;
+    const refused = await runCli(['generate-template', 'mysql', '-n', ns, '--apply', '--yes'], { env: sandbox.env() });
+    expect(refused.code, refused.stdout + refused.stderr).toBe(1);
+    expect(refused.stderr).toContain('storageClassName: unset, and the cluster has no default StorageClass');
+    expect(refused.stdout).toContain(`its claims would stay Pending; pass --storage-class manual-${ns} (free PVs that fit: ${free})`);
+    expect((await sandbox.cluster.get<StatefulSet>('StatefulSet', 'mysql', ns))!.metadata?.resourceVersion).toBe(before.metadata?.resourceVersion);
+
+    // The class it offered: the new claim binds the free PV, and the audit raises nothing about the new template.
+    const applied = await runCli(['generate-template', 'mysql', '-n', ns, '--storage-class', `manual-${ns}`, '--apply', '--yes'], { env: sandbox.env() });
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    await waitForClaimPhase(sandbox.cluster, ns, 'mysql-data-mysql-0', 'Bound');
+    const after = await audit(['-n', ns]);
+    expect(after.report.findings.filter((f) => f.object.name === 'mysql-data-mysql-0' || f.message.includes('"mysql-data"'))).toEqual([]);
   });
 });

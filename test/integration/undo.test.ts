@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { harnessState, runCli, skipReason, withComponentPaused, useSandbox } from './helpers.js';
-import { seed000, seed002, waitForClaimPhase } from './scenarios.js';
+import { reserveVolumeFor, seed000, seed002, waitForClaimPhase } from './scenarios.js';
 import type { Claim, StatefulSet, Volume } from '../../src/kube/types.js';
 
 describe.skipIf(!!skipReason)('undo on the real control plane', () => {
@@ -59,6 +59,7 @@ describe.skipIf(!!skipReason)('undo on the real control plane', () => {
   it('undoes generate-template --apply: the StatefulSet as it was is recreated (up to 1.33), or the undo is refused before anything is deleted (1.34+ refuses to create it)', async () => {
     const ns = await sandbox.cluster.namespace('undogen');
     await seed000(sandbox.cluster, ns);
+    await reserveVolumeFor(sandbox.cluster, ns, 'mysql-data-mysql-0');
     const original = (await sandbox.cluster.get<StatefulSet>('StatefulSet', 'mysql', ns))!;
     const claimUid = (await sandbox.cluster.get<Claim>('PersistentVolumeClaim', 'pvc-mysql-data-xxx-mysql-0', ns))!.metadata?.uid;
     const apply = await runCli(['generate-template', 'mysql', '-n', ns, '--apply', '--yes'], { env: sandbox.env() });

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster, audit, codesFor, harnessBinary, harnessState, kubeconfig, runCli, skipReason, waitFor, useSandbox } from './helpers.js';
 import { statefulSet } from './fixtures.js';
-import { seed000, seed002, waitForClaimPhase } from './scenarios.js';
+import { reserveVolumeFor, seed000, seed002, waitForClaimPhase } from './scenarios.js';
 import type { Pod, StatefulSet, Volume } from '../../src/kube/types.js';
 // @ts-expect-error plain ESM script without types
 import { down, releases, up } from '../../scripts/cluster.mjs';
@@ -94,6 +94,7 @@ describe.skipIf(!!skipReason || !harnessState())(`objects made on Kubernetes ${l
     await waitFor('pod mysql-0', async () => !!(await cluster.get<Pod>('Pod', 'mysql-0', ns)));
 
     // generate-template --apply: the recreated StatefulSet passes this release's create validation.
+    await reserveVolumeFor(cluster, ns, 'shop-data-shop-0');
     const shopBefore = (await cluster.get<StatefulSet>('StatefulSet', 'shop', ns))!;
     const generated = await runCli(['generate-template', 'shop', '-n', ns, '--apply', '--yes'], { env: sandbox.env() });
     expect(generated.code, generated.stdout + generated.stderr).toBe(0);

@@ -6,9 +6,11 @@ import { backupRootFrom, dryRunFrom, withRepairOptions, type RepairArgs } from '
 import { EXIT, UsageError } from '../errors.js';
 import { validateName, validateNamespace } from '../validate.js';
 import { runPlan } from '../run-plan.js';
-import { cleanManifest, generateTemplates, planTemplateApply, podsNeedingRestart } from '../../fixes/generate-template.js';
+import { cleanManifest, generateTemplates, planTemplateApply, podsNeedingRestart, strandedTemplates } from '../../fixes/generate-template.js';
 import { readStatefulSet } from '../../fixes/read.js';
-import type { Claim, Pod, Volume } from '../../kube/types.js';
+import type { Claim, Pod, StorageClass, Volume } from '../../kube/types.js';
+import type { ReadClient } from '../../kube/read-client.js';
+import { defaultClass } from '../../kube/binding.js';
 import { parseQuantity } from '../../kube/quantity.js';
 import { ApiError } from '../../kube/errors.js';
 
@@ -22,6 +24,16 @@ interface GenerateTemplateArgs extends ClusterArgs, RepairArgs {
 }
 
 const ACCESS_MODES = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'];
+
+/** A cluster-wide list the user may not be allowed to read: undefined then. */
+async function listIfAllowed<T>(client: ReadClient, path: string): Promise<T[] | undefined> {
+  try {
+    return await client.list<T>(path);
+  } catch (err) {
+    if (err instanceof ApiError && err.forbidden) return undefined;
+    throw err;
+  }
+}
 
 export function generateTemplateCommand(ctx: CommandContext): CommandModule<object, GenerateTemplateArgs> {
   return {
@@ -62,19 +74,23 @@ export function generateTemplateCommand(ctx: CommandContext): CommandModule<obje
       try {
         const { sts, namespace: ns } = await readStatefulSet(client, args.statefulset, args.namespace);
         const claims = await client.list<Claim>(`/api/v1/namespaces/${encodeURIComponent(ns)}/persistentvolumeclaims`);
-        let volumes: Volume[] = [];
-        try {
-          volumes = await client.list<Volume>('/api/v1/persistentvolumes');
-        } catch (err) {
-          if (!(err instanceof ApiError && err.forbidden)) throw err;
-        }
-        const generated = generateTemplates(sts, claims, volumes, { size: args.size, storageClass: args['storage-class'], accessModes: args['access-mode'] });
+        const volumes = await listIfAllowed<Volume>(client, '/api/v1/persistentvolumes');
+        const classes = await listIfAllowed<StorageClass>(client, '/apis/storage.k8s.io/v1/storageclasses');
+        const generated = generateTemplates(sts, claims, volumes ?? [], {
+          size: args.size,
+          storageClass: args['storage-class'],
+          accessModes: args['access-mode'],
+          defaultClass: classes ? (defaultClass(classes)?.metadata?.name ?? null) : undefined,
+        });
+        // A template whose claims would stay Pending is refused with --apply, and flagged otherwise.
+        const stranded = classes ? strandedTemplates(sts, generated, { volumes: volumes ?? [], storageClasses: classes, volumesRead: !!volumes }) : [];
         if (generated.length === 0) {
           ctx.io.stderr.write(`statefulset ${ns}/${args.statefulset}: every mount names a volume or a volumeClaimTemplate; nothing to generate\n`);
           ctx.exitCode = EXIT.OK;
           return;
         }
         for (const g of generated) for (const p of g.provenance) ctx.io.stderr.write(`template "${g.template.metadata?.name}": ${p}\n`);
+        if (!args.apply) for (const s of stranded) ctx.io.stderr.write(`warning: ${s}\n`);
         if (!args.apply) {
           const manifest = cleanManifest(sts);
           manifest.spec!.volumeClaimTemplates = [...(manifest.spec!.volumeClaimTemplates ?? []), ...generated.map((g) => g.template)];
@@ -90,7 +106,8 @@ export function generateTemplateCommand(ctx: CommandContext): CommandModule<obje
           sts,
           pods.filter((p) => p.metadata?.ownerReferences?.some((o) => o.uid === sts.metadata?.uid)).map((p) => p.metadata?.name ?? ''),
         );
-        const result = planTemplateApply({ sts, generated, rollPods: args['roll-pods'] ? stale : [] });
+        const planned = planTemplateApply({ sts, generated, rollPods: args['roll-pods'] ? stale : [] });
+        const result = stranded.length > 0 ? { target: { kind: 'StatefulSet', namespace: ns, name: args.statefulset }, reasons: stranded } : planned;
         if ('steps' in result && stale.length > 0 && !args['roll-pods']) {
           result.warnings.push(
             `pods ${stale.join(', ')} exist and cannot gain a volume in place (pod volumes are immutable); they keep running without it until restarted: add --roll-pods, or delete them one at a time afterwards`,
