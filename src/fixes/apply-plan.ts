@@ -222,7 +222,32 @@ async function runStep(client: KubeClient, step: Step, dryRun: boolean, previous
     case 'wait-adoption':
       await waitForAdoption(client, step, previous);
       return previous;
+    case 'release-claims':
+      if (!dryRun) await releaseClaims(client, step);
+      return previous;
   }
+}
+
+interface Owned extends KubeObject {
+  metadata?: KubeObject['metadata'] & { ownerReferences?: Array<{ uid?: string; controller?: boolean }> };
+}
+
+/** Removes one owner's references from the namespace's claims, each patch checked against the uid it removes; waits until none is left. */
+async function releaseClaims(client: KubeClient, step: Extract<Step, { kind: 'release-claims' }>): Promise<void> {
+  const claimsPath = `/api/v1/namespaces/${encodeURIComponent(step.namespace)}/persistentvolumeclaims`;
+  const held = async () => (await client.list<Owned>(claimsPath)).filter((c) => c.metadata?.ownerReferences?.some((o) => o.uid === step.ownerUid));
+  for (const claim of await held()) {
+    const index = claim.metadata!.ownerReferences!.findIndex((o) => o.uid === step.ownerUid);
+    await client.request('PATCH', `${claimsPath}/${encodeURIComponent(claim.metadata?.name ?? '')}`, {
+      contentType: 'application/json-patch+json',
+      body: [
+        { op: 'test', path: `/metadata/ownerReferences/${index}/uid`, value: step.ownerUid },
+        { op: 'remove', path: `/metadata/ownerReferences/${index}` },
+      ],
+    });
+  }
+  // The controller may still be acting on the old policy: wait until its references stay gone.
+  await waitUntil("the claims to be free of the StatefulSet's ownerReference", async () => (await held()).length === 0, 60_000);
 }
 
 interface PodLike extends KubeObject {

@@ -13,7 +13,7 @@ import { stsTemplateClassMissing } from '../checks/sts-template-class-missing.js
 import { snapshotFromObjects } from '../snapshot/from-objects.js';
 import { formatBytes } from '../kube/quantity.js';
 import { mountsOf, ordinalOfPod, templateNames } from '../kube/statefulset.js';
-import { clone, specPreconditions, targetOf, type PlannedChange, type Refusal, type Step } from './plan.js';
+import { clone, specPreconditions, targetOf, type Permission, type PlannedChange, type Refusal, type Step } from './plan.js';
 import { collectionPath, objectPath } from '../kube/resources.js';
 
 export const DEFAULT_SIZE = '1Gi';
@@ -162,6 +162,41 @@ function freeVolumesFitting(template: V1PersistentVolumeClaim, volumes: Volume[]
   return byClass;
 }
 
+/**
+ * Before an orphaning delete of a set whose policy is whenDeleted: Delete
+ * (its claims then carry an ownerReference to it): switch to Retain, and
+ * remove the references. The controller drops them only as it syncs each pod
+ * (there may be none), and the garbage collector orphans only the dependents
+ * its graph already knows: a claim whose reference it has not seen yet would
+ * be collected once the set is gone.
+ */
+export function keepClaimsThroughDelete(sts: StatefulSet): { steps: Step[]; permissions: Permission[]; warnings: string[] } {
+  if (sts.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted !== 'Delete') return { steps: [], permissions: [], warnings: [] };
+  const ns = sts.metadata?.namespace ?? '';
+  return {
+    steps: [
+      {
+        kind: 'patch',
+        path: objectPath('StatefulSet', sts.metadata?.name ?? '', ns),
+        patch: [...specPreconditions(sts), { op: 'replace', path: '/spec/persistentVolumeClaimRetentionPolicy/whenDeleted', value: 'Retain' }],
+        description: 'set persistentVolumeClaimRetentionPolicy.whenDeleted to Retain so no claim can be deleted with the StatefulSet',
+      },
+      {
+        kind: 'release-claims',
+        namespace: ns,
+        ownerUid: sts.metadata?.uid ?? '',
+        description: "remove the StatefulSet's ownerReference from its claims (JSON patch, uid-checked), so no claim can be collected with it",
+      },
+    ],
+    permissions: [
+      { verb: 'patch', group: 'apps', resource: 'statefulsets', namespace: ns },
+      { verb: 'list', group: '', resource: 'persistentvolumeclaims', namespace: ns },
+      { verb: 'patch', group: '', resource: 'persistentvolumeclaims', namespace: ns },
+    ],
+    warnings: ['persistentVolumeClaimRetentionPolicy.whenDeleted is Delete: it is switched to Retain before the delete and restored on the new StatefulSet'],
+  };
+}
+
 export interface TemplateApplyInput {
   sts: StatefulSet;
   generated: GeneratedTemplate[];
@@ -181,19 +216,10 @@ export function planTemplateApply({ sts, generated, rollPods }: TemplateApplyInp
   newObject.spec!.volumeClaimTemplates = [...(newObject.spec!.volumeClaimTemplates ?? []), ...generated.map((g) => g.template)];
   const steps: Step[] = [];
   const warnings: string[] = [];
-  const retention = sts.spec?.persistentVolumeClaimRetentionPolicy;
   const path = objectPath('StatefulSet', name, ns);
-  if (retention?.whenDeleted === 'Delete') {
-    // With whenDeleted: Delete the claims carry an ownerReference to the set;
-    // Retain first so no claim can be lost, restore Delete on the new object.
-    steps.push({
-      kind: 'patch',
-      path,
-      patch: [...specPreconditions(sts), { op: 'replace', path: '/spec/persistentVolumeClaimRetentionPolicy/whenDeleted', value: 'Retain' }],
-      description: 'set persistentVolumeClaimRetentionPolicy.whenDeleted to Retain so no claim can be deleted with the StatefulSet',
-    });
-    warnings.push('persistentVolumeClaimRetentionPolicy.whenDeleted is Delete: it is switched to Retain before the delete and restored on the new StatefulSet');
-  }
+  const keep = keepClaimsThroughDelete(sts);
+  steps.push(...keep.steps);
+  warnings.push(...keep.warnings);
   steps.push({
     kind: 'delete-orphan',
     path,
@@ -228,7 +254,7 @@ export function planTemplateApply({ sts, generated, rollPods }: TemplateApplyInp
       { verb: 'get', group: 'apps', resource: 'statefulsets', namespace: ns },
       { verb: 'delete', group: 'apps', resource: 'statefulsets', namespace: ns },
       { verb: 'create', group: 'apps', resource: 'statefulsets', namespace: ns },
-      ...(retention?.whenDeleted === 'Delete' ? [{ verb: 'patch', group: 'apps', resource: 'statefulsets', namespace: ns }] : []),
+      ...keep.permissions,
       ...(rollPods.length ? [{ verb: 'delete', group: '', resource: 'pods', namespace: ns }] : []),
     ],
     warnings,

@@ -17,7 +17,8 @@ export type Step =
   | { kind: 'patch'; path: string; patch: JsonPatchOp[]; description: string }
   | { kind: 'delete-orphan'; path: string; uid: string; generation: number; description: string }
   | { kind: 'create'; path: string; body: KubeObject; description: string }
-  | { kind: 'wait-adoption'; namespace: string; name: string; description: string; rollPods: string[] };
+  | { kind: 'wait-adoption'; namespace: string; name: string; description: string; rollPods: string[] }
+  | { kind: 'release-claims'; namespace: string; ownerUid: string; description: string };
 
 /** One object changed by one atomic request (or, for generate-template, a fixed sequence). */
 export interface PlannedChange {

@@ -4,7 +4,7 @@
 // restore would clobber that, so it is refused with what changed.
 import type { KubeObject, StatefulSet } from '../kube/types.js';
 import type { Backup, BackupEntry } from './backup.js';
-import { cleanManifest } from './generate-template.js';
+import { cleanManifest, keepClaimsThroughDelete } from './generate-template.js';
 import { deepEqual, preconditions, specPreconditions, targetOf, unescapePointer, valueAt, type JsonPatchOp, type PlannedChange, type Refusal } from './plan.js';
 import { apiGroupOf, collectionPath, kindInfo, objectPath } from '../kube/resources.js';
 
@@ -33,12 +33,14 @@ export function planRestore(entry: BackupEntry, before: KubeObject, after: KubeO
   if (entry.replaces) {
     // The repair deleted and recreated it: recreate the saved manifest the same way.
     const manifest = cleanManifest(before as StatefulSet);
+    const keep = keepClaimsThroughDelete(current as StatefulSet);
     return {
       target: targetOf(entry.kind, current),
       summary: `recreate ${entry.kind} ${entry.name} from the backup (orphaning delete + create)`,
       before: current,
       after: { ...manifest, metadata: { ...manifest.metadata, uid: current.metadata?.uid, resourceVersion: current.metadata?.resourceVersion } },
       steps: [
+        ...keep.steps,
         {
           kind: 'delete-orphan',
           path,
@@ -54,8 +56,11 @@ export function planRestore(entry: BackupEntry, before: KubeObject, after: KubeO
         },
         { kind: 'wait-adoption', namespace: entry.namespace ?? '', name: entry.name, rollPods: [], description: 'wait until the pods are adopted' },
       ],
-      permissions: ['get', 'delete', 'create'].map((verb) => ({ verb, group: 'apps', resource: 'statefulsets', namespace: entry.namespace })),
-      warnings: [],
+      permissions: [
+        ...['get', 'delete', 'create'].map((verb) => ({ verb, group: 'apps', resource: 'statefulsets', namespace: entry.namespace })),
+        ...keep.permissions,
+      ],
+      warnings: keep.warnings,
       notes: [],
       owned: entry.owned,
       replaces: true,

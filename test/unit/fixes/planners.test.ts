@@ -212,8 +212,8 @@ describe('generate-template planning', () => {
     const sts = seed000();
     sts.spec!.persistentVolumeClaimRetentionPolicy = { whenDeleted: 'Delete', whenScaled: 'Retain' };
     const plan = planTemplateApply({ sts, generated: generateTemplates(sts, [], [], {}), rollPods: [] }) as PlannedChange;
-    expect(plan.steps.map((s) => s.kind)).toEqual(['patch', 'delete-orphan', 'create', 'wait-adoption']);
-    const create = plan.steps[2]!;
+    expect(plan.steps.map((s) => s.kind)).toEqual(['patch', 'release-claims', 'delete-orphan', 'create', 'wait-adoption']);
+    const create = plan.steps.find((s) => s.kind === 'create')!;
     if (create.kind !== 'create') throw new Error('expected create');
     expect(create.body.metadata).toEqual({ name: 'mysql', namespace: 'shop' });
     expect((create.body as StatefulSet).spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted).toBe('Delete');
@@ -223,6 +223,8 @@ describe('generate-template planning', () => {
       'delete statefulsets',
       'create statefulsets',
       'patch statefulsets',
+      'list persistentvolumeclaims',
+      'patch persistentvolumeclaims',
     ]);
   });
 
