@@ -11,6 +11,9 @@ function flatten(value: unknown, prefix: string, out: Map<string, string>): void
   out.set(prefix, JSON.stringify(value));
 }
 
+/** Fields the API server fills in: a repair never sets them, so the plan does not show them. */
+const SERVER_OWNED = ['metadata.managedFields', 'metadata.creationTimestamp', 'metadata.generation', 'metadata.resourceVersion', 'metadata.uid', 'status'];
+
 /** Field-level diff of two versions of an object: "- path: old" / "+ path: new". */
 export function diffObjects(before: unknown, after: unknown): string[] {
   const a = new Map<string, string>();
@@ -18,7 +21,7 @@ export function diffObjects(before: unknown, after: unknown): string[] {
   flatten(before, '', a);
   flatten(after, '', b);
   const lines: string[] = [];
-  const keys = [...new Set([...a.keys(), ...b.keys()])].filter((k) => !k.startsWith('metadata.managedFields') && !k.startsWith('status.'));
+  const keys = [...new Set([...a.keys(), ...b.keys()])].filter((k) => !SERVER_OWNED.some((p) => k === p || k.startsWith(`${p}.`) || k.startsWith(`${p}[`)));
   for (const k of keys.sort()) {
     const x = a.get(k);
     const y = b.get(k);

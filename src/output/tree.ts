@@ -77,10 +77,11 @@ function toNodes(chain: StorageChain): Node {
   };
 }
 
-function truncate(text: string, room: number): string {
+function truncate(text: string, room: number, ascii: boolean): string {
   if (room <= 0) return '';
   if (text.length <= room) return text;
-  return room === 1 ? '…' : `${text.slice(0, room - 1)}…`;
+  const mark = ascii ? '...' : '…';
+  return room <= mark.length ? mark.slice(0, room) : `${text.slice(0, room - mark.length)}${mark}`;
 }
 
 export function renderTree(chain: StorageChain, opts: TreeOptions): string {
@@ -103,7 +104,7 @@ export function renderTree(chain: StorageChain, opts: TreeOptions): string {
       lines.push(`${prefix}${connector}${label} ${first}`);
       for (const r of rest) lines.push(`${childPrefix}    ${r}`);
     } else {
-      const detail = node.detail ? truncate(node.detail, opts.width - fixed - 1) : '';
+      const detail = node.detail ? truncate(node.detail, opts.width - fixed - 1, opts.ascii) : '';
       lines.push([`${prefix}${connector}${label}`, detail, codes.join(' ')].filter(Boolean).join(' '));
     }
     node.children.forEach((c, i) => emit(c, childPrefix, i === node.children.length - 1 ? g.last : g.tee));

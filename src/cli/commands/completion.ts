@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { withClusterOptions } from '../options/cluster-options.js';
 import type { CommandContext } from './context.js';
 import { completionScript } from '../complete.js';
 import { EXIT } from '../errors.js';
@@ -12,7 +13,7 @@ export function completionCommand(ctx: CommandContext): CommandModule<object, Co
     command: 'completion <shell>',
     describe: 'Print a shell completion script (kubectl itself completes `kubectl sts-storage` through kubectl_complete-sts_storage)',
     builder: (y: Argv) =>
-      y
+      withClusterOptions(y)
         .positional('shell', { choices: ['bash', 'zsh', 'fish', 'powershell'] as const, demandOption: true })
         .example('source <($0 completion bash)', '') as unknown as Argv<CompletionArgs>,
     handler: (args) => {

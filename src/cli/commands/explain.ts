@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { withClusterOptions } from '../options/cluster-options.js';
 import type { CommandContext } from './context.js';
 import { ALL_CHECKS, findCheck } from '../../checks/index.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -14,8 +15,9 @@ export function explainCommand(ctx: CommandContext): CommandModule<object, Expla
   return {
     command: 'explain [code]',
     describe: 'Explain a finding code: what it means, why it happens, how to repair it (no code: the catalog)',
+    // The common connection flags are accepted, as kubectl's own commands accept them, though unused.
     builder: (y: Argv) =>
-      y
+      withClusterOptions(y)
         .positional('code', { type: 'string', describe: 'A finding code such as PVC-003, or a check id' })
         .example('$0 explain PV-002', '') as unknown as Argv<ExplainArgs>,
     handler: (args) => {

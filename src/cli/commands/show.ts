@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { UsageError } from '../errors.js';
 import type { CommandContext } from './context.js';
 import { clientFrom, withClusterOptions, type ClusterArgs } from '../options/cluster-options.js';
 import { startSpinner, stdoutPaint, unicodeTerminal } from '../io.js';
@@ -28,6 +29,7 @@ export function showCommand(ctx: CommandContext): CommandModule<object, ShowArgs
         .example('$0 show mysql -n shop', '') as unknown as Argv<ShowArgs>,
     handler: async (args) => {
       validateName('statefulset', args.statefulset);
+      if (args['all-namespaces']) throw new UsageError('show draws one StatefulSet of one namespace: use -n NAMESPACE, not -A');
       const client = await clientFrom(args);
       const namespace = args.namespace || client.namespace;
       const spinner = await startSpinner(ctx.io, `Reading ${client.server}…`);

@@ -42,13 +42,19 @@ export function undoCommand(ctx: CommandContext): CommandModule<object, UndoArgs
           return;
         }
         const table = new Table({
-          head: ['BACKUP', 'CREATED', 'COMMAND', 'OBJECTS'],
+          head: ['BACKUP', 'CREATED', 'SERVER', 'COMMAND', 'OBJECTS'],
           style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 2 },
           chars: BORDERLESS,
         });
         for (const b of backups) {
           const objects = b.record.objects.map((o) => `${o.kind} ${o.namespace ? o.namespace + '/' : ''}${o.name} (${o.status})`).join('\n');
-          table.push([b.name, b.record.created, b.record.command + (b.record.restoredBy ? `\nrestored by ${b.record.restoredBy}` : ''), objects || '(none)']);
+          table.push([
+            b.name,
+            b.record.created,
+            b.record.server ?? 'unknown',
+            b.record.command + (b.record.restoredBy ? `\nrestored by ${b.record.restoredBy}` : ''),
+            objects || '(none)',
+          ]);
         }
         ctx.io.stdout.write(`${table.toString()}\n\nBackups in ${root}. Restore one with: kubectl sts-storage undo BACKUP\n`);
         ctx.exitCode = EXIT.OK;
@@ -59,6 +65,12 @@ export function undoCommand(ctx: CommandContext): CommandModule<object, UndoArgs
       const dryRun = dryRunFrom(args);
       const client = await clientFrom(args);
       try {
+        // A backup restores onto the cluster it was taken from, never onto whatever the context points at now.
+        if (backup.record.server && backup.record.server !== client.server) {
+          throw new UsageError(
+            `backup ${backup.name} was taken on ${backup.record.server}, but the current context points at ${client.server}; switch with --context or --kubeconfig`,
+          );
+        }
         const currents = new Map<BackupEntry, KubeObject | undefined>();
         for (const entry of backup.record.objects) currents.set(entry, await getObject<KubeObject>(client, entry.kind, entry.name, entry.namespace));
         const { changes, refusals } = planUndo(backup, currents);

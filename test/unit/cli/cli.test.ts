@@ -188,3 +188,33 @@ describe('usage errors keep their details', () => {
     expect(r.stderr).toBe('');
   });
 });
+
+describe('flags every command takes, and what does not apply', () => {
+  it('explain, version and completion accept the connection flags, as kubectl commands do', async () => {
+    const kubeconfig = tmp('kc', validKubeconfig());
+    expect((await run(['explain', 'PV-002', '--kubeconfig', kubeconfig, '-n', 'shop'])).code).toBe(0);
+    expect((await run(['version', '--context', 'ctx', '--kubeconfig', kubeconfig])).code).toBe(0);
+    expect((await run(['completion', 'bash', '-n', 'shop'])).code).toBe(0);
+  });
+
+  it('show -A is refused, not ignored', async () => {
+    const r = await run(['show', 'web', '-A', '--kubeconfig', tmp('kc', validKubeconfig())]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe('error: show draws one StatefulSet of one namespace: use -n NAMESPACE, not -A');
+  });
+
+  it('undo refuses a backup taken on another cluster, before reading anything', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'backups-'));
+    const dir = path.join(root, '20261124T100000Z-fix-claimref');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(
+      path.join(dir, 'backup.yaml'),
+      'apiVersion: sts-storage.kubectl.io/v1alpha1\nkind: RepairBackup\ncreated: "2026-11-24T10:00:00Z"\ncommand: fix-claimref pv-a\nserver: https://prod.example:6443\nobjects: []\n',
+    );
+    const r = await run(['undo', dir, '--yes', '--kubeconfig', tmp('kc', validKubeconfig())], { STS_STORAGE_BACKUP_DIR: root });
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe(
+      'error: backup 20261124T100000Z-fix-claimref was taken on https://prod.example:6443, but the current context points at https://127.0.0.1:1; switch with --context or --kubeconfig',
+    );
+  });
+});

@@ -184,10 +184,13 @@ describe('show tree', () => {
     }
   });
 
-  it('draws ASCII on request', () => {
+  it('draws ASCII on request, cut details included', () => {
     const out = render(SEED_002, 100, true);
     expect(out).toMatch(/^`- template/m);
-    expect(out).not.toMatch(/[├└│─]/);
+    expect(out).not.toMatch(/[├└│─…]/);
+    const narrow = render(SEED_002, 60, true);
+    expect(narrow).toContain('...');
+    expect(narrow).not.toMatch(/[^\x20-\x7e\n]/);
   });
 
   it('shows leftover ordinals above the range', () => {
