@@ -2,7 +2,7 @@ import type { ReadClient } from '../kube/read-client.js';
 import { ApiError } from '../kube/errors.js';
 import { objectPath } from '../kube/resources.js';
 import type { StatefulSet } from '../kube/types.js';
-import { NotFoundError } from '../kube/errors.js';
+import { notFound } from '../kube/errors.js';
 
 /** GET one object; undefined when it does not exist. Repairs read exactly what they change. */
 export async function getObject<T>(client: ReadClient, kind: string, name: string, namespace?: string): Promise<T | undefined> {
@@ -18,6 +18,6 @@ export async function getObject<T>(client: ReadClient, kind: string, name: strin
 export async function readStatefulSet(client: ReadClient, name: string, namespace: string | undefined): Promise<{ sts: StatefulSet; namespace: string }> {
   const ns = namespace || client.namespace;
   const sts = await getObject<StatefulSet>(client, 'StatefulSet', name, ns);
-  if (!sts) throw new NotFoundError(`statefulset ${ns}/${name} not found`);
+  if (!sts) throw notFound('StatefulSet', [name], ns);
   return { sts, namespace: ns };
 }

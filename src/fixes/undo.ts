@@ -2,13 +2,15 @@
 // repair owned are put back, and only while they still hold what the repair
 // wrote: if anything (the binder, a colleague) has moved them on since, the
 // restore would clobber that, so it is refused with what changed.
+import { stringify } from 'yaml';
 import type { KubeObject, StatefulSet } from '../kube/types.js';
 import type { Backup, BackupEntry } from './backup.js';
 import { cleanManifest, keepClaimsThroughDelete } from './generate-template.js';
 import { deepEqual, preconditions, specPreconditions, targetOf, unescapePointer, valueAt, type JsonPatchOp, type PlannedChange, type Refusal } from './plan.js';
 import { apiGroupOf, collectionPath, kindInfo, objectPath } from '../kube/resources.js';
 
-const show = (v: unknown) => (v === undefined ? '(absent)' : JSON.stringify(v));
+// Values as a person reads them: YAML's flow style ({ name: data, uid: 7f0c… }), not raw JSON.
+const show = (v: unknown) => (v === undefined ? '(absent)' : stringify(v, { collectionStyle: 'flow', lineWidth: 0 }).trim());
 const readable = (ptr: string) => ptr.slice(1).split('/').map(unescapePointer).join('.');
 
 /** The fields whose current value is not what the repair left. */

@@ -49,6 +49,15 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * One wording for every command, as kubectl words it: `statefulset "web" not
+ * found in namespace shop`, `persistentvolume "pv-a" not found`.
+ */
+export function notFound(kind: string, names: string[], namespace?: string): NotFoundError {
+  const what = `${kind.toLowerCase()}${names.length > 1 ? 's' : ''} ${names.map((n) => `"${n}"`).join(', ')}`;
+  return new NotFoundError(`${what} not found${namespace ? ` in namespace ${namespace}` : ''}`);
+}
+
 /** A named object (a StatefulSet, a PV the user typed) does not exist: the user's input, exit 2. */
 export class NotFoundError extends Error {
   constructor(message: string) {

@@ -2,7 +2,7 @@
 // No per-object GETs, so the cost is (kinds read) x (pages) requests whatever
 // the number of StatefulSets.
 import type { ReadClient } from '../kube/read-client.js';
-import { ApiError, NotFoundError } from '../kube/errors.js';
+import { ApiError, notFound } from '../kube/errors.js';
 import type { KubeObject } from '../kube/types.js';
 import { collectionPath, KINDS, type KindInfo } from '../kube/resources.js';
 import { ClusterSnapshot, type ResourceName, type ServerVersion, type SnapshotData, type SnapshotScope } from './cluster-snapshot.js';
@@ -96,7 +96,7 @@ export async function loadSnapshotFromCluster(client: ReadClient, options: LoadO
     try {
       await client.get(`/api/v1/namespaces/${encodeURIComponent(scope.namespace)}`);
     } catch (err) {
-      if (err instanceof ApiError && err.notFound) throw new NotFoundError(`namespace "${scope.namespace}" not found`);
+      if (err instanceof ApiError && err.notFound) throw notFound('Namespace', [scope.namespace!]);
       if (!(err instanceof ApiError && err.forbidden)) throw err;
     }
   };
@@ -109,7 +109,7 @@ export async function loadSnapshotFromCluster(client: ReadClient, options: LoadO
     statefulSets = statefulSets.filter((s) => wanted.has(s.metadata?.name ?? ''));
     const missing = scope.names.filter((n) => !statefulSets.some((s) => s.metadata?.name === n));
     if (missing.length > 0 && !unavailable.statefulsets) {
-      throw new NotFoundError(`statefulset${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found in namespace ${scope.namespace ?? '(all)'}`);
+      throw notFound('StatefulSet', missing, scope.namespace ?? 'any namespace');
     }
   }
 

@@ -80,10 +80,10 @@ describe.skipIf(!!skipReason)('permissions and credentials on the real control p
     const ns = await sandbox.cluster.namespace('names');
     const cases: Array<[string[], string]> = [
       [['audit', '-n', `missing-${ns}`], `namespace "missing-${ns}" not found`],
-      [['audit', 'nosuchsts', '-n', ns], 'statefulset nosuchsts not found'],
-      [['show', 'nosuchsts', '-n', ns], 'statefulset nosuchsts not found'],
-      [['fix-mounts', 'nosuchsts', '-n', ns, '--yes'], `statefulset ${ns}/nosuchsts not found`],
-      [['generate-template', 'nosuchsts', '-n', ns], `statefulset ${ns}/nosuchsts not found`],
+      [['audit', 'nosuchsts', '-n', ns], `statefulset "nosuchsts" not found in namespace ${ns}`],
+      [['show', 'nosuchsts', '-n', ns], `statefulset "nosuchsts" not found in namespace ${ns}`],
+      [['fix-mounts', 'nosuchsts', '-n', ns, '--yes'], `statefulset "nosuchsts" not found in namespace ${ns}`],
+      [['generate-template', 'nosuchsts', '-n', ns], `statefulset "nosuchsts" not found in namespace ${ns}`],
       [['prebind', 'nosuchpv', '--claim', `${ns}/x`, '--yes'], 'persistentvolume "nosuchpv" not found'],
       [['prebind', 'nosuchpv', '--statefulset', 'db', '--ordinal', '99999999', '--yes'], '--ordinal must be a whole number from 0 to 1000000'],
     ];
@@ -91,6 +91,8 @@ describe.skipIf(!!skipReason)('permissions and credentials on the real control p
       const r = await runCli(args, { env: sandbox.env() });
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toContain(message);
+      // Help does not help with a name that does not exist.
+      if (message.includes('not found')) expect(r.stderr, args.join(' ')).not.toContain('--help');
     }
     expect(fs.readdirSync(sandbox.backupDir)).toEqual([]);
   });

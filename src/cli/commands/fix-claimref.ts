@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { notFound } from '../../kube/errors.js';
 import type { CommandContext } from './context.js';
 import { clientFrom, namespaceFrom, withClusterOptions, type ClusterArgs } from '../options/cluster-options.js';
 import { backupRootFrom, dryRunFrom, withRepairOptions, type RepairArgs } from '../options/repair-options.js';
@@ -55,7 +56,7 @@ export function fixClaimRefCommand(ctx: CommandContext): CommandModule<object, F
           volumes = [];
           for (const name of names) {
             const v = await getObject<Volume>(client, 'PersistentVolume', name);
-            if (!v) throw new UsageError(`persistentvolume "${name}" not found`);
+            if (!v) throw notFound('PersistentVolume', [name]);
             volumes.push(v);
             const ref = v.spec?.claimRef;
             claims.set(name, ref?.name && ref.namespace ? await getObject<Claim>(client, 'PersistentVolumeClaim', ref.name, ref.namespace) : undefined);

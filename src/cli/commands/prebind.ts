@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { notFound } from '../../kube/errors.js';
 import type { CommandContext } from './context.js';
 import { clientFrom, withClusterOptions, type ClusterArgs } from '../options/cluster-options.js';
 import { backupRootFrom, dryRunFrom, withRepairOptions, type RepairArgs } from '../options/repair-options.js';
@@ -57,7 +58,7 @@ export function prebindCommand(ctx: CommandContext): CommandModule<object, Prebi
       const client = await clientFrom(args);
       try {
         const volume = await getObject<Volume>(client, 'PersistentVolume', args.volume);
-        if (!volume) throw new UsageError(`persistentvolume "${args.volume}" not found`);
+        if (!volume) throw notFound('PersistentVolume', [args.volume]);
         const classes = (await listOrEmpty<StorageClass>(client, '/apis/storage.k8s.io/v1/storageclasses')) ?? [];
         let requirements: ClaimRequirements;
         let claim: Claim | undefined;
@@ -70,7 +71,7 @@ export function prebindCommand(ctx: CommandContext): CommandModule<object, Prebi
         } else {
           const namespace = args.namespace || client.namespace;
           const sts = await getObject<StatefulSet>(client, 'StatefulSet', args.statefulset!, namespace);
-          if (!sts) throw new UsageError(`statefulset ${namespace}/${args.statefulset} not found`);
+          if (!sts) throw notFound('StatefulSet', [args.statefulset!], namespace);
           const names = templateNames(sts);
           const tname = args.template ?? (names.length === 1 ? names[0] : undefined);
           if (!tname)
