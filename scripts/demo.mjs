@@ -32,14 +32,16 @@ async function waitFor(what, probe, timeoutMs = 60_000) {
 
 const get = (client, p) => client.request('GET', p).catch((err) => (err instanceof ApiError && err.notFound ? undefined : Promise.reject(err)));
 
-const { kubeconfig } = await up();
+const { kubeconfig, state } = await up();
 const client = await KubeClient.fromOptions({ kubeconfig, requestTimeoutMs: 30_000 });
 
 // Seed 000: the generator named the template pvc-mysql-data-xxx and the mount mysql-data.
 await ensure(client, '/api/v1/namespaces', { metadata: { name: 'shop' } });
 await waitFor('the default ServiceAccount', async () => !!(await get(client, '/api/v1/namespaces/shop/serviceaccounts/default')));
-await ensure(client, '/apis/apps/v1/namespaces/shop/statefulsets', {
-  metadata: { name: 'mysql' },
+const seed000 = {
+  apiVersion: 'apps/v1',
+  kind: 'StatefulSet',
+  metadata: { name: 'mysql', namespace: 'shop' },
   spec: {
     serviceName: 'mysql',
     replicas: 1,
@@ -52,7 +54,16 @@ await ensure(client, '/apis/apps/v1/namespaces/shop/statefulsets', {
       { metadata: { name: 'pvc-mysql-data-xxx' }, spec: { storageClassName: '', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } } } },
     ],
   },
-});
+};
+// Since 1.34 the API server refuses this StatefulSet at create; it lives on in
+// clusters upgraded from 1.33, so it is stored in etcd the way they hold it.
+const { minor } = await client.request('GET', '/version');
+if (Number.parseInt(minor, 10) < 34) await ensure(client, '/apis/apps/v1/namespaces/shop/statefulsets', seed000);
+else if (!(await get(client, '/apis/apps/v1/namespaces/shop/statefulsets/mysql'))) {
+  const harness = path.join(ROOT, '.cache', `sts-storage-cluster-${state.kubernetesVersion}`);
+  const stored = spawnSync(harness, ['store', '--dir', path.dirname(kubeconfig)], { input: JSON.stringify(seed000), encoding: 'utf8' });
+  if (stored.status !== 0) throw new Error(`demo: storing seed 000 in etcd failed: ${stored.stderr}`);
+}
 
 // Seed 002 §6.4: PV pre-bound to shiqi/pvc-shiqi-redis; the claim binds, is deleted, is created again.
 await ensure(client, '/api/v1/namespaces', { metadata: { name: 'shiqi' } });
@@ -88,11 +99,20 @@ await waitFor('the controllers to report', async () => {
 });
 client.close();
 
-process.stderr.write(`\nkubectl sts-storage audit -A --kubeconfig ${path.relative(process.cwd(), kubeconfig)}\n\n`);
-const r = spawnSync(
-  process.execPath,
-  [path.join(ROOT, 'bin', 'kubectl-sts-storage'), 'audit', '-A', '-o', 'wide', '--kubeconfig', kubeconfig, ...process.argv.slice(2)],
-  { stdio: 'inherit' },
+const shown = `bin/kubectl-sts-storage audit -A --kubeconfig ${path.relative(process.cwd(), kubeconfig)}`;
+process.stderr.write(`\n${shown}\n\n`);
+const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'kubectl-sts-storage'), 'audit', '-A', '--kubeconfig', kubeconfig, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+});
+process.stderr.write(
+  [
+    '',
+    'The control plane keeps running. Try it yourself:',
+    `  export KUBECONFIG=${path.relative(process.cwd(), kubeconfig)} PATH="$PWD/bin:$PATH"`,
+    '  kubectl-sts-storage show mysql -n shop',
+    '(with kubectl on PATH, `kubectl sts-storage` works too). Stop it with',
+    'npm run cluster:down.',
+    '',
+  ].join('\n'),
 );
-process.stderr.write(`\nThe control plane keeps running: export KUBECONFIG=${kubeconfig}; stop it with npm run cluster:down.\n`);
 process.exit(r.status === 1 ? 0 : (r.status ?? 1));
