@@ -52,14 +52,14 @@ current-context: c
   return file;
 }
 
-/** The README's audit ClusterRole, rule for rule. */
+/** The audit ClusterRole of docs/guide.md, rule for rule. */
 export const AUDIT_RULES = [
   { apiGroups: [''], resources: ['persistentvolumeclaims', 'pods', 'events', 'services', 'persistentvolumes', 'nodes'], verbs: ['get', 'list'] },
   { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'list'] },
   { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['get', 'list'] },
 ];
 
-/** The README's fix-claimref/prebind addition. */
+/** The fix-claimref/prebind addition of docs/guide.md. */
 export const PV_REPAIR_RULES = [{ apiGroups: [''], resources: ['persistentvolumes'], verbs: ['patch'] }];
 
 /** A ServiceAccount bound to a ClusterRole that can read everything the audit reads, and write nothing. */

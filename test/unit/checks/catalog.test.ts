@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../../../src/checks/index.js';
-import { EXAMPLES_FILE, expectedCatalog, expectedExamples, expectedReadme, ROOT } from '../../../src/tools/generate-docs.js';
+import { EXAMPLES_FILE, expectedCatalog, expectedCommandReference, expectedExamples, expectedReadme, ROOT } from '../../../src/tools/generate-docs.js';
 import { exampleOf } from '../../../src/checks/examples.js';
 import { FIXTURE_DIR, loadFixture } from './fixture-loader.js';
 
@@ -59,6 +59,10 @@ describe('check catalog', () => {
       ).toBe(true);
       for (const x of cases) expect(x.name, c.id).toMatch(/^(fire|ok)-/);
     }
+  });
+
+  it('has a current command reference, generated from the yargs definitions (run `npm run docs`)', async () => {
+    expect(fs.readFileSync(path.join(ROOT, 'docs', 'commands.md'), 'utf8')).toBe(await expectedCommandReference());
   });
 
   it('has current generated docs (run `npm run docs` after changing a check)', () => {
