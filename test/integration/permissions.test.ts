@@ -11,7 +11,7 @@ import type { StatefulSet, Volume } from '../../src/kube/types.js';
 describe.skipIf(!!skipReason)('permissions and credentials on the real control plane', () => {
   const sandbox = useSandbox();
 
-  it('cluster read-only (the guide's audit ClusterRole): a full audit, and every repair refused before any write, naming the verb', async () => {
+  it('cluster read-only (the audit ClusterRole of docs/guide.md): a full audit, and every repair refused before any write, naming the verb', async () => {
     const ns = await sandbox.cluster.namespace('readonly');
     const { pv } = await seed002(sandbox.cluster, ns);
     await seed000(sandbox.cluster, ns);
