@@ -232,22 +232,36 @@ interface Owned extends KubeObject {
   metadata?: KubeObject['metadata'] & { ownerReferences?: Array<{ uid?: string; controller?: boolean }> };
 }
 
-/** Removes one owner's references from the namespace's claims, each patch checked against the uid it removes; waits until none is left. */
+/**
+ * Removes one owner's references from the namespace's claims, each patch
+ * checked against the uid it removes, until none is left. The controller may
+ * be removing them at the same moment (its own reaction to Retain), so a
+ * patch whose check fails only means "read again".
+ */
 async function releaseClaims(client: KubeClient, step: Extract<Step, { kind: 'release-claims' }>): Promise<void> {
   const claimsPath = `/api/v1/namespaces/${encodeURIComponent(step.namespace)}/persistentvolumeclaims`;
-  const held = async () => (await client.list<Owned>(claimsPath)).filter((c) => c.metadata?.ownerReferences?.some((o) => o.uid === step.ownerUid));
-  for (const claim of await held()) {
-    const index = claim.metadata!.ownerReferences!.findIndex((o) => o.uid === step.ownerUid);
-    await client.request('PATCH', `${claimsPath}/${encodeURIComponent(claim.metadata?.name ?? '')}`, {
-      contentType: 'application/json-patch+json',
-      body: [
-        { op: 'test', path: `/metadata/ownerReferences/${index}/uid`, value: step.ownerUid },
-        { op: 'remove', path: `/metadata/ownerReferences/${index}` },
-      ],
-    });
-  }
-  // The controller may still be acting on the old policy: wait until its references stay gone.
-  await waitUntil("the claims to be free of the StatefulSet's ownerReference", async () => (await held()).length === 0, 60_000);
+  await waitUntil(
+    "the claims to be free of the StatefulSet's ownerReference",
+    async () => {
+      const held = (await client.list<Owned>(claimsPath)).filter((c) => c.metadata?.ownerReferences?.some((o) => o.uid === step.ownerUid));
+      for (const claim of held) {
+        const index = claim.metadata!.ownerReferences!.findIndex((o) => o.uid === step.ownerUid);
+        try {
+          await client.request('PATCH', `${claimsPath}/${encodeURIComponent(claim.metadata?.name ?? '')}`, {
+            contentType: 'application/json-patch+json',
+            body: [
+              { op: 'test', path: `/metadata/ownerReferences/${index}/uid`, value: step.ownerUid },
+              { op: 'remove', path: `/metadata/ownerReferences/${index}` },
+            ],
+          });
+        } catch (err) {
+          if (!(err instanceof ApiError && (err.status === 422 || err.status === 409 || err.notFound))) throw err;
+        }
+      }
+      return held.length === 0;
+    },
+    60_000,
+  );
 }
 
 interface PodLike extends KubeObject {
