@@ -12,6 +12,8 @@ export const pvcPendingStaleClaimref = defineCheck({
   remediation:
     'Remove the stale uid and resourceVersion from the PV\'s claimRef, keeping its namespace and name, so the binder gives the PV to the re-created claim: `kubectl sts-storage fix-claimref PV` (by hand: kubectl patch pv PV --type json -p \'[{"op":"remove","path":"/spec/claimRef/uid"},{"op":"remove","path":"/spec/claimRef/resourceVersion"}]\').',
   needs: ['persistentvolumeclaims', 'persistentvolumes'],
+  // The same stale claimRef, seen from the claim: PV-002 names the PV to repair.
+  followsFrom: { codes: ['PV-002'], on: 'related' },
   find(snapshot) {
     const findings: FindingDraft[] = [];
     for (const claim of snapshot.claims) {

@@ -58,6 +58,6 @@ describe('the audit table', () => {
       code: 'STS-001',
       object: { kind: 'StatefulSet', namespace: 'shop', name: 'mysql', uid: undefined },
     });
-    expect(text).toMatch(/^\d+ problem\(s\) in all namespaces: .*; 1 more finding\(s\) follow from them$/m);
+    expect(text).toMatch(/^\d+ problem\(s\) in all namespaces: .*; 2 more finding\(s\) follow from them$/m);
   });
 });
