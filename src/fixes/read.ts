@@ -21,3 +21,13 @@ export async function readStatefulSet(client: ReadClient, name: string, namespac
   if (!sts) throw notFound('StatefulSet', [name], ns);
   return { sts, namespace: ns };
 }
+
+/** A list the user may not be allowed to read (nodes, StorageClasses): undefined then, not an error. */
+export async function listIfAllowed<T>(client: ReadClient, path: string): Promise<T[] | undefined> {
+  try {
+    return await client.list<T>(path);
+  } catch (err) {
+    if (err instanceof ApiError && err.forbidden) return undefined;
+    throw err;
+  }
+}

@@ -116,17 +116,8 @@ describe.skipIf(!!skipReason)('audit -f --preflight on the real control plane', 
       expect(created).toBeUndefined();
     }
   });
-});
 
-describe.skipIf(!!skipReason)('narrowing: names, -l, -n and --preflight -n report only what was asked about', () => {
-  let cluster: Cluster;
-  beforeEach(() => {
-    cluster = new Cluster();
-  });
-  afterEach(async () => {
-    await cluster.cleanup();
-  });
-
+  // Narrowing: names, -l, -n and --preflight -n report only what was asked about.
   it('a StatefulSet name, a selector that matches nothing, -n, and -n with --preflight', async () => {
     const ns = await cluster.namespace('narrow');
     const other = await cluster.namespace('elsewhere');

@@ -7,12 +7,10 @@ import { EXIT, UsageError } from '../errors.js';
 import { validateName, validateNamespace } from '../validate.js';
 import { runPlan } from '../run-plan.js';
 import { cleanManifest, generateTemplates, planTemplateApply, podsNeedingRestart, strandedTemplates } from '../../fixes/generate-template.js';
-import { readStatefulSet } from '../../fixes/read.js';
+import { listIfAllowed, readStatefulSet } from '../../fixes/read.js';
 import type { Claim, Pod, StorageClass, Volume } from '../../kube/types.js';
-import type { ReadClient } from '../../kube/read-client.js';
 import { defaultClass } from '../../kube/binding.js';
 import { parseQuantity } from '../../kube/quantity.js';
-import { ApiError } from '../../kube/errors.js';
 
 interface GenerateTemplateArgs extends ClusterArgs, RepairArgs {
   statefulset: string;
@@ -24,16 +22,6 @@ interface GenerateTemplateArgs extends ClusterArgs, RepairArgs {
 }
 
 const ACCESS_MODES = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'];
-
-/** A cluster-wide list the user may not be allowed to read: undefined then. */
-async function listIfAllowed<T>(client: ReadClient, path: string): Promise<T[] | undefined> {
-  try {
-    return await client.list<T>(path);
-  } catch (err) {
-    if (err instanceof ApiError && err.forbidden) return undefined;
-    throw err;
-  }
-}
 
 export function generateTemplateCommand(ctx: CommandContext): CommandModule<object, GenerateTemplateArgs> {
   return {

@@ -7,13 +7,11 @@ import { UsageError } from '../errors.js';
 import { parseClaimRef, validateName, validateNamespace, validateOrdinal } from '../validate.js';
 import { runPlan } from '../run-plan.js';
 import { planPrebind } from '../../fixes/prebind.js';
-import { getObject } from '../../fixes/read.js';
+import { getObject, listIfAllowed } from '../../fixes/read.js';
 import type { Plan } from '../../fixes/plan.js';
 import type { Claim, Node, StatefulSet, StorageClass, Volume } from '../../kube/types.js';
 import { claimClass, claimHasClass, defaultClass, requirementsOf, requirementsOfTemplate, type ClaimRequirements } from '../../kube/binding.js';
 import { claimNameFor, templateNames } from '../../kube/statefulset.js';
-import { ApiError } from '../../kube/errors.js';
-import type { ReadClient } from '../../kube/read-client.js';
 
 interface PrebindArgs extends ClusterArgs, RepairArgs {
   volume: string;
@@ -21,15 +19,6 @@ interface PrebindArgs extends ClusterArgs, RepairArgs {
   statefulset?: string;
   ordinal?: number;
   template?: string;
-}
-
-async function listOrEmpty<T>(client: ReadClient, path: string): Promise<T[] | undefined> {
-  try {
-    return await client.list<T>(path);
-  } catch (err) {
-    if (err instanceof ApiError && err.forbidden) return undefined;
-    throw err;
-  }
 }
 
 export function prebindCommand(ctx: CommandContext): CommandModule<object, PrebindArgs> {
@@ -59,7 +48,7 @@ export function prebindCommand(ctx: CommandContext): CommandModule<object, Prebi
       try {
         const volume = await getObject<Volume>(client, 'PersistentVolume', args.volume);
         if (!volume) throw notFound('PersistentVolume', [args.volume]);
-        const classes = (await listOrEmpty<StorageClass>(client, '/apis/storage.k8s.io/v1/storageclasses')) ?? [];
+        const classes = (await listIfAllowed<StorageClass>(client, '/apis/storage.k8s.io/v1/storageclasses')) ?? [];
         let requirements: ClaimRequirements;
         let claim: Claim | undefined;
         if (claimRef) {
@@ -86,7 +75,7 @@ export function prebindCommand(ctx: CommandContext): CommandModule<object, Prebi
         }
         const ref = volume.spec?.claimRef;
         const currentClaim = ref?.name && ref.namespace ? await getObject<Claim>(client, 'PersistentVolumeClaim', ref.name, ref.namespace) : undefined;
-        const nodes = volume.spec?.nodeAffinity ? await listOrEmpty<Node>(client, '/api/v1/nodes') : undefined;
+        const nodes = volume.spec?.nodeAffinity ? await listIfAllowed<Node>(client, '/api/v1/nodes') : undefined;
         const result = planPrebind({ volume, requirements, claim, currentClaim, nodes, force: !!args.force });
         const plan: Plan = { command: `prebind ${args.volume} --claim ${requirements.namespace}/${requirements.name}`, changes: [], refusals: [] };
         if ('steps' in result) plan.changes.push(result);
