@@ -134,7 +134,7 @@ describe.skipIf(!!skipReason)('audit -f --preflight on the real control plane', 
     const nothing = await audit(['-l', 'app=nomatch', '-n', ns]);
     expect(nothing.report.findings).toEqual([]);
     expect(nothing.result.code).toBe(0);
-    expect(nothing.result.stderr).toContain(`No StatefulSet matches -l app=nomatch in namespace ${ns}.`);
+    expect(nothing.result.stderr).toContain(`No StatefulSet matches -l app=nomatch in namespace ${ns} (Kubernetes ${nothing.report.scope.serverVersion}).`);
 
     const whole = await audit(['-n', ns]);
     expect(objects(whole)).toEqual(['PersistentVolumeClaim/data-cache-0', 'PersistentVolumeClaim/orphan', 'StatefulSet/cache']);

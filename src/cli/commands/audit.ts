@@ -267,9 +267,9 @@ export function writeReport(report: AuditReport, format: OutputFormat, ctx: Comm
 export function scopeText(scope: AuditReport['scope']): string {
   if (scope.source === 'manifests') {
     const files = scope.files ?? [];
-    return `in ${files.length === 1 ? files[0] : `${files.length} files`}${scope.server ? ` laid over ${scope.server}` : ''}`;
+    return `in ${files.length === 1 ? files[0] : `${files.length} files`}${scope.server ? ` laid over ${scope.server}${scope.serverVersion ? ` (Kubernetes ${scope.serverVersion})` : ''}` : ''}`;
   }
-  const where = scope.allNamespaces ? 'all namespaces' : `namespace ${scope.namespace}`;
+  const where = `${scope.allNamespaces ? 'all namespaces' : `namespace ${scope.namespace}`}${scope.serverVersion ? ` (Kubernetes ${scope.serverVersion})` : ''}`;
   const what = scope.statefulSets?.length
     ? `statefulset${scope.statefulSets.length > 1 ? 's' : ''} ${scope.statefulSets.join(', ')} of `
     : scope.selector
