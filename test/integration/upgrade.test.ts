@@ -26,9 +26,10 @@ describe.skipIf(!!skipReason || !harnessState())(`objects made on Kubernetes ${l
   const oldDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sts-storage-legacy-'));
   let oldKubeconfig = '';
 
+  // A cold machine builds the legacy control plane first: about 8 minutes on 2 cores.
   beforeAll(async () => {
     oldKubeconfig = (await up(oldDir, { version: legacy.version })).kubeconfig;
-  });
+  }, 1_500_000);
   afterAll(async () => {
     await down(oldDir);
   });
