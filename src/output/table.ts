@@ -114,7 +114,11 @@ export function renderTable(report: AuditReport, opts: TableOptions): string {
   }
 
   const scope = opts.scopeText ? ` ${opts.scopeText}` : '';
-  if (report.findings.length === 0) out.push(`No storage problems found${scope}${opts.emptyHint ? `; ${opts.emptyHint}` : ''}.`, '');
+  if (report.findings.length === 0) {
+    // An all-clear says what it did not check.
+    const skipped = report.skipped.length > 0 ? ` by the checks that could run (${report.skipped.length} could not, below)` : '';
+    out.push(...wrap(`No storage problems found${scope}${skipped}${opts.emptyHint ? `; ${opts.emptyHint}` : ''}.`, opts.width), '');
+  }
   if (report.preflight?.length) {
     out.push(paint('bold', "After apply, the StatefulSets' claims:"));
     for (const p of report.preflight) {
@@ -131,7 +135,12 @@ export function renderTable(report: AuditReport, opts: TableOptions): string {
   }
   if (report.skipped.length > 0) {
     out.push(paint('yellow', `Skipped ${report.skipped.length} check(s):`));
-    for (const sk of report.skipped) out.push(...wrap(`  ${sk.check}: ${sk.reason}`, opts.width).map((l, i) => (i === 0 ? l : `    ${l}`)));
+    // One line per reason, with the checks it stopped.
+    const byReason = new Map<string, string[]>();
+    for (const sk of report.skipped) byReason.set(sk.reason, [...(byReason.get(sk.reason) ?? []), sk.check]);
+    for (const [reason, checks] of byReason) {
+      out.push(...wrap(`${checks.join(', ')}: ${reason}`, opts.width && opts.width - 4).map((l, i) => `${i === 0 ? '  ' : '    '}${l}`));
+    }
   }
   return out.join('\n') + '\n';
 }

@@ -228,10 +228,11 @@ async function runAudit(args: AuditArgs, ctx: CommandContext): Promise<number> {
   for (const e of source.errors) io.stderr.write(`error: ${e}\n`);
   if (skipped.length > 0) {
     const paint = stderrPaint(io);
+    const reasons = new Set(skipped.map((s) => s.reason));
     io.stderr.write(
       paint(
         'yellow',
-        `warning: skipped ${skipped.length} check(s) (${skipped.map((s) => s.check).join(', ')}): ${skipped[0]!.reason}${skipped.length > 1 ? ', …' : ''}\n`,
+        `warning: ${skipped.length} check(s) could not run: ${skipped[0]!.reason}${reasons.size > 1 ? ` (and ${reasons.size - 1} other reason(s))` : ''}\n`,
       ),
     );
   }

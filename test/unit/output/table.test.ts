@@ -61,3 +61,31 @@ describe('the audit table', () => {
     expect(text).toMatch(/^\d+ problem\(s\) in all namespaces: .*; 2 more finding\(s\) follow from them$/m);
   });
 });
+
+describe('an audit with nothing to report', () => {
+  it('says what it could not check: one line per reason, and the all-clear says so', () => {
+    const skipped = [
+      { check: 'PVC-001', reason: 'needs persistentvolumeclaims: no PersistentVolumeClaim in the manifests' },
+      { check: 'PVC-002', reason: 'needs persistentvolumeclaims: no PersistentVolumeClaim in the manifests' },
+      { check: 'STS-005', reason: 'needs pods: not in the manifests' },
+    ];
+    const text = renderTable(buildReport({ source: 'manifests', allNamespaces: true, files: ['app.yaml'] }, [], skipped), {
+      wide: false,
+      paint: makePaint(false),
+      width: 80,
+      scopeText: 'in app.yaml',
+    });
+    expect(text).toBe(
+      [
+        'No storage problems found in app.yaml by the checks that could run (3 could not,',
+        'below).',
+        '',
+        'Skipped 3 check(s):',
+        '  PVC-001, PVC-002: needs persistentvolumeclaims: no PersistentVolumeClaim in',
+        '    the manifests',
+        '  STS-005: needs pods: not in the manifests',
+        '',
+      ].join('\n'),
+    );
+  });
+});
