@@ -54,10 +54,15 @@ export function buildStorageChain(snapshot: ClusterSnapshot, sts: StatefulSet, f
   const replicas = replicasOf(sts);
   const failedCreate = snapshot.eventsFor('StatefulSet', sts, ['FailedCreate'])[0];
   const pods = new Map(snapshot.podsOf(sts).map((p) => [p.metadata?.name ?? '', p]));
-  // Leftover ordinals (scale-down with Retain) are shown above the range.
+  // Leftover ordinals (scale-down with Retain) are shown above the range, and
+  // so are those of which only a PV remains (its claim deleted: PV-001).
   const leftovers = new Set<number>();
-  for (const c of snapshot.claims) {
-    const owner = snapshot.claimOwner(c.metadata?.namespace, c.metadata?.name ?? '');
+  const names = [
+    ...snapshot.claims.map((c) => [c.metadata?.namespace, c.metadata?.name ?? ''] as const),
+    ...snapshot.volumes.map((v) => [v.spec?.claimRef?.namespace, v.spec?.claimRef?.name ?? ''] as const),
+  ];
+  for (const [namespace, name] of names) {
+    const owner = snapshot.claimOwner(namespace, name);
     if (owner && owner.sts === sts && (owner.ordinal < start || owner.ordinal >= start + replicas)) leftovers.add(owner.ordinal);
   }
   const ordinals = [...Array.from({ length: replicas }, (_, i) => start + i), ...[...leftovers].sort((a, b) => a - b)];

@@ -93,7 +93,10 @@ export function renderTree(chain: StorageChain, opts: TreeOptions): string {
     let shown = node.codes ?? [];
     const codeWidth = (list: ChainFinding[], hidden: number) =>
       list.map((c) => `[${c.code}]`).join(' ').length + (hidden ? ` +${hidden}`.length : 0) + (list.length || hidden ? 1 : 0);
-    while (shown.length > 1 && head.length + codeWidth(shown, (node.codes ?? []).length - shown.length) > opts.width) shown = shown.slice(0, -1);
+    // A detail (the header's "replicas 3, ordinals 0..2") matters more than codes its children list again.
+    const keep = node.detail && !node.command ? 0 : 1;
+    while (shown.length > keep && head.length + codeWidth(shown, (node.codes ?? []).length - shown.length) + (node.detail?.length ?? 0) + 1 > opts.width)
+      shown = shown.slice(0, -1);
     const hidden = (node.codes ?? []).length - shown.length;
     const codes = [...shown.map((c) => paintSeverity(opts.paint, c.severity, `[${c.code}]`)), ...(hidden ? [`+${hidden}`] : [])];
     const fixed = head.length + codeWidth(shown, hidden);

@@ -199,3 +199,29 @@ describe('show tree', () => {
     expect(chain.templates[0]!.ordinals.map((o) => `${o.ordinal}${o.inRange ? '' : ' leftover'}`)).toEqual(['0', '1', '2 leftover']);
   });
 });
+
+describe('a PV whose claim was deleted', () => {
+  it('is shown on its ordinal with PV-001, even when the ordinal is out of range', () => {
+    const yaml = `${HEALTHY.replace('replicas: 3', 'replicas: 1')
+      .split('\n---\n')
+      .filter((d) => !/kind: PersistentVolumeClaim\nmetadata: \{name: (data|logs)-kafka-[12],/.test(d))
+      .join('\n---\n')
+      .replace(/(name: pv-data-2\}[^]*?)status: \{phase: Bound\}/, '$1status: {phase: Released}')}`;
+    const chain = chainOf(yaml);
+    const ordinal2 = chain.templates[0]!.ordinals.find((o) => o.ordinal === 2)!;
+    expect(ordinal2.inRange).toBe(false);
+    expect(ordinal2.claim.phase).toBe('missing');
+    expect(ordinal2.volume?.name).toBe('pv-data-2');
+    expect(ordinal2.volume?.findings.map((f) => f.code)).toContain('PV-001');
+  });
+});
+
+describe('the header on a narrow terminal', () => {
+  it('keeps "replicas N, ordinals a..b" whole and folds the codes (they are listed below) into +N', () => {
+    for (const width of [60, 80]) {
+      const first = render(SEED_000, width).split('\n')[0]!;
+      expect(first, `${width} columns`).toContain('replicas 1, ordinals 0..0');
+      expect([...first].length).toBeLessThanOrEqual(width);
+    }
+  });
+});
