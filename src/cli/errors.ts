@@ -19,6 +19,14 @@ export class UsageError extends Error {
   }
 }
 
+/** Input the user must fix (a manifest), where the flags' help would not help: exit 2, no "See --help". */
+export class InputError extends UsageError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
 export function exitCodeFor(err: unknown): number {
   if (err instanceof UsageError || err instanceof NotFoundError || err instanceof ManifestError) return EXIT.USAGE;
   if (err instanceof ConfigError) return err.usage ? EXIT.USAGE : EXIT.CLUSTER;

@@ -2,7 +2,7 @@ import yargs from 'yargs';
 import { distance } from 'fastest-levenshtein';
 import type { CommandContext } from './commands/context.js';
 import { registerCommands } from './commands/index.js';
-import { EXIT, UsageError, describeError, exitCodeFor } from './errors.js';
+import { EXIT, InputError, UsageError, describeError, exitCodeFor } from './errors.js';
 import { processIO, type IO } from './io.js';
 import { requestLog } from '../kube/client.js';
 
@@ -79,7 +79,7 @@ export async function main(rawArgv: string[], io: IO = processIO()): Promise<num
   } catch (err) {
     const code = exitCodeFor(err);
     io.stderr.write(`error: ${describeError(err)}\n`);
-    if (err instanceof UsageError) io.stderr.write('See "kubectl sts-storage --help".\n');
+    if (err instanceof UsageError && !(err instanceof InputError)) io.stderr.write('See "kubectl sts-storage --help".\n');
     if (debug && err instanceof Error && err.stack) io.stderr.write(err.stack + '\n');
     return code;
   } finally {

@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { LineCounter, parseAllDocuments, isMap, isSeq } from 'yaml';
 import type { KubeObject } from '../kube/types.js';
 import type { SourceLocation } from './cluster-snapshot.js';
+import { shippedValidator, type ManifestValidator } from './validate-manifest.js';
 
 const MAX_BYTES = 64 * 1024 * 1024;
 const NAMESPACED = new Set(['StatefulSet', 'PersistentVolumeClaim', 'Pod', 'Service', 'Event']);
@@ -30,6 +31,8 @@ export interface ManifestInput {
   stdin: Readable;
   /** for objects without one, like kubectl apply -n */
   namespace: string;
+  /** the schema to validate against (default: the one shipped with the tool) */
+  validator?: ManifestValidator;
 }
 
 export interface ManifestLoad {
@@ -100,12 +103,12 @@ export async function readManifests(input: ManifestInput): Promise<ManifestLoad>
       load.errors.push(new ManifestError(source.name, undefined, undefined, 'binary content, not YAML or JSON'));
       continue;
     }
-    parseText(source.name, text, input.namespace, load);
+    parseText(source.name, text, input.namespace, load, input.validator ?? shippedValidator());
   }
   return load;
 }
 
-function parseText(file: string, text: string, namespace: string, load: ManifestLoad): void {
+function parseText(file: string, text: string, namespace: string, load: ManifestLoad, validator: ManifestValidator): void {
   const lineCounter = new LineCounter();
   // uniqueKeys (the default) makes a duplicate key an error, as kubectl does.
   const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true });
@@ -118,7 +121,14 @@ function parseText(file: string, text: string, namespace: string, load: Manifest
       load.errors.push(new ManifestError(file, document, lineOf(e.pos[0]), e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')));
       return;
     }
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      // An alias bomb ("Excessive alias count…") is this file's problem, not the cluster's.
+      load.errors.push(new ManifestError(file, document, lineOf(doc.contents?.range?.[0]), (err as Error).message.split('\n')[0]!));
+      return;
+    }
     if (value === null || value === undefined) return; // empty document between separators
     if (typeof value !== 'object' || Array.isArray(value)) {
       load.errors.push(
@@ -133,18 +143,54 @@ function parseText(file: string, text: string, namespace: string, load: Manifest
       object.items.forEach((item, j) => {
         const node = isSeq(itemsNode) ? itemsNode.items[j] : undefined;
         const itemLine = node && typeof node === 'object' && 'range' in node ? lineOf((node as { range?: [number] }).range?.[0]) : line;
-        add(item, { file, document, line: itemLine }, namespace, load);
+        add(item, { file, document, line: itemLine }, namespace, load, validator, (p) => lineOf(rangeAt(node, p)) ?? itemLine);
       });
       return;
     }
-    add(object, { file, document, line }, namespace, load);
+    add(object, { file, document, line }, namespace, load, validator, (p) => lineOf(rangeAt(doc.contents, p)) ?? line);
   });
 }
 
-function add(value: unknown, location: SourceLocation, namespace: string, load: ManifestLoad): void {
+/** Where a JSON path points in the YAML, as far as it exists there: the offset of the deepest node reached. */
+function rangeAt(node: unknown, path: Array<string | number>): number | undefined {
+  let at = node as { range?: [number] } | undefined;
+  let offset = at?.range?.[0];
+  for (const segment of path) {
+    const next = isMap(at) ? at.get(segment, true) : isSeq(at) && typeof segment === 'number' ? at.items[segment] : undefined;
+    if (!next || typeof next !== 'object') break;
+    at = next as { range?: [number] };
+    offset = at.range?.[0] ?? offset;
+  }
+  return offset;
+}
+
+function add(
+  value: unknown,
+  location: SourceLocation,
+  namespace: string,
+  load: ManifestLoad,
+  validator: ManifestValidator,
+  lineAt: (path: Array<string | number>) => number | undefined,
+): void {
   if (!value || typeof value !== 'object') return;
   const object = value as KubeObject;
-  if (typeof object.kind !== 'string' || !object.metadata?.name) return;
+  if (typeof object.kind !== 'string') return;
+  // Checks never see an object the API server would refuse.
+  const problems = validator.validate(object);
+  if (problems.length > 0) {
+    const name = typeof object.metadata?.name === 'string' ? ` ${object.metadata.name}` : '';
+    for (const p of problems)
+      load.errors.push(
+        new ManifestError(location.file, location.document, lineAt(p.path), `${object.kind}${name}: ${p.message} (Kubernetes ${validator.version} schema)`),
+      );
+    return;
+  }
+  if (!object.metadata?.name) {
+    // generateName alone cannot be audited (the name decides every claim's name); a kind we do not read is ignored.
+    if (validator.schema.kinds[object.kind])
+      load.errors.push(new ManifestError(location.file, location.document, location.line, `${object.kind}: .metadata.name is required`));
+    return;
+  }
   if (NAMESPACED.has(object.kind) && !object.metadata.namespace) object.metadata.namespace = namespace;
   load.objects.push(object);
   load.locations.set(object, location);

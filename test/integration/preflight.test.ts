@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Cluster, audit, codesFor, skipReason } from './helpers.js';
+import { Cluster, audit, codesFor, runCli, skipReason } from './helpers.js';
 import { claim, statefulSet } from './fixtures.js';
 import { releasedClaimGone, waitForClaimPhase, waitForClaims } from './scenarios.js';
 import { ApiError } from '../../src/kube/errors.js';
@@ -146,5 +146,17 @@ describe.skipIf(!!skipReason)('audit -f --preflight on the real control plane', 
     expect(pre.report.scope).toMatchObject({ namespace: ns, allNamespaces: false });
     const wide = await audit(['-f', file, '--preflight']);
     expect(wide.report.findings.some((f) => f.object.name === 'stray')).toBe(true);
+  });
+
+  it("--preflight validates the files against the schema the cluster's own API server publishes", async () => {
+    const version = (await cluster.client.request<{ gitVersion: string }>('GET', '/version')).gitVersion;
+    const file = manifest([
+      { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pv-bad' }, spec: { accessModes: 'ReadWriteOnce', capacity: { storage: 'lots' } } },
+    ]);
+    const r = await runCli(['audit', '-f', file, '--preflight']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`PersistentVolume pv-bad: .spec.accessModes: must be array (Kubernetes ${version} schema)`);
+    expect(r.stderr).toContain(`PersistentVolume pv-bad: .spec.capacity.storage: must be a quantity such as 1Gi, 500Mi or 10 (Kubernetes ${version} schema)`);
   });
 });

@@ -2,11 +2,13 @@ import type { Argv, CommandModule } from 'yargs';
 import type { CommandContext } from './context.js';
 import { clientFrom, namespaceFrom, withClusterOptions, type ClusterArgs } from '../options/cluster-options.js';
 import { startSpinner, stderrPaint, stdoutPaint, unicodeTerminal } from '../io.js';
-import { EXIT, UsageError } from '../errors.js';
+import { EXIT, InputError, UsageError } from '../errors.js';
 import { loadSnapshotFromCluster } from '../../snapshot/load-from-cluster.js';
 import { readManifests } from '../../snapshot/load-from-manifests.js';
 import { snapshotFromObjects } from '../../snapshot/from-objects.js';
 import { mergeForPreflight, PREDICTED_ANNOTATION } from '../../snapshot/preflight.js';
+import { ManifestValidator, serverSchema } from '../../snapshot/validate-manifest.js';
+import type { KubeClient } from '../../kube/client.js';
 import { predictClaims, type ClaimPrediction } from '../../analysis/predict-claims.js';
 import type { ClusterSnapshot, SnapshotData } from '../../snapshot/cluster-snapshot.js';
 import { KINDS } from '../../kube/resources.js';
@@ -126,11 +128,29 @@ async function readCluster(args: AuditArgs, ctx: CommandContext): Promise<Source
 const OFFLINE = 'not in the manifests, and the cluster is not read without --preflight';
 
 async function readFiles(args: AuditArgs, ctx: CommandContext): Promise<Source> {
-  const load = await readManifests({ paths: args.filename!, recursive: !!args.recursive, stdin: ctx.io.stdin, namespace: args.namespace || 'default' });
+  // With --preflight the files are judged by the schema the cluster's own API server publishes.
+  const client = args.preflight ? await clientFrom(args) : undefined;
+  try {
+    const validator = client ? new ManifestValidator(await serverSchema(client)) : undefined;
+    return await readFilesWith(args, ctx, client, validator);
+  } finally {
+    client?.close();
+  }
+}
+
+async function readFilesWith(args: AuditArgs, ctx: CommandContext, client: KubeClient | undefined, validator: ManifestValidator | undefined): Promise<Source> {
+  const load = await readManifests({
+    paths: args.filename!,
+    recursive: !!args.recursive,
+    stdin: ctx.io.stdin,
+    namespace: args.namespace || 'default',
+    validator,
+  });
   const errors = load.errors.map((e) => e.message);
   if (errors.length > 0 && !args['continue-on-error']) {
     for (const e of errors) ctx.io.stderr.write(`error: ${e}\n`);
-    throw new UsageError(`${errors.length} document(s) could not be read; fix them, or pass --continue-on-error to audit the rest`);
+    const documents = new Set(load.errors.map((e) => `${e.file}#${e.document ?? ''}`)).size;
+    throw new InputError(`${documents} document(s) could not be read or are invalid; fix them, or pass --continue-on-error to audit the rest`);
   }
   let objects: KubeObject[] = load.objects;
   if (args.statefulsets?.length || args.selector) {
@@ -148,8 +168,7 @@ async function readFiles(args: AuditArgs, ctx: CommandContext): Promise<Source> 
     selector: args.selector,
     statefulSets: args.statefulsets?.length ? args.statefulsets : undefined,
   };
-  if (args.preflight) {
-    const client = await clientFrom(args);
+  if (client) {
     const spinner = await startSpinner(ctx.io, `Reading ${client.server} for the preflight…`);
     try {
       // -n narrows the preflight to one namespace, as it narrows a cluster audit.
@@ -170,7 +189,6 @@ async function readFiles(args: AuditArgs, ctx: CommandContext): Promise<Source> 
       };
     } finally {
       spinner.stop();
-      client.close();
     }
   }
   // Offline, a check is decided only from what the files carry.

@@ -1,0 +1,152 @@
+// `audit -f` validates every document of a kind it reads against a
+// Kubernetes OpenAPI v3 schema before any check sees it: offline, the schema
+// of the newest supported release shipped with the tool
+// (src/schema/kubernetes.json, written by `npm run schema` from that release's
+// own API server); with --preflight, the schema the cluster's API server
+// publishes. A check never judges an object the API server would refuse, and
+// a hurried file (`volumeMounts: "oops"`, `spec: {}`) gets a precise error
+// instead of a crash or an all-clear.
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import shipped from '../schema/kubernetes.json' with { type: 'json' };
+import type { ReadClient } from '../kube/read-client.js';
+
+export interface KubernetesSchema {
+  version: string;
+  /** kind -> its schema's name */
+  kinds: Record<string, string>;
+  components: { schemas: Record<string, unknown> };
+}
+
+export interface SchemaProblem {
+  /** JSON path segments, for locating the line */
+  path: Array<string | number>;
+  /** ".spec.template.spec.containers[0].volumeMounts: must be array" */
+  message: string;
+}
+
+/** The kinds audit -f reads, and the OpenAPI v3 document that defines each. */
+export const SCHEMA_KINDS: Record<string, { document: string; schema: string }> = {
+  StatefulSet: { document: 'apis/apps/v1', schema: 'io.k8s.api.apps.v1.StatefulSet' },
+  PersistentVolumeClaim: { document: 'api/v1', schema: 'io.k8s.api.core.v1.PersistentVolumeClaim' },
+  PersistentVolume: { document: 'api/v1', schema: 'io.k8s.api.core.v1.PersistentVolume' },
+  Service: { document: 'api/v1', schema: 'io.k8s.api.core.v1.Service' },
+  StorageClass: { document: 'apis/storage.k8s.io/v1', schema: 'io.k8s.api.storage.v1.StorageClass' },
+};
+
+// resource.ParseQuantity: a signed decimal number, then an optional binary, decimal or exponent suffix.
+// The published schema says only "string or number".
+const QUANTITY = {
+  oneOf: [{ type: 'string', pattern: '^[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$' }, { type: 'number' }],
+};
+
+/** The definitions the kinds reach, without descriptions, from the API server's OpenAPI v3 documents. */
+export function schemaFromDocuments(version: string, documents: Array<{ components?: { schemas?: Record<string, unknown> } }>): KubernetesSchema {
+  const all = Object.assign({}, ...documents.map((d) => d.components?.schemas ?? {})) as Record<string, unknown>;
+  const keep: Record<string, unknown> = {};
+  const strip = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(strip);
+    if (!node || typeof node !== 'object') return node;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(node)) {
+      if (k === 'description') continue;
+      if (k === '$ref' && typeof v === 'string') visit(v.split('/').pop()!);
+      out[k] = strip(v);
+    }
+    return out;
+  };
+  const visit = (name: string) => {
+    if (name in keep) return;
+    keep[name] = {};
+    keep[name] = strip(all[name]);
+  };
+  for (const { schema } of Object.values(SCHEMA_KINDS)) visit(schema);
+  keep['io.k8s.apimachinery.pkg.api.resource.Quantity'] = QUANTITY;
+  return { version, kinds: Object.fromEntries(Object.entries(SCHEMA_KINDS).map(([k, v]) => [k, v.schema])), components: { schemas: keep } };
+}
+
+/** --preflight: the schema the cluster's own API server publishes. */
+export async function serverSchema(client: ReadClient): Promise<KubernetesSchema> {
+  const documents = [...new Set(Object.values(SCHEMA_KINDS).map((k) => k.document))];
+  const [version, ...docs] = await Promise.all([
+    client.get<{ gitVersion?: string }>('/version'),
+    ...documents.map((d) => client.get<{ components?: { schemas?: Record<string, unknown> } }>(`/openapi/v3/${d}`)),
+  ]);
+  return schemaFromDocuments(
+    (version as { gitVersion?: string }).gitVersion ?? 'unknown',
+    docs as Array<{ components?: { schemas?: Record<string, unknown> } }>,
+  );
+}
+
+function pathOf(instancePath: string): Array<string | number> {
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function render(path: Array<string | number>): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('') || '.';
+}
+
+function describe(e: ErrorObject): string {
+  if (e.keyword === 'required') return 'is required';
+  if (e.keyword === 'enum') return `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (e.keyword === 'pattern' && e.schemaPath.includes('Quantity')) return 'must be a quantity such as 1Gi, 500Mi or 10';
+  return e.message ?? e.keyword;
+}
+
+export class ManifestValidator {
+  private readonly ajv: Ajv;
+  private readonly compiled = new Map<string, ValidateFunction>();
+
+  constructor(readonly schema: KubernetesSchema) {
+    // Kubernetes' schemas carry x-kubernetes-* keywords and OpenAPI formats.
+    this.ajv = new Ajv({ strict: false, allErrors: true });
+    const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => void;
+    addFormats(this.ajv);
+    this.ajv.addFormat('int-or-string', true);
+    this.ajv.addSchema({ $id: 'kubernetes', components: schema.components });
+  }
+
+  get version(): string {
+    return this.schema.version;
+  }
+
+  /**
+   * What the schema says is wrong with one object of a kind this tool reads,
+   * at most `max` problems. A mismatch inside a oneOf is reported once, at its
+   * place, not as every branch that failed.
+   */
+  validate(object: { kind?: unknown }, max = 5): SchemaProblem[] {
+    if (typeof object.kind !== 'string' || !this.schema.kinds[object.kind]) return [];
+    let v = this.compiled.get(object.kind);
+    if (!v) {
+      v = this.ajv.compile({ $ref: `kubernetes#/components/schemas/${this.schema.kinds[object.kind]}` });
+      this.compiled.set(object.kind, v);
+    }
+    if (v(object)) return [];
+    const seen = new Set<string>();
+    const problems: SchemaProblem[] = [];
+    for (const e of (v.errors ?? []).filter((x) => x.keyword !== 'oneOf' && x.keyword !== 'anyOf')) {
+      const path = pathOf(e.instancePath);
+      if (e.keyword === 'required') path.push((e.params as { missingProperty: string }).missingProperty);
+      const at = render(path);
+      if (seen.has(at)) continue;
+      seen.add(at);
+      problems.push({ path, message: `${at}: ${describe(e)}` });
+      if (problems.length === max) break;
+    }
+    return problems;
+  }
+}
+
+let offline: ManifestValidator | undefined;
+
+/** The schema shipped with the tool: the newest supported release. */
+export function shippedValidator(): ManifestValidator {
+  return (offline ??= new ManifestValidator(shipped as KubernetesSchema));
+}
+
+export const SCHEMA_VERSION = (shipped as KubernetesSchema).version;
