@@ -15,6 +15,8 @@ export interface ChainFinding {
   severity: Severity;
   message: string;
   fix?: string;
+  /** the code of the finding this one follows from */
+  causedBy?: string;
 }
 
 export interface OrdinalLink {
@@ -42,7 +44,13 @@ export interface StorageChain {
 }
 
 function toChain(f: Finding): ChainFinding {
-  return { code: f.code, severity: f.severity, message: f.message, ...(f.fix ? { fix: f.fix.command } : {}) };
+  return {
+    code: f.code,
+    severity: f.severity,
+    message: f.message,
+    ...(f.fix ? { fix: f.fix.command } : {}),
+    ...(f.causedBy ? { causedBy: f.causedBy.code } : {}),
+  };
 }
 
 export function buildStorageChain(snapshot: ClusterSnapshot, sts: StatefulSet, findings: Finding[]): StorageChain {

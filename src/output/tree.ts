@@ -23,7 +23,8 @@ interface Node {
 
 function findingNodes(findings: ChainFinding[]): Node[] {
   return findings.map((f) => ({
-    label: `${f.code} ${f.severity}:`,
+    // A consequence says which root cause it follows from, so the reader starts there.
+    label: `${f.code} ${f.severity}${f.causedBy ? ` (follows from ${f.causedBy})` : ''}:`,
     severity: f.severity,
     detail: f.message,
     children: f.fix ? [{ label: 'fix:', detail: f.fix, command: true, children: [] }] : [],

@@ -259,3 +259,16 @@ describe('plan rendering', () => {
     `);
   });
 });
+
+describe('plan diffs', () => {
+  it('show what a repair changes, not the fields the server fills in', async () => {
+    const { diffObjects } = await import('../../../src/output/plan.js');
+    const before = {
+      metadata: { name: 'db', uid: 'u1', resourceVersion: '7', generation: 3, creationTimestamp: '2026-01-01T00:00:00Z' },
+      spec: { replicas: 1 },
+      status: { replicas: 1 },
+    };
+    const after = { metadata: { name: 'db' }, spec: { replicas: 2 } };
+    expect(diffObjects(before, after)).toEqual(['- spec.replicas: 1', '+ spec.replicas: 2']);
+  });
+});

@@ -225,3 +225,20 @@ describe('the header on a narrow terminal', () => {
     }
   });
 });
+
+describe('consequences in show', () => {
+  it('say which root cause they follow from (STS-005 from STS-001 in seed 000)', () => {
+    const withEvent = `${SEED_000}
+---
+apiVersion: v1
+kind: Event
+metadata: {name: mysql.1, namespace: shop}
+involvedObject: {kind: StatefulSet, namespace: shop, name: mysql, uid: sts-1}
+reason: FailedCreate
+type: Warning
+message: 'create Pod mysql-0 in StatefulSet mysql failed error: Pod "mysql-0" is invalid: spec.containers[0].volumeMounts[0].name: Not found: "mysql-data"'`;
+    const out = render(withEvent, 140);
+    expect(out).toMatch(/STS-005 error \(follows from STS-001\):/);
+    expect(out).toMatch(/STS-001 error:/);
+  });
+});
