@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Cluster, admin, harnessState, killApiServer, runCli, skipReason, withComponentPaused } from './helpers.js';
+import { Cluster, admin, harnessState, killApiServer, runCli, skipReason, waitFor, withComponentPaused } from './helpers.js';
 import { releasedClaimGone, seed002 } from './scenarios.js';
 import type { Volume } from '../../src/kube/types.js';
 import { planClaimRefFix } from '../../src/fixes/fix-claimref.js';
@@ -80,7 +80,9 @@ describe.skipIf(!!skipReason || !harnessState())('faults on the real control pla
     const run = fs.readdirSync(backupDir)[0]!;
     expect(fs.existsSync(path.join(backupDir, run, `PersistentVolume_${pvs[0]}.yaml`))).toBe(true);
 
-    const firstVersion = first.metadata?.resourceVersion;
+    // The binder answers the cleared claimRef by making the PV Available (a status write of its own); only then is its version the one to keep.
+    await waitFor(`${pvs[0]} Available`, async () => (await cluster.get<Volume>('PersistentVolume', pvs[0]!))?.status?.phase === 'Available');
+    const firstVersion = (await cluster.get<Volume>('PersistentVolume', pvs[0]!))!.metadata?.resourceVersion;
     const rerun = await runCli(['fix-claimref', '--all', '--full', '-n', ns, '--yes'], { env: { STS_STORAGE_BACKUP_DIR: backupDir } });
     expect(rerun.code, rerun.stdout + rerun.stderr).toBe(0);
     expect(rerun.stdout).toContain('2 of 2 change(s) applied');
