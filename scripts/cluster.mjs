@@ -113,9 +113,14 @@ function sameSources(dir) {
     .every((f) => fs.existsSync(path.join(dir, f)) && fs.readFileSync(path.join(dir, f), 'utf8') === fs.readFileSync(path.join(MODULE_DIR, f), 'utf8'));
 }
 
+/** Where build() puts the harness binary of a release (the tests and the demo run it for etcd access). */
+export function binaryFile(version) {
+  return path.join(ROOT, '.cache', `sts-storage-cluster-${version}`);
+}
+
 /** go build, cached by Go's build cache: minutes the first time, seconds after. */
 export function build(version = kubernetesVersion()) {
-  const out = path.join(ROOT, '.cache', `sts-storage-cluster-${version}`);
+  const out = binaryFile(version);
   const [major, minor] = version.slice(1).split('.');
   const ldflags = [
     `-X main.kubernetesVersion=${version}`,

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { up } from './cluster.mjs';
+import { binaryFile, up } from './cluster.mjs';
 import { KubeClient } from '../dist/kube/client.js';
 import { ApiError } from '../dist/kube/errors.js';
 
@@ -60,7 +60,7 @@ const seed000 = {
 const { minor } = await client.request('GET', '/version');
 if (Number.parseInt(minor, 10) < 34) await ensure(client, '/apis/apps/v1/namespaces/shop/statefulsets', seed000);
 else if (!(await get(client, '/apis/apps/v1/namespaces/shop/statefulsets/mysql'))) {
-  const harness = path.join(ROOT, '.cache', `sts-storage-cluster-${state.kubernetesVersion}`);
+  const harness = binaryFile(state.kubernetesVersion);
   const stored = spawnSync(harness, ['store', '--dir', path.dirname(kubeconfig)], { input: JSON.stringify(seed000), encoding: 'utf8' });
   if (stored.status !== 0) throw new Error(`demo: storing seed 000 in etcd failed: ${stored.stderr}`);
 }

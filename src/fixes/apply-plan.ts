@@ -228,6 +228,7 @@ async function runStep(client: KubeClient, step: Step, dryRun: boolean, previous
   }
 }
 
+/** An object with the ownerReferences the claim release and the pod adoption read. */
 interface Owned extends KubeObject {
   metadata?: KubeObject['metadata'] & { ownerReferences?: Array<{ uid?: string; controller?: boolean }> };
 }
@@ -264,21 +265,17 @@ async function releaseClaims(client: KubeClient, step: Extract<Step, { kind: 're
   );
 }
 
-interface PodLike extends KubeObject {
-  metadata?: KubeObject['metadata'] & { ownerReferences?: Array<{ uid?: string; controller?: boolean }> };
-}
-
 /** Pods are adopted (ClaimPods) when their controller ownerReference carries the new uid. */
 async function waitForAdoption(client: KubeClient, step: Extract<Step, { kind: 'wait-adoption' }>, created: KubeObject | undefined): Promise<void> {
   const uid = created?.metadata?.uid;
   const podsPath = `/api/v1/namespaces/${encodeURIComponent(step.namespace)}/pods`;
   const prefix = `${step.name}-`;
-  const ours = (pods: PodLike[]) =>
+  const ours = (pods: Owned[]) =>
     pods.filter((p) => (p.metadata?.name ?? '').startsWith(prefix) && /^\d+$/.test((p.metadata?.name ?? '').slice(prefix.length)));
   await waitUntil(
     'the new StatefulSet to adopt or create its pods',
     async () => {
-      const pods = ours(await client.list<PodLike>(podsPath));
+      const pods = ours(await client.list<Owned>(podsPath));
       return pods.length > 0 && pods.every((p) => p.metadata?.ownerReferences?.some((o) => o.controller && o.uid === uid));
     },
     120_000,

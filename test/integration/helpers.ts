@@ -1,3 +1,5 @@
+// @ts-expect-error plain ESM script without types
+import { binaryFile } from '../../scripts/cluster.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -203,9 +205,7 @@ export function harnessState(kubeconfigFile = kubeconfig): { pid: number; compon
 }
 
 /** The harness binary of a release, as scripts/cluster.mjs builds it. */
-export function harnessBinary(version: string): string {
-  return path.join(ROOT, '.cache', `sts-storage-cluster-${version}`);
-}
+export const harnessBinary = (version: string): string => binaryFile(version);
 
 /** Runs fn with one control-plane component stopped (SIGSTOP), resuming it whatever happens. */
 export async function withComponentPaused<T>(component: string, fn: () => Promise<T>): Promise<T> {
