@@ -132,7 +132,7 @@ export function build(version = kubernetesVersion()) {
     `-X k8s.io/client-go/pkg/version.gitMinor=${minor}`,
   ].join(' ');
   const started = Date.now();
-  log(`building the control plane (Kubernetes ${version}); the first build takes several minutes`);
+  log(`building Kubernetes ${version} (minutes the first time, seconds after)`);
   const r = spawnSync('go', ['build', '-ldflags', ldflags, '-o', out, '.'], { cwd: moduleFor(version), stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`go build of the test control plane failed (exit ${r.status})`);
   log(`built ${path.relative(ROOT, out)} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
@@ -216,7 +216,8 @@ export async function up(dir = DEFAULT_STATE_DIR, { timeoutMs = 240_000, keepDat
     await new Promise((r) => setTimeout(r, 200));
   }
   const state = readState(dir);
-  log(`ready at ${state.server} in ${((Date.now() - started) / 1000).toFixed(1)}s; kubeconfig ${path.relative(process.cwd(), path.join(dir, 'kubeconfig'))}`);
+  log(`ready at ${state.server} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  log(`kubeconfig ${path.relative(process.cwd(), path.join(dir, 'kubeconfig'))}`);
   return { kubeconfig: path.join(dir, 'kubeconfig'), startedHere: true, state };
 }
 
