@@ -43,7 +43,7 @@ export interface FollowsFrom {
 export type FindingDraft = Omit<Finding, 'code' | 'severity'> & { severity?: Severity };
 
 export interface CheckOptions {
-  /** How long a claim may wait for a provisioner before PVC-005 fires. */
+  /** How long a claim may wait for a provisioner (PVC-005) or an external resizer (PVC-010) before it is reported. */
   pendingThresholdMs: number;
 }
 

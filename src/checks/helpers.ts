@@ -4,6 +4,7 @@ import { eventTime } from '../snapshot/cluster-snapshot.js';
 import type { ClusterSnapshot } from '../snapshot/cluster-snapshot.js';
 import { formatDuration, timeOf } from '../kube/time.js';
 import type { FindingDraft } from './check.js';
+import type { ClaimExposure } from '../analysis/deletion-paths.js';
 
 export const PLUGIN = 'kubectl sts-storage';
 
@@ -51,6 +52,7 @@ export const commands = {
   fixClaimRef: (volume: string, full = false) => `${PLUGIN} fix-claimref ${volume}${full ? ' --full' : ''}`,
   prebind: (volume: string, namespace: string, claim: string) => `${PLUGIN} prebind ${volume} --claim ${namespace}/${claim}`,
   generateTemplate: (sts: StatefulSet) => `${PLUGIN} generate-template ${sts.metadata?.name} -n ${sts.metadata?.namespace}`,
+  protect: (sts: StatefulSet, flags = '') => `${PLUGIN} protect ${sts.metadata?.name} -n ${sts.metadata?.namespace}${flags}`,
   fixMounts: (sts: StatefulSet, renames: Array<[string, string]>) =>
     `${PLUGIN} fix-mounts ${sts.metadata?.name} -n ${sts.metadata?.namespace}${renames.map(([a, b]) => ` --rename ${a}=${b}`).join('')}`,
 };
@@ -75,4 +77,45 @@ export function* releasedWithClaimUid(
 /** [] or [text], for evidence lines that exist only when a field does. */
 export function optional(text: string | undefined): string[] {
   return text === undefined ? [] : [text];
+}
+
+const conjunction = new Intl.ListFormat('en', { style: 'long', type: 'conjunction' });
+
+/** "a", "a and b", "a, b, and c": the names a message lists. */
+export function listOf(names: string[]): string {
+  return conjunction.format(names);
+}
+
+// Wording shared by the data-loss checks (STS-013, STS-014, PVC-009): what a lost claim takes with it.
+
+const nameOf = (c: ClaimExposure) => c.claim.metadata?.name ?? '';
+const volumeName = (c: ClaimExposure) => c.volume?.metadata?.name ?? '';
+
+export function claimNames(claims: ClaimExposure[]): string {
+  return `${claims.length === 1 ? 'claim' : 'claims'} ${listOf(claims.map(nameOf))}`;
+}
+
+/** ", and with them PVs a and b (reclaimPolicy Delete); PV c keeps the data, Released (reclaimPolicy Retain), …" */
+export function volumesLost(claims: ClaimExposure[]): string {
+  const deleted = claims.filter((c) => c.volume && c.volumeDeletedWithClaim).map(volumeName);
+  const kept = claims.filter((c) => c.volume && !c.volumeDeletedWithClaim).map(volumeName);
+  let text = '';
+  if (deleted.length > 0)
+    text += `, and with ${claims.length === 1 ? 'it' : 'them'} ${deleted.length === 1 ? 'PV' : 'PVs'} ${listOf(deleted)} (reclaimPolicy Delete)`;
+  if (kept.length > 0)
+    text += `; ${kept.length === 1 ? 'PV' : 'PVs'} ${listOf(kept)} ${kept.length === 1 ? 'keeps' : 'keep'} the data, Released (reclaimPolicy Retain), but new claims do not bind ${kept.length === 1 ? 'it' : 'them'} again by themselves`;
+  return text;
+}
+
+/** One evidence line per claim: where its data lives and what its PV does when the claim goes. */
+export function claimEvidence(claims: ClaimExposure[]): string[] {
+  return claims.map((c) =>
+    c.volume
+      ? `claim ${nameOf(c)} -> PV ${volumeName(c)} (${c.volume.status?.phase ?? 'unknown'}, reclaimPolicy ${c.volume.spec?.persistentVolumeReclaimPolicy ?? 'Retain'})`
+      : `claim ${nameOf(c)}: ${c.claim.status?.phase ?? 'unknown'}, no PV yet`,
+  );
+}
+
+export function anyDataDeleted(claims: ClaimExposure[]): boolean {
+  return claims.some((c) => c.volume && c.volumeDeletedWithClaim);
 }

@@ -13,6 +13,11 @@ import { stsClaimTemplateDrift } from './sts-claim-template-drift.js';
 import { stsLeftoverClaims } from './sts-leftover-claims.js';
 import { stsImmutableChange } from './sts-immutable-change.js';
 import { stsBeingDeleted } from './sts-being-deleted.js';
+import { stsScaleDownDeletesClaims } from './sts-scale-down-deletes-claims.js';
+import { stsDeletionDeletesClaims } from './sts-deletion-deletes-claims.js';
+import { stsVolumesReclaimDelete } from './sts-volumes-reclaim-delete.js';
+import { stsRetainedVolumes } from './sts-retained-volumes.js';
+import { stsClaimSizesUneven } from './sts-claim-sizes-uneven.js';
 import { pvcPendingNoMatch } from './pvc-pending-no-match.js';
 import { pvcPendingClassMissing } from './pvc-pending-class-missing.js';
 import { pvcPendingStaleClaimref } from './pvc-pending-stale-claimref.js';
@@ -21,6 +26,9 @@ import { pvcPendingProvisioner } from './pvc-pending-provisioner.js';
 import { pvcPendingFirstConsumer } from './pvc-pending-first-consumer.js';
 import { pvcLost } from './pvc-lost.js';
 import { pvcBeingDeleted } from './pvc-being-deleted.js';
+import { pvcOwnerDeletesClaim } from './pvc-owner-deletes-claim.js';
+import { pvcExpansionStuck } from './pvc-expansion-stuck.js';
+import { pvcExpansionNotAllowed } from './pvc-expansion-not-allowed.js';
 import { pvReleasedClaimGone } from './pv-released-claim-gone.js';
 import { pvReleasedStaleClaimref } from './pv-released-stale-claimref.js';
 import { pvFailed } from './pv-failed.js';
@@ -42,6 +50,11 @@ export const ALL_CHECKS: Check[] = [
   stsLeftoverClaims,
   stsImmutableChange,
   stsBeingDeleted,
+  stsScaleDownDeletesClaims,
+  stsDeletionDeletesClaims,
+  stsVolumesReclaimDelete,
+  stsRetainedVolumes,
+  stsClaimSizesUneven,
   pvcPendingNoMatch,
   pvcPendingClassMissing,
   pvcPendingStaleClaimref,
@@ -50,6 +63,9 @@ export const ALL_CHECKS: Check[] = [
   pvcPendingFirstConsumer,
   pvcLost,
   pvcBeingDeleted,
+  pvcOwnerDeletesClaim,
+  pvcExpansionStuck,
+  pvcExpansionNotAllowed,
   pvReleasedClaimGone,
   pvReleasedStaleClaimref,
   pvFailed,

@@ -11,6 +11,8 @@ export const pvReleasedClaimGone = defineCheck({
     'After its claim is deleted, a Retain PV moves to Released (syncVolume: "claim has a newer UID than pv.ClaimRef, the old one must have been deleted") and keeps claimRef with the old uid and resourceVersion. No claim can bind it until an administrator clears them: the data is kept, and nothing can use it.',
   remediation:
     'To let any matching claim reuse the data: `kubectl sts-storage fix-claimref PV --full` (claimRef: null). To give it back to a claim of the same name (a StatefulSet ordinal that will be recreated): `kubectl sts-storage fix-claimref PV`. To give it to a chosen claim: `kubectl sts-storage prebind PV --claim NS/NAME`.',
+  // One Released PV of a set's ordinal is part of that set's missing data (STS-016), restored with the rest.
+  followsFrom: { codes: ['STS-016'], on: 'statefulset' },
   needs: ['persistentvolumes', 'persistentvolumeclaims'],
   find(snapshot) {
     const findings: FindingDraft[] = [];

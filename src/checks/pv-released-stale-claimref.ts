@@ -11,6 +11,8 @@ export const pvReleasedStaleClaimref = defineCheck({
     "The claim was deleted and created again with the same namespace and name (a StatefulSet recreating <template>-<set>-<ordinal>, or a re-applied manifest). The PV's claimRef still carries the deleted claim's uid, IsVolumeBoundToClaim rejects the new claim, and the new claim stays Pending while its data sits on this PV.",
   remediation:
     'Remove claimRef.uid and claimRef.resourceVersion and keep namespace/name: `kubectl sts-storage fix-claimref PV`; the binder then binds the PV to the waiting claim.',
+  // One Released PV of a set's ordinal is part of that set's missing data (STS-016), restored with the rest.
+  followsFrom: { codes: ['STS-016'], on: 'statefulset' },
   needs: ['persistentvolumes', 'persistentvolumeclaims'],
   find(snapshot) {
     const findings: FindingDraft[] = [];

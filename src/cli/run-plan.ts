@@ -83,6 +83,9 @@ export async function runPlan(client: KubeClient, plan: Plan, opts: RunPlanOptio
     case 'dry-run':
       io.stdout.write(opts.dryRun === 'client' ? 'Dry run (client): nothing was sent.\n' : 'Dry run: nothing was changed.\n');
       return result.rejected || refused ? EXIT.FINDINGS : EXIT.OK;
+    case 'rejected':
+      io.stdout.write('The API server rejected a change in its dry run, and this repair is all or nothing: nothing was changed.\n');
+      return EXIT.FINDINGS;
     case 'declined':
       if (asked.answer === 'interrupted') {
         io.stdout.write('Interrupted: nothing was changed.\n');

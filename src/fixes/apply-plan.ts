@@ -41,10 +41,11 @@ export interface ApplyResult {
   /**
    * nothing-to-do: the plan has no changes; forbidden: RBAC lacks a verb
    * (nothing changed); dry-run: previewed only; declined: the confirmation
-   * said no; done: every change ran (see outcomes); interrupted: Ctrl-C
+   * said no; rejected: an atomic plan's server dry run refused a change
+   * (nothing changed); done: every change ran (see outcomes); interrupted: Ctrl-C
    * stopped the batch after the request in flight.
    */
-  status: 'nothing-to-do' | 'forbidden' | 'dry-run' | 'declined' | 'done' | 'interrupted';
+  status: 'nothing-to-do' | 'forbidden' | 'dry-run' | 'rejected' | 'declined' | 'done' | 'interrupted';
   outcomes: ApplyOutcome[];
   /** forbidden: what the user may not do */
   missing?: string[];
@@ -63,7 +64,7 @@ export async function applyPlan(client: KubeClient, plan: Plan, opts: ApplyOptio
   if (missing.length > 0) return { status: 'forbidden', outcomes: [], missing: missing.map(describePermission) };
 
   if (opts.dryRun === 'client') return { status: 'dry-run', outcomes: [] };
-  if (opts.dryRun === 'server') {
+  if (opts.dryRun === 'server' || plan.atomic) {
     let rejected = false;
     const outcomes: ApplyOutcome[] = [];
     for (const change of plan.changes) {
@@ -72,7 +73,8 @@ export async function applyPlan(client: KubeClient, plan: Plan, opts: ApplyOptio
       outcomes.push({ change, status: r.status, message: r.message });
       opts.report?.({ kind: 'server-dry-run', change, accepted: r.status === 'dry-run', message: r.message });
     }
-    return { status: 'dry-run', outcomes, rejected };
+    if (opts.dryRun === 'server') return { status: 'dry-run', outcomes, rejected };
+    if (rejected) return { status: 'rejected', outcomes };
   }
 
   if (!(await opts.confirm(plan.changes.length))) return { status: 'declined', outcomes: [] };
@@ -90,6 +92,10 @@ export async function applyPlan(client: KubeClient, plan: Plan, opts: ApplyOptio
     for (const change of plan.changes) {
       if (interrupted) {
         outcomes.push({ change, status: 'untouched', message: 'interrupted before this object' });
+        continue;
+      }
+      if (plan.atomic && outcomes.some((o) => o.status !== 'applied')) {
+        outcomes.push({ change, status: 'untouched', message: 'an earlier change did not apply, and this repair is all or nothing' });
         continue;
       }
       const entry = backup.add(change);

@@ -20,6 +20,7 @@ export interface BackupEntry {
   /** JSON pointers the repair changed */
   owned: string[];
   replaces?: boolean;
+  irreversible?: string;
   status: 'planned' | 'applied' | 'failed' | 'unknown' | 'untouched';
   resourceVersionAfter?: string;
   error?: string;
@@ -99,6 +100,7 @@ export class Backup {
       afterFile,
       owned: change.owned,
       ...(change.replaces ? { replaces: true } : {}),
+      ...(change.irreversible ? { irreversible: change.irreversible } : {}),
       status: 'planned',
     };
     this.record.objects.push(entry);

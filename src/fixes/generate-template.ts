@@ -205,15 +205,43 @@ export interface TemplateApplyInput {
 
 /** The orphan-delete-and-recreate plan. Refuses what it cannot make safe. */
 export function planTemplateApply({ sts, generated, rollPods }: TemplateApplyInput): PlannedChange | Refusal {
+  // A set being deleted is refused (by planReplaceStatefulSet) before "nothing to add".
+  if (generated.length === 0 && !sts.metadata?.deletionTimestamp)
+    return {
+      target: { kind: 'StatefulSet', namespace: sts.metadata?.namespace, name: sts.metadata?.name ?? '' },
+      reasons: ['every mount already names a volume or a volumeClaimTemplate: nothing to add'],
+      noop: true,
+    };
+  const newObject = cleanManifest(sts);
+  newObject.spec!.volumeClaimTemplates = [...(newObject.spec!.volumeClaimTemplates ?? []), ...generated.map((g) => g.template)];
+  return planReplaceStatefulSet(sts, newObject, {
+    summary: `add volumeClaimTemplate${generated.length > 1 ? 's' : ''} ${generated.map((g) => `"${g.template.metadata?.name}"`).join(', ')} to statefulset ${sts.metadata?.name} (orphaning delete + create)`,
+    createDescription: 'create the StatefulSet with the added volumeClaimTemplates',
+    rollPods,
+    notes: generated.flatMap((g) => g.provenance.map((p) => `template "${g.template.metadata?.name}" ${p}`)),
+  });
+}
+
+/**
+ * Changing volumeClaimTemplates, which the API server refuses to update:
+ * delete the set with propagationPolicy Orphan (pods and claims stay, guarded
+ * by uid and spec generation), after making sure no claim can be collected
+ * with it (keepClaimsThroughDelete), create it again with the new templates,
+ * and wait until its pods are adopted. apply-plan validates the create by a
+ * server dry run before the delete.
+ */
+export function planReplaceStatefulSet(
+  sts: StatefulSet,
+  newObject: StatefulSet,
+  opts: { summary: string; createDescription: string; rollPods: string[]; notes: string[] },
+): PlannedChange | Refusal {
   const name = sts.metadata?.name ?? '';
   const ns = sts.metadata?.namespace;
   const refusal = (...reasons: string[]): Refusal => ({ target: { kind: 'StatefulSet', namespace: ns, name }, reasons });
   if (sts.metadata?.deletionTimestamp) return refusal('it is being deleted');
-  if (generated.length === 0) return { ...refusal('every mount already names a volume or a volumeClaimTemplate: nothing to add'), noop: true };
   if ((sts.metadata?.finalizers ?? []).length > 0)
     return refusal(`it has finalizers (${sts.metadata!.finalizers!.join(', ')}): another controller manages its deletion`);
-  const newObject = cleanManifest(sts);
-  newObject.spec!.volumeClaimTemplates = [...(newObject.spec!.volumeClaimTemplates ?? []), ...generated.map((g) => g.template)];
+  const { rollPods } = opts;
   const steps: Step[] = [];
   const warnings: string[] = [];
   const path = objectPath('StatefulSet', name, ns);
@@ -227,12 +255,7 @@ export function planTemplateApply({ sts, generated, rollPods }: TemplateApplyInp
     generation: sts.metadata?.generation ?? 0,
     description: 'delete with propagationPolicy: Orphan, only if uid and spec generation are still as planned (pods and claims stay)',
   });
-  steps.push({
-    kind: 'create',
-    path: collectionPath('apps/v1', 'statefulsets', ns),
-    body: newObject,
-    description: 'create the StatefulSet with the added volumeClaimTemplates',
-  });
+  steps.push({ kind: 'create', path: collectionPath('apps/v1', 'statefulsets', ns), body: newObject, description: opts.createDescription });
   steps.push({
     kind: 'wait-adoption',
     namespace: ns ?? '',
@@ -246,7 +269,7 @@ export function planTemplateApply({ sts, generated, rollPods }: TemplateApplyInp
   after.spec!.volumeClaimTemplates = newObject.spec!.volumeClaimTemplates;
   return {
     target: targetOf('StatefulSet', sts),
-    summary: `add volumeClaimTemplate${generated.length > 1 ? 's' : ''} ${generated.map((g) => `"${g.template.metadata?.name}"`).join(', ')} to statefulset ${name} (orphaning delete + create)`,
+    summary: opts.summary,
     before: sts,
     after,
     steps,
@@ -260,7 +283,7 @@ export function planTemplateApply({ sts, generated, rollPods }: TemplateApplyInp
     warnings,
     owned: ['/spec/volumeClaimTemplates'],
     replaces: true,
-    notes: generated.flatMap((g) => g.provenance.map((p) => `template "${g.template.metadata?.name}" ${p}`)),
+    notes: opts.notes,
   };
 }
 

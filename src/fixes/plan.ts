@@ -34,6 +34,8 @@ export interface PlannedChange {
   owned: string[];
   /** the repair deletes the object and creates a new one (generate-template --apply) */
   replaces?: boolean;
+  /** why undo cannot put it back (a claim cannot shrink): undo says so instead of trying */
+  irreversible?: string;
 }
 
 export interface Refusal {
@@ -48,6 +50,14 @@ export interface Plan {
   command: string;
   changes: PlannedChange[];
   refusals: Refusal[];
+  /** about the plan as a whole: what it cannot change, what other flags would do */
+  warnings?: string[];
+  /**
+   * All or nothing: every change is validated by a server dry run before the
+   * first write, and the first failure leaves the rest untouched (resize,
+   * restore: half of a set changed is worse than none).
+   */
+  atomic?: boolean;
 }
 
 /** RFC 6901: "~" and "/" in a key. */

@@ -24,6 +24,7 @@ export function planRestore(entry: BackupEntry, before: KubeObject, after: KubeO
   const target = { kind: entry.kind, namespace: entry.namespace, name: entry.name };
   const refuse = (...reasons: string[]): Refusal => ({ target, reasons });
   if (entry.status !== 'applied' && entry.status !== 'unknown') return { target, reasons: [`the repair did not change it (${entry.status})`], noop: true };
+  if (entry.irreversible) return { target, reasons: [entry.irreversible], noop: true };
   if (!current) return refuse('it no longer exists; nothing to restore onto');
   if (entry.replaces ? current.metadata?.uid === entry.uid : current.metadata?.uid !== entry.uid) {
     return refuse(`it is not the object the repair left (uid ${current.metadata?.uid})`);
@@ -33,8 +34,10 @@ export function planRestore(entry: BackupEntry, before: KubeObject, after: KubeO
   const restored = structuredClone(current);
   const path = objectPath(entry.kind, entry.name, entry.namespace);
   if (entry.replaces) {
-    // The repair deleted and recreated it: recreate the saved manifest the same way.
-    const manifest = cleanManifest(before as StatefulSet);
+    // The repair deleted and recreated it: recreate it the same way, as it is now but for the
+    // fields the repair owned (a scale since the repair stays).
+    const manifest = cleanManifest(current as StatefulSet);
+    for (const p of entry.owned) setAt(manifest, p, valueAt(before, p));
     const keep = keepClaimsThroughDelete(current as StatefulSet);
     return {
       target: targetOf(entry.kind, current),
@@ -54,7 +57,7 @@ export function planRestore(entry: BackupEntry, before: KubeObject, after: KubeO
           kind: 'create',
           path: collectionPath('apps/v1', 'statefulsets', entry.namespace),
           body: manifest,
-          description: 'create the StatefulSet as it was before the repair',
+          description: 'create the StatefulSet as it is, with the fields the repair changed as they were before it',
         },
         { kind: 'wait-adoption', namespace: entry.namespace ?? '', name: entry.name, rollPods: [], description: 'wait until the pods are adopted' },
       ],
@@ -90,11 +93,15 @@ export function planRestore(entry: BackupEntry, before: KubeObject, after: KubeO
     permissions: [
       { verb: 'patch', group: apiGroupOf(entry.kind), resource: kindInfo(entry.kind)!.resource, ...(entry.namespace ? { namespace: entry.namespace } : {}) },
     ],
-    warnings: [],
+    warnings: entry.owned.includes('/metadata/ownerReferences') ? [OWNER_REFERENCES_BACK] : [],
     notes: [],
     owned: entry.owned,
   };
 }
+
+// protect --owner-references removed them so that the garbage collector would not delete the claim.
+const OWNER_REFERENCES_BACK =
+  'the ownerReferences come back: once none of those owners exists (one deleted since the repair counts), the garbage collector deletes the claim';
 
 function setAt(object: unknown, ptr: string, value: unknown): void {
   const parts = ptr.split('/').slice(1).map(unescapePointer);

@@ -114,6 +114,19 @@ export function requirementsOfTemplate(template: Pick<Claim, 'spec'>, claim: { n
 }
 
 /**
+ * The requirements of claim namespace/name once a template creates it. Without
+ * a class the default class applies at admission (DefaultStorageClass).
+ */
+export function requirementsOfNewClaim(
+  template: Pick<Claim, 'metadata' | 'spec'>,
+  claim: { namespace: string; name: string },
+  classes: StorageClass[],
+): ClaimRequirements {
+  const className = claimHasClass(template) ? claimClass(template) : (defaultClass(classes)?.metadata?.name ?? '');
+  return requirementsOfTemplate(template, { ...claim, className });
+}
+
+/**
  * The reasons a PV cannot satisfy what a claim asks for (capacity, access
  * modes, volumeMode, class), as checkVolumeSatisfyClaim and the access-mode
  * index judge them. Used for pre-bound pairs, where class is still compared

@@ -69,6 +69,18 @@ export function ordinalOfClaim(sts: StatefulSet, claimName: string): { template:
   return undefined;
 }
 
+/**
+ * The template and ordinal of "<template>-<set>-<n>" knowing only the set's
+ * name: how the claimRefs of a deleted set's PVs name their ordinals.
+ */
+export function parseOrdinalClaimName(claimName: string, set: string): { template: string; ordinal: number } | undefined {
+  const suffix = `-${set}-`;
+  const at = claimName.lastIndexOf(suffix);
+  if (at <= 0) return undefined;
+  const rest = claimName.slice(at + suffix.length);
+  return /^(0|[1-9][0-9]*)$/.test(rest) ? { template: claimName.slice(0, at), ordinal: Number(rest) } : undefined;
+}
+
 /** A pod belongs to the set when its name parses as "<set>-<n>" (statefulPodRegex) and the set owns it. */
 export function ordinalOfPod(sts: StatefulSet, podName: string): number | undefined {
   const m = /^(.*)-([0-9]+)$/.exec(podName);

@@ -54,6 +54,7 @@ export function renderPlan(plan: Plan, paint: Paint): string {
     const label = r.noop ? paint('dim', 'skipped') : paint('red', 'refused');
     out.push(`${label}: ${r.target.kind} ${r.target.namespace ? r.target.namespace + '/' : ''}${r.target.name}: ${r.reasons.join('; ')}`);
   }
+  for (const w of plan.warnings ?? []) out.push(`${paint('yellow', 'warning')}: ${w}`);
   if (plan.changes.length === 0) out.push('Nothing to change.');
   return out.join('\n') + '\n';
 }

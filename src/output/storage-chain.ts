@@ -9,6 +9,7 @@ import { formatBytes } from '../kube/quantity.js';
 import { phaseSince } from '../kube/lifecycle.js';
 import { claimNameFor, replicasOf, startOrdinal } from '../kube/statefulset.js';
 import type { ClusterSnapshot } from '../snapshot/cluster-snapshot.js';
+import { deletesData, setExposure, type ClaimExposure } from '../analysis/deletion-paths.js';
 
 export interface ChainFinding {
   code: string;
@@ -22,9 +23,19 @@ export interface ChainFinding {
 export interface OrdinalLink {
   ordinal: number;
   inRange: boolean;
-  claim: { name: string; phase: string; why?: string; findings: ChainFinding[] };
-  /** phaseSince: "Released for 3h (since …)", from status.lastPhaseTransitionTime when the PV has it */
-  volume?: { name: string; phase: string; phaseSince?: string; reclaimPolicy: string; capacity: string; findings: ChainFinding[] };
+  /** deletedBy: what would delete the claim (retention policy, ownerReferences), empty when nothing does */
+  claim: { name: string; phase: string; why?: string; deletedBy: string[]; findings: ChainFinding[] };
+  /** phaseSince: "Released for 3h (since …)", from status.lastPhaseTransitionTime when the PV has it;
+   *  deletedWithClaim: reclaimPolicy Delete, so the data goes when the claim does */
+  volume?: {
+    name: string;
+    phase: string;
+    phaseSince?: string;
+    reclaimPolicy: string;
+    deletedWithClaim: boolean;
+    capacity: string;
+    findings: ChainFinding[];
+  };
   claimRef?: { namespace: string; name: string; uid?: string; stale: boolean };
   pod: { name: string; phase: string };
 }
@@ -41,6 +52,23 @@ export interface StorageChain {
   kind: 'StorageChain';
   statefulSet: { namespace: string; name: string; replicas: number; ordinalsStart: number; findings: ChainFinding[] };
   templates: TemplateLink[];
+}
+
+/** What would delete one claim, in words: the answer `show` prints under it. */
+function deletersOf(c: ClaimExposure | undefined, sts: StatefulSet): string[] {
+  if (!c) return [];
+  const set = sts.metadata?.name ?? '';
+  const out: string[] = [];
+  const keep = c.ordinal - startOrdinal(sts);
+  if (c.byScaleDown) out.push(`a scale-down to ${keep === 0 ? '0 replicas' : `${keep} replica${keep === 1 ? '' : 's'} or fewer`} (whenScaled: Delete)`);
+  if (c.bySetDeletion) out.push(`deleting statefulset ${set} (whenDeleted: Delete)`);
+  for (const t of c.ownerThreats) {
+    if (t.kind === 'foreign') out.push(`deleting ${t.owners.map((o) => `${o.kind} ${o.name}`).join(' and ')} (ownerReference)`);
+    else if (t.kind === 'set-against-policy') out.push(`deleting statefulset ${set} (an ownerReference whenDeleted: Retain does not call for)`);
+    else if (t.kind === 'stale-set') out.push(`the garbage collector (ownerReference to a previous ${t.owner.name}, uid ${t.owner.uid})`);
+    else out.push(`deleting pod ${t.owner.name} (ownerReference)`);
+  }
+  return out;
 }
 
 function toChain(f: Finding): ChainFinding {
@@ -62,6 +90,7 @@ export function buildStorageChain(snapshot: ClusterSnapshot, sts: StatefulSet, f
   const replicas = replicasOf(sts);
   const failedCreate = snapshot.eventsFor('StatefulSet', sts, ['FailedCreate'])[0];
   const pods = new Map(snapshot.podsOf(sts).map((p) => [p.metadata?.name ?? '', p]));
+  const exposure = new Map(setExposure(snapshot, sts).claims.map((c) => [c.claim.metadata?.name ?? '', c]));
   // Leftover ordinals (scale-down with Retain) are shown above the range, and
   // so are those of which only a PV remains (its claim deleted: PV-001).
   const leftovers = new Set<number>();
@@ -98,7 +127,12 @@ export function buildStorageChain(snapshot: ClusterSnapshot, sts: StatefulSet, f
         const link: OrdinalLink = {
           ordinal,
           inRange,
-          claim: { name: claimName, phase: claim?.status?.phase ?? 'missing', findings: about('PersistentVolumeClaim', claimName, ns) },
+          claim: {
+            name: claimName,
+            phase: claim?.status?.phase ?? 'missing',
+            deletedBy: deletersOf(exposure.get(claimName), sts),
+            findings: about('PersistentVolumeClaim', claimName, ns),
+          },
           pod: {
             name: podName,
             phase: pod
@@ -123,6 +157,7 @@ export function buildStorageChain(snapshot: ClusterSnapshot, sts: StatefulSet, f
             phase: volume.status?.phase ?? 'unknown',
             ...(since ? { phaseSince: since } : {}),
             reclaimPolicy: volume.spec?.persistentVolumeReclaimPolicy ?? 'Retain',
+            deletedWithClaim: deletesData(volume.spec?.persistentVolumeReclaimPolicy),
             capacity: formatBytes(capacityOf(volume)),
             findings: about('PersistentVolume', volume.metadata?.name ?? ''),
           };

@@ -47,12 +47,15 @@ function toNodes(chain: StorageChain): Node {
             label: `claim ${o.claim.name}: ${o.claim.phase}`,
             detail: o.claim.why,
             codes: o.claim.findings,
-            children: [...findingNodes(o.claim.findings)],
+            children: [
+              ...(o.claim.deletedBy.length ? [{ label: 'deleted by:', detail: o.claim.deletedBy.join('; '), children: [] }] : []),
+              ...findingNodes(o.claim.findings),
+            ],
           };
           if (o.volume) {
             claimNode.children.push({
               label: `PV ${o.volume.name}: ${o.volume.phaseSince ?? o.volume.phase}`,
-              detail: `${o.volume.capacity}, reclaim ${o.volume.reclaimPolicy}`,
+              detail: `${o.volume.capacity}, reclaim ${o.volume.reclaimPolicy}${o.volume.deletedWithClaim ? ': deleted with its claim' : ''}`,
               codes: o.volume.findings,
               children: [
                 ...(o.claimRef

@@ -23,11 +23,15 @@ import (
 // The controllers the plugin's scenarios depend on. The protection
 // controllers are needed or deleted claims and volumes hang in Terminating;
 // the serviceaccount controller gives each namespace the default
-// ServiceAccount that the ServiceAccount admission plugin requires of pods.
+// ServiceAccount that the ServiceAccount admission plugin requires of pods;
+// the expander hands growing claims to a resizer (resize), and the
+// resourcequota controller keeps the quota usage the admission plugin judges against.
 var controllers = []string{
 	"persistentvolume-binder-controller",
 	"persistentvolume-protection-controller",
 	"persistentvolumeclaim-protection-controller",
+	"persistentvolume-expander-controller",
+	"resourcequota-controller",
 	"statefulset-controller",
 	"garbage-collector-controller",
 	"namespace-controller",

@@ -20,6 +20,8 @@ export const skipReason = inject('skipReason');
 const TEST_KINDS: Record<string, { group: string; resource: string; namespaced: boolean }> = {
   Namespace: { group: 'v1', resource: 'namespaces', namespaced: false },
   ServiceAccount: { group: 'v1', resource: 'serviceaccounts', namespaced: true },
+  ConfigMap: { group: 'v1', resource: 'configmaps', namespaced: true },
+  ResourceQuota: { group: 'v1', resource: 'resourcequotas', namespaced: true },
   Role: { group: 'rbac.authorization.k8s.io/v1', resource: 'roles', namespaced: true },
   RoleBinding: { group: 'rbac.authorization.k8s.io/v1', resource: 'rolebindings', namespaced: true },
   ClusterRole: { group: 'rbac.authorization.k8s.io/v1', resource: 'clusterroles', namespaced: false },

@@ -53,7 +53,11 @@ export function auditCommand(ctx: CommandContext): CommandModule<object, AuditAr
           default: 'error' as const,
           describe: 'Exit 1 when a finding has at least this severity',
         })
-        .option('pending-threshold', { type: 'string', default: '5m', describe: 'How long a claim may wait for a provisioner before PVC-005' })
+        .option('pending-threshold', {
+          type: 'string',
+          default: '5m',
+          describe: 'How long a claim may wait for a provisioner (PVC-005) or a volume resizer (PVC-010) before it is reported',
+        })
         .option('filename', {
           alias: 'f',
           type: 'string',

@@ -7,6 +7,10 @@ import { fixClaimRefCommand } from './fix-claimref.js';
 import { fixMountsCommand } from './fix-mounts.js';
 import { generateTemplateCommand } from './generate-template.js';
 import { prebindCommand } from './prebind.js';
+import { protectCommand } from './protect.js';
+import { restoreCommand } from './restore.js';
+import { resizeCommand } from './resize.js';
+import { recoverExpansionCommand } from './recover-expansion.js';
 import { showCommand } from './show.js';
 import { undoCommand } from './undo.js';
 import { versionCommand } from './version.js';
@@ -18,8 +22,12 @@ export function registerCommands(y: Argv, ctx: CommandContext): Argv {
     showCommand,
     fixClaimRefCommand,
     prebindCommand,
+    restoreCommand,
     generateTemplateCommand,
     fixMountsCommand,
+    protectCommand,
+    resizeCommand,
+    recoverExpansionCommand,
     undoCommand,
     explainCommand,
     versionCommand,

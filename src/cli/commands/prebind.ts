@@ -10,10 +10,21 @@ import { planPrebind } from '../../fixes/prebind.js';
 import { getObject, listIfAllowed } from '../../fixes/read.js';
 import type { Plan } from '../../fixes/plan.js';
 import type { Claim, Node, StatefulSet, StorageClass, Volume } from '../../kube/types.js';
-import { claimClass, claimHasClass, defaultClass, requirementsOf, requirementsOfTemplate, type ClaimRequirements } from '../../kube/binding.js';
-import { claimNameFor, templateNames } from '../../kube/statefulset.js';
+import { claimNameFor, ordinalOfClaim, templateNames, type ClaimTemplate } from '../../kube/statefulset.js';
+import { collectionPath } from '../../kube/resources.js';
+import {
+  claimIn,
+  manifestObjects,
+  requirementsOfNewClaim,
+  requirementsOf,
+  statefulSetIn,
+  templateFromFlags,
+  validateClaimSpecArgs,
+  withClaimSpecOptions,
+  type ClaimSpecArgs,
+} from '../future-claims.js';
 
-interface PrebindArgs extends ClusterArgs, RepairArgs {
+interface PrebindArgs extends ClusterArgs, RepairArgs, ClaimSpecArgs {
   volume: string;
   claim?: string;
   statefulset?: string;
@@ -21,63 +32,95 @@ interface PrebindArgs extends ClusterArgs, RepairArgs {
   template?: string;
 }
 
+function templateOfClaim(sets: StatefulSet[], claimName: string): ClaimTemplate | undefined {
+  for (const sts of sets) {
+    const hit = ordinalOfClaim(sts, claimName);
+    if (hit) return sts.spec?.volumeClaimTemplates?.find((t) => t.metadata?.name === hit.template);
+  }
+  return undefined;
+}
+
+/** --claim NAMESPACE/NAME, or NAME (in -n or the context's namespace, known once connected). */
+function parseClaimArg(text: string): { namespace?: string; name: string } {
+  return text.includes('/') ? parseClaimRef(text) : { name: validateName('claim', text) };
+}
+
 export function prebindCommand(ctx: CommandContext): CommandModule<object, PrebindArgs> {
   return {
     command: 'prebind <volume>',
-    describe: 'Reserve a PV for exactly one claim, including a StatefulSet ordinal claim that does not exist yet',
+    describe: 'Reserve a PV for exactly one claim, including one that does not exist yet (a StatefulSet ordinal, before or after the set exists)',
     builder: (y: Argv) =>
-      withRepairOptions(withClusterOptions(y))
+      withClaimSpecOptions(withRepairOptions(withClusterOptions(y)))
         .positional('volume', { type: 'string', demandOption: true, describe: 'PersistentVolume name' })
-        .option('claim', { type: 'string', describe: 'NAMESPACE/NAME of the claim' })
-        .option('statefulset', { type: 'string', describe: 'StatefulSet whose ordinal claim gets the PV (with --ordinal)' })
+        .option('claim', { type: 'string', describe: 'The claim: NAMESPACE/NAME, or NAME in -n' })
+        .option('statefulset', { type: 'string', describe: 'StatefulSet whose ordinal claim gets the PV (with --ordinal); it may not exist yet' })
         .option('ordinal', { type: 'number', describe: 'Ordinal of the StatefulSet pod' })
         .option('template', { type: 'string', describe: 'volumeClaimTemplate name (needed when the StatefulSet has several)' })
         .example('$0 prebind pv-fast-1 --statefulset db --ordinal 0 -n shop', 'data-db-0 will bind pv-fast-1 when the StatefulSet creates it')
-        .example('$0 prebind pv-old --claim shop/restore', 'Give retained data to claim shop/restore') as unknown as Argv<PrebindArgs>,
+        .example('$0 prebind pv-old --statefulset db --ordinal 0 -n shop -f db.yaml', 'The same before db exists: its template comes from db.yaml')
+        .example(
+          '$0 prebind pv-old --claim restore -n shop --size 10Gi',
+          'Give retained data to claim shop/restore, created later',
+        ) as unknown as Argv<PrebindArgs>,
     handler: async (args) => {
       validateName('persistentvolume', args.volume);
-      if (!!args.claim === !!args.statefulset) throw new UsageError('give either --claim NAMESPACE/NAME or --statefulset NAME --ordinal N');
+      if (!!args.claim === !!args.statefulset) throw new UsageError('give either --claim NAME (or NAMESPACE/NAME) or --statefulset NAME --ordinal N');
       if (args.statefulset && args.ordinal === undefined) throw new UsageError('--statefulset needs --ordinal');
       // Every argument is checked before the first request.
-      const claimRef = args.claim ? parseClaimRef(args.claim) : undefined;
+      if (args.namespace) validateNamespace(args.namespace);
       const ordinal = args.statefulset ? validateOrdinal(args.ordinal) : 0;
       if (args.statefulset) validateName('statefulset', args.statefulset);
-      if (args.namespace) validateNamespace(args.namespace);
+      validateClaimSpecArgs(args);
+      const claimArg = args.claim ? parseClaimArg(args.claim) : undefined;
       const dryRun = dryRunFrom(args);
       const client = await clientFrom(args);
       try {
+        const namespace = args.namespace || client.namespace;
+        const files = args.filename ? await manifestObjects(args.filename, namespace, ctx.io.stdin) : [];
         const volume = await getObject<Volume>(client, 'PersistentVolume', args.volume);
         if (!volume) throw notFound('PersistentVolume', [args.volume]);
         const classes = (await listIfAllowed<StorageClass>(client, '/apis/storage.k8s.io/v1/storageclasses')) ?? [];
-        let requirements: ClaimRequirements;
-        let claim: Claim | undefined;
-        if (claimRef) {
-          const ref = claimRef;
-          claim = await getObject<Claim>(client, 'PersistentVolumeClaim', ref.name, ref.namespace);
-          if (!claim)
-            throw new UsageError(`claim ${ref.namespace}/${ref.name} does not exist; for a claim a StatefulSet will create use --statefulset and --ordinal`);
-          requirements = requirementsOf(claim);
+        let target: { namespace: string; name: string };
+        let template: ClaimTemplate | undefined = templateFromFlags(args);
+        if (claimArg) {
+          target = { namespace: claimArg.namespace ?? namespace, name: claimArg.name };
+          const t = target;
+          // A claim a StatefulSet will create, live or in the files: its template says what it will ask.
+          const sets = [
+            ...((await listIfAllowed<StatefulSet>(client, collectionPath('apps/v1', 'statefulsets', t.namespace))) ?? []),
+            ...files.filter((o): o is StatefulSet => o.kind === 'StatefulSet' && (o.metadata?.namespace ?? namespace) === t.namespace),
+          ];
+          template ??= claimIn(files, t.name, t.namespace) ?? templateOfClaim(sets, t.name);
         } else {
-          const namespace = args.namespace || client.namespace;
-          const sts = await getObject<StatefulSet>(client, 'StatefulSet', args.statefulset!, namespace);
-          if (!sts) throw notFound('StatefulSet', [args.statefulset!], namespace);
-          const names = templateNames(sts);
-          const tname = args.template ?? (names.length === 1 ? names[0] : undefined);
-          if (!tname)
-            throw new UsageError(`statefulset ${args.statefulset} has ${names.length} volumeClaimTemplates (${names.join(', ')}): choose one with --template`);
-          const template = sts.spec?.volumeClaimTemplates?.find((t) => t.metadata?.name === tname);
-          if (!template) throw new UsageError(`statefulset ${args.statefulset} has no volumeClaimTemplate "${tname}" (templates: ${names.join(', ')})`);
-          const claimName = claimNameFor(tname, sts.metadata?.name ?? '', ordinal);
-          claim = await getObject<Claim>(client, 'PersistentVolumeClaim', claimName, namespace);
-          // A claim created from a template without a class gets the default class at admission.
-          const className = claimHasClass(template) ? claimClass(template) : (defaultClass(classes)?.metadata?.name ?? '');
-          requirements = claim ? requirementsOf(claim) : requirementsOfTemplate(template, { namespace, name: claimName, className });
+          const sts = (await getObject<StatefulSet>(client, 'StatefulSet', args.statefulset!, namespace)) ?? statefulSetIn(files, args.statefulset!, namespace);
+          if (!sts && args.filename)
+            throw new UsageError(`no StatefulSet ${args.statefulset} in namespace ${namespace}, live or in ${args.filename.join(', ')}`);
+          if (sts) {
+            const names = templateNames(sts);
+            const tname = args.template ?? (names.length === 1 ? names[0] : undefined);
+            if (!tname)
+              throw new UsageError(
+                `statefulset ${args.statefulset} has ${names.length} volumeClaimTemplates (${names.join(', ')}): choose one with --template`,
+              );
+            const found = sts.spec?.volumeClaimTemplates?.find((t) => t.metadata?.name === tname);
+            if (!found) throw new UsageError(`statefulset ${args.statefulset} has no volumeClaimTemplate "${tname}" (templates: ${names.join(', ')})`);
+            template ??= found;
+            target = { namespace, name: claimNameFor(tname, sts.metadata?.name ?? '', ordinal) };
+          } else {
+            if (!args.template)
+              throw new UsageError(
+                `statefulset ${args.statefulset} does not exist yet: name its volumeClaimTemplate with --template, or give its manifest with -f`,
+              );
+            target = { namespace, name: claimNameFor(args.template, args.statefulset!, ordinal) };
+          }
         }
+        const claim = await getObject<Claim>(client, 'PersistentVolumeClaim', target.name, target.namespace);
+        const requirements = claim ? requirementsOf(claim) : template ? requirementsOfNewClaim(template, target, classes) : undefined;
         const ref = volume.spec?.claimRef;
         const currentClaim = ref?.name && ref.namespace ? await getObject<Claim>(client, 'PersistentVolumeClaim', ref.name, ref.namespace) : undefined;
         const nodes = volume.spec?.nodeAffinity ? await listIfAllowed<Node>(client, '/api/v1/nodes') : undefined;
-        const result = planPrebind({ volume, requirements, claim, currentClaim, nodes, force: !!args.force });
-        const plan: Plan = { command: `prebind ${args.volume} --claim ${requirements.namespace}/${requirements.name}`, changes: [], refusals: [] };
+        const result = planPrebind({ volume, target, requirements, claim, currentClaim, nodes, force: !!args.force });
+        const plan: Plan = { command: `prebind ${args.volume} --claim ${target.namespace}/${target.name}`, changes: [], refusals: [] };
         if ('steps' in result) plan.changes.push(result);
         else plan.refusals.push(result);
         ctx.exitCode = await runPlan(client, plan, { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io });

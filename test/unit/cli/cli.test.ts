@@ -117,6 +117,22 @@ describe('CLI', () => {
     expect(negative.stderr).toContain('--ordinal must be a whole number');
     expect((await run(['fix-mounts', 'db', '--kubeconfig', kc, '--rename', 'nonsense'])).stderr).toContain('--rename takes OLD=NEW');
     expect((await run(['generate-template', 'db', '--kubeconfig', kc, '--size', 'big'])).code).toBe(2);
+    const cases: Array<[string[], string]> = [
+      [['prebind', 'pv-1', '--claim', 'Bad_Name'], 'claim "Bad_Name" is not a valid name'],
+      [['prebind', 'pv-1', '--claim', 'later', '--access-mode', 'ReadWriteOnce'], '--access-mode and --storage-class describe the claim together with --size'],
+      [['prebind', 'pv-1', '--claim', 'later', '--size', 'big'], '--size "big" is not a quantity'],
+      [['restore', 'web', '--force'], 'restore never takes a PV from a live claim'],
+      [['restore', 'web', '--volumes', 'pv-a', '--from-namespace', 'old'], '--volumes names the PVs itself'],
+      [['resize', 'web', '--to', 'lots'], '--to "lots" is not a storage size'],
+      [['resize', 'web', '--to', '2Gi', '-A'], 'resize changes one StatefulSet of one namespace'],
+      [['recover-expansion', 'data-web-0', '--to', '0'], '--to "0" is not a storage size'],
+      [['protect', 'web', '-A'], 'protect changes one StatefulSet of one namespace'],
+    ];
+    for (const [args, text] of cases) {
+      const r = await run([...args, '--kubeconfig', kc]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toContain(text);
+    }
   });
 
   it('explains a code from its metadata, and lists the catalog', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planClaimRefFix } from '../../../src/fixes/fix-claimref.js';
 import { planPrebind } from '../../../src/fixes/prebind.js';
+import { planVolumeRestore, volumesByClaimRef } from '../../../src/fixes/restore.js';
 import { planMountRename, proposeRenames } from '../../../src/fixes/fix-mounts.js';
 import { generateTemplates, planTemplateApply, podsNeedingRestart, cleanManifest } from '../../../src/fixes/generate-template.js';
 import { renderPlan } from '../../../src/output/plan.js';
@@ -87,6 +88,7 @@ describe('planPrebind', () => {
     volumeMode: 'Filesystem',
     volumeAttributesClassName: '',
   };
+  const target = { namespace: 'shop', name: 'data-db-0' };
   const free = (over: Partial<NonNullable<Volume['spec']>> = {}): Volume => ({
     metadata: { name: 'pv-1', uid: 'u', resourceVersion: '5', annotations: { 'pv.kubernetes.io/bound-by-controller': 'yes' } },
     spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/x' }, ...over },
@@ -94,7 +96,7 @@ describe('planPrebind', () => {
   });
 
   it('sets a uid-less claimRef and drops bound-by-controller', () => {
-    const plan = planPrebind({ volume: free(), requirements: req, force: false }) as PlannedChange;
+    const plan = planPrebind({ volume: free(), target, requirements: req, force: false }) as PlannedChange;
     expect(plan.after.spec?.claimRef).toEqual({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: 'shop', name: 'data-db-0' });
     expect(plan.after.metadata?.annotations).toEqual({});
     const step = plan.steps[0]!;
@@ -104,6 +106,7 @@ describe('planPrebind', () => {
   it('refuses an incompatible pair with every reason', () => {
     const r = planPrebind({
       volume: free({ capacity: { storage: '500Mi' }, accessModes: ['ReadOnlyMany'], volumeMode: 'Block', storageClassName: 'fast' }),
+      target,
       requirements: req,
       force: false,
     }) as Refusal;
@@ -113,8 +116,36 @@ describe('planPrebind', () => {
   it('refuses a PV bound to a live claim unless --force', () => {
     const volume = free({ claimRef: { namespace: 'other', name: 'x', uid: 'live' } });
     const current: Claim = { metadata: { name: 'x', namespace: 'other', uid: 'live' }, status: { phase: 'Bound' } };
-    expect(isPlan(planPrebind({ volume, requirements: req, currentClaim: current, force: false }))).toBe(false);
-    expect(isPlan(planPrebind({ volume, requirements: req, currentClaim: current, force: true }))).toBe(true);
+    expect(isPlan(planPrebind({ volume, target, requirements: req, currentClaim: current, force: false }))).toBe(false);
+    expect(isPlan(planPrebind({ volume, target, requirements: req, currentClaim: current, force: true }))).toBe(true);
+  });
+
+  it("lists the binder's checks when nothing says what the claim will ask for", () => {
+    const plan = planPrebind({ volume: free(), target, force: false }) as PlannedChange;
+    expect(plan.warnings).toEqual([
+      'what claim shop/data-db-0 will ask for is not known (no live StatefulSet, no -f, no --size): the binder binds it only with its request at most 1Gi, access modes among ReadWriteOnce, volumeMode Filesystem, volumeAttributesClassName "", storageClassName ""; otherwise it stays Pending',
+    ]);
+  });
+
+  it('replaces a stale claimRef (testing its uid) and switches Delete to Retain when asked', () => {
+    const volume = free({ persistentVolumeReclaimPolicy: 'Delete', claimRef: { namespace: 'old', name: 'data-db-0', uid: 'gone', resourceVersion: '9' } });
+    const plan = planPrebind({ volume, target, requirements: req, retain: true, force: false }) as PlannedChange;
+    const step = plan.steps[0]!;
+    expect(step.kind === 'patch' && step.patch.slice(2)).toEqual([
+      { op: 'test', path: '/spec/claimRef/uid', value: 'gone' },
+      { op: 'add', path: '/spec/claimRef', value: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: 'shop', name: 'data-db-0' } },
+      { op: 'replace', path: '/spec/persistentVolumeReclaimPolicy', value: 'Retain' },
+      { op: 'remove', path: '/metadata/annotations/pv.kubernetes.io~1bound-by-controller' },
+    ]);
+    expect(plan.owned).toContain('/spec/persistentVolumeReclaimPolicy');
+    expect(plan.summary).toBe('reserve PV pv-1 for claim shop/data-db-0 (was old/data-db-0, uid gone), reclaimPolicy Delete -> Retain');
+  });
+
+  it('leaves a PV bound to that very claim alone (removing the uid would make the claim Lost)', () => {
+    const volume = free({ claimRef: { namespace: 'shop', name: 'data-db-0', uid: 'c1' } });
+    const claim: Claim = { metadata: { name: 'data-db-0', namespace: 'shop', uid: 'c1' }, spec: { volumeName: 'pv-1' }, status: { phase: 'Bound' } };
+    const r = planPrebind({ volume, target, requirements: req, claim, force: false }) as Refusal;
+    expect(r).toEqual({ target: { kind: 'PersistentVolume', name: 'pv-1' }, reasons: ['it is already bound to claim shop/data-db-0'], noop: true });
   });
 
   it('refuses a PV whose node affinity no node satisfies', () => {
@@ -123,6 +154,7 @@ describe('planPrebind', () => {
     });
     const r = planPrebind({
       volume,
+      target,
       requirements: req,
       nodes: [{ metadata: { name: 'n1', labels: { 'kubernetes.io/hostname': 'n1' } } }],
       force: false,
@@ -270,5 +302,102 @@ describe('plan diffs', () => {
     };
     const after = { metadata: { name: 'db' }, spec: { replicas: 2 } };
     expect(diffObjects(before, after)).toEqual(['- spec.replicas: 1', '+ spec.replicas: 2']);
+  });
+});
+
+describe('planVolumeRestore', () => {
+  const template = { metadata: { name: 'data' }, spec: { storageClassName: '', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } };
+  const target = { namespace: 'new', name: 'web', start: 0, replicas: 3, templates: new Map([['data', template]]) };
+  const released = (name: string, claim: string, over: Partial<NonNullable<Volume['spec']>> = {}): Volume => ({
+    metadata: { name, uid: `u-${name}`, resourceVersion: '3' },
+    spec: {
+      capacity: { storage: '1Gi' },
+      accessModes: ['ReadWriteOnce'],
+      storageClassName: '',
+      persistentVolumeReclaimPolicy: 'Retain',
+      hostPath: { path: '/x' },
+      claimRef: { namespace: 'old', name: claim, uid: `old-${claim}`, resourceVersion: '1' },
+      ...over,
+    },
+    status: { phase: 'Released' },
+  });
+  const input = (sources: Array<{ volume: Volume; ordinal: number }>) => ({
+    target,
+    sources: sources.map((s) => ({ ...s, template: 'data' })),
+    claims: new Map(),
+    currentClaims: new Map(),
+    classes: [],
+  });
+
+  it('maps each PV to its ordinal claim, drops the stale uid, switches Delete to Retain, and names the ordinal left without data', () => {
+    const plan = planVolumeRestore(
+      input([
+        { volume: released('pv-a', 'data-web-0'), ordinal: 0 },
+        { volume: released('pv-b', 'data-web-1', { persistentVolumeReclaimPolicy: 'Delete' }), ordinal: 1 },
+      ]),
+      'restore web -n new --from-namespace old',
+    );
+    expect(plan.refusals).toEqual([]);
+    expect(plan.changes.map((c) => c.summary)).toEqual([
+      'ordinal 0: reserve PV pv-a for claim new/data-web-0 (was old/data-web-0, uid old-data-web-0)',
+      'ordinal 1: reserve PV pv-b for claim new/data-web-1 (was old/data-web-1, uid old-data-web-1), reclaimPolicy Delete -> Retain',
+    ]);
+    expect(plan.changes.map((c) => c.after.spec?.claimRef)).toEqual([
+      { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: 'new', name: 'data-web-0' },
+      { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: 'new', name: 'data-web-1' },
+    ]);
+    expect(plan.changes[1]!.after.spec?.persistentVolumeReclaimPolicy).toBe('Retain');
+    expect(plan.warnings).toEqual(['ordinal 2 (claim data-web-2) has no PV to restore: the StatefulSet creates a new, empty claim for it']);
+  });
+
+  it('refuses everything, before any write, when one ordinal has two PVs or a PV does not fit the future claim', () => {
+    const twice = planVolumeRestore(
+      input([
+        { volume: released('pv-a', 'data-web-0'), ordinal: 0 },
+        { volume: released('pv-x', 'data-web-0'), ordinal: 0 },
+        { volume: released('pv-b', 'data-web-1'), ordinal: 1 },
+      ]),
+      'restore',
+    );
+    expect(twice.changes).toEqual([]);
+    expect(twice.refusals.map((r) => `${r.target.name}: ${r.reasons.join('; ')}`)).toEqual([
+      'pv-a: PVs pv-a and pv-x both hold ordinal 0 (claim data-web-0): name the one to restore with --volumes',
+      'pv-x: PVs pv-a and pv-x both hold ordinal 0 (claim data-web-0): name the one to restore with --volumes',
+    ]);
+    expect(twice.warnings).toContain(
+      'nothing is changed while any PV is refused (1 other PV(s) could be restored): fix each problem, or leave the PV out with --volumes',
+    );
+    const misfit = planVolumeRestore(
+      input([
+        { volume: released('pv-a', 'data-web-0', { capacity: { storage: '500Mi' }, volumeMode: 'Block', volumeAttributesClassName: 'gold' }), ordinal: 0 },
+        { volume: released('pv-b', 'data-web-1', { accessModes: ['ReadOnlyMany'], storageClassName: 'fast' }), ordinal: 1 },
+      ]),
+      'restore',
+    );
+    expect(misfit.changes).toEqual([]);
+    expect(misfit.refusals.map((r) => r.reasons)).toEqual([
+      [
+        'capacity 500Mi is smaller than the request 1Gi',
+        "volumeMode Block differs from the claim's Filesystem",
+        'volumeAttributesClassName "gold" differs from the claim\'s ""',
+      ],
+      ['access modes [ReadOnlyMany] lack ReadWriteOnce', 'storageClassName "fast" differs from the claim\'s ""'],
+    ]);
+  });
+
+  it('refuses a PV bound to a live claim', () => {
+    const volume = released('pv-a', 'data-web-0');
+    volume.status = { phase: 'Bound' };
+    const live: Claim = { metadata: { name: 'data-web-0', namespace: 'old', uid: 'old-data-web-0' }, status: { phase: 'Bound' } };
+    const plan = planVolumeRestore({ ...input([{ volume, ordinal: 0 }]), currentClaims: new Map([['pv-a', live]]) }, 'restore');
+    expect(plan.refusals[0]!.reasons).toEqual(['it is bound to the live claim old/data-web-0']);
+  });
+
+  it('says when an ordinal is beyond the replicas, and finds PVs by their claimRef', () => {
+    const volumes = [released('pv-a', 'data-web-0'), released('pv-d', 'data-web-4'), released('pv-o', 'logs-web-0'), released('pv-z', 'data-webapp-0')];
+    const sources = volumesByClaimRef(volumes, 'old', 'web', ['data']);
+    expect(sources.map((s) => `${s.volume.metadata?.name}:${s.template}/${s.ordinal}`)).toEqual(['pv-a:data/0', 'pv-d:data/4']);
+    const plan = planVolumeRestore({ ...input([]), sources }, 'restore');
+    expect(plan.warnings).toContain('ordinal 4 is beyond replicas 3: claim data-web-4 binds PV pv-d on a scale-up to 5');
   });
 });

@@ -125,6 +125,7 @@ apiVersion: storage.k8s.io/v1
 kind: StorageClass
 metadata: {name: fast}
 provisioner: example.com/csi
+reclaimPolicy: Retain
 ---
 apiVersion: v1
 kind: Service
@@ -142,7 +143,7 @@ status: {phase: Bound}
 apiVersion: v1
 kind: PersistentVolume
 metadata: {name: pv-${t}-${i}}
-spec: {capacity: {storage: ${t === 'data' ? '100Gi' : '10Gi'}}, accessModes: [ReadWriteOnce], storageClassName: fast, persistentVolumeReclaimPolicy: Delete, csi: {driver: example.com/csi, volumeHandle: ${t}${i}}, claimRef: {namespace: stream, name: ${t}-kafka-${i}, uid: ${t}-${i}}}
+spec: {capacity: {storage: ${t === 'data' ? '100Gi' : '10Gi'}}, accessModes: [ReadWriteOnce], storageClassName: fast, persistentVolumeReclaimPolicy: Retain, csi: {driver: example.com/csi, volumeHandle: ${t}${i}}, claimRef: {namespace: stream, name: ${t}-kafka-${i}, uid: ${t}-${i}}}
 status: {phase: Bound}`,
     ),
   ),
@@ -171,6 +172,31 @@ describe('show tree', () => {
     const out = render(HEALTHY);
     expect(out).not.toMatch(/\[(STS|PVC|PV)-/);
     expect(out).toMatchSnapshot();
+  });
+
+  it('marks what would delete each claim and PV (STS-013, STS-015, PVC-009)', () => {
+    const exposed = HEALTHY.replace('replicas: 3', 'replicas: 3\n  persistentVolumeClaimRetentionPolicy: {whenScaled: Delete}')
+      .replace(
+        'persistentVolumeReclaimPolicy: Retain, csi: {driver: example.com/csi, volumeHandle: data1}',
+        'persistentVolumeReclaimPolicy: Delete, csi: {driver: example.com/csi, volumeHandle: data1}',
+      )
+      .replace(
+        'metadata: {name: data-kafka-0, namespace: stream, uid: data-0}',
+        'metadata: {name: data-kafka-0, namespace: stream, uid: data-0, ownerReferences: [{apiVersion: v1, kind: ConfigMap, name: op, uid: op-1}]}',
+      );
+    const chain = chainOf(exposed);
+    const data = chain.templates[0]!.ordinals;
+    expect(data.map((o) => o.claim.deletedBy)).toEqual([
+      ['a scale-down to 0 replicas (whenScaled: Delete)', 'deleting ConfigMap op (ownerReference)'],
+      ['a scale-down to 1 replica or fewer (whenScaled: Delete)'],
+      ['a scale-down to 2 replicas or fewer (whenScaled: Delete)'],
+    ]);
+    expect(data.map((o) => o.volume?.deletedWithClaim)).toEqual([false, true, false]);
+    const out = render(exposed, 200);
+    expect(out).toContain('├─ deleted by: a scale-down to 1 replica or fewer (whenScaled: Delete)');
+    expect(out).toContain('PV pv-data-1: Bound 100Gi, reclaim Delete: deleted with its claim');
+    expect(out).toMatch(/\[STS-013\].*\[STS-015\]/);
+    expect(out).toContain('[PVC-009]');
   });
 
   it('fits 80 columns by truncating details, keeping every node and complete commands', () => {

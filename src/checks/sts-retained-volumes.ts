@@ -1,0 +1,75 @@
+import { defineCheck, type FindingDraft } from './check.js';
+import { claimRefText, listOf, PLUGIN, setFinding } from './helpers.js';
+import { phaseSince } from '../kube/lifecycle.js';
+import { parseOrdinalClaimName, templateNames } from '../kube/statefulset.js';
+import type { Volume } from '../kube/types.js';
+
+interface Held {
+  volume: Volume;
+  claimName: string;
+  ordinal: number;
+}
+
+export const stsRetainedVolumes = defineCheck({
+  id: 'sts-retained-volumes',
+  code: 'STS-016',
+  severity: 'warning',
+  title: "Retained PVs hold the data of the set's ordinals",
+  rationale:
+    "When a StatefulSet's claims are deleted (the set deleted with whenDeleted: Delete, a namespace deleted, a move to another namespace) its Retain PVs go Released, and their claimRefs keep the uid of the deleted claims. The binder gives such a PV to no other claim (pv_controller.go syncVolume), so a re-created set's claims of the same names stay Pending (PV-002, PVC-003) or get new, empty volumes from a provisioner, and a set re-created in another namespace or under another name never finds them. The finding names the PVs by ordinal, from their claimRefs, and is an error when the set's claims for them already wait.",
+  remediation:
+    "`kubectl sts-storage restore STS` reserves each PV for its ordinal's claim (claimRef without the stale uid, reclaimPolicy Retain), refusing the whole restore if any PV does not fit; add `--from-namespace` or `--from-statefulset` when the data comes from elsewhere, and `-f` when the set is not applied yet. Undo puts the claimRefs back.",
+  needs: ['statefulsets', 'persistentvolumeclaims', 'persistentvolumes'],
+  find(snapshot) {
+    const findings: FindingDraft[] = [];
+    for (const sts of snapshot.statefulSets) {
+      const ns = sts.metadata?.namespace ?? '';
+      const set = sts.metadata?.name ?? '';
+      const templates = templateNames(sts);
+      const bySource = new Map<string, Held[]>();
+      for (const volume of snapshot.volumes) {
+        const ref = volume.spec?.claimRef;
+        if (!ref?.uid || !ref.name || !ref.namespace || volume.status?.phase === 'Bound') continue;
+        const hit = parseOrdinalClaimName(ref.name, set);
+        if (!hit || !templates.includes(hit.template)) continue;
+        const live = snapshot.claim(ref.namespace, ref.name);
+        if (live?.metadata?.uid === ref.uid) continue;
+        if (ref.namespace !== ns) {
+          // Data of a set of this name in another namespace: only when that namespace was read and holds no such set or claim.
+          if (
+            !snapshot.coversNamespace(ref.namespace) ||
+            live ||
+            snapshot.statefulSets.some((s) => s.metadata?.namespace === ref.namespace && s.metadata?.name === set)
+          )
+            continue;
+        }
+        bySource.set(ref.namespace, [...(bySource.get(ref.namespace) ?? []), { volume, claimName: ref.name, ordinal: hit.ordinal }]);
+      }
+      for (const [source, held] of [...bySource].sort(([a], [b]) => (a === ns ? -1 : b === ns ? 1 : a.localeCompare(b)))) {
+        held.sort((a, b) => a.ordinal - b.ordinal || a.claimName.localeCompare(b.claimName));
+        const pvs = held.map((h) => h.volume.metadata?.name ?? '');
+        const ordinals = listOf([...new Set(held.map((h) => String(h.ordinal)))]);
+        const here = source === ns;
+        const waiting = here && held.some((h) => snapshot.claim(ns, h.claimName));
+        const noun = `${pvs.length === 1 ? 'PV' : 'PVs'} ${listOf(pvs)}`;
+        findings.push(
+          setFinding(sts, {
+            severity: waiting ? 'error' : undefined,
+            related: pvs.map((name) => ({ kind: 'PersistentVolume', name })),
+            message: here
+              ? `${noun} ${pvs.length === 1 ? 'holds' : 'hold'} the data of ${held.length === 1 ? 'ordinal' : 'ordinals'} ${ordinals} of statefulset ${set} (${pvs.length === 1 ? 'its claimRef carries' : 'their claimRefs carry'} the uid of a deleted claim): restore gives each ordinal its own PV back`
+              : `${noun} held ${held.length === 1 ? 'claim' : 'claims'} ${listOf(held.map((h) => h.claimName))} of namespace ${source}, which has no statefulset ${set} any more: restore --from-namespace ${source} gives them to ${held.length === 1 ? 'ordinal' : 'ordinals'} ${ordinals} of statefulset ${set}`,
+            evidence: held.map(
+              (h) => `PV ${h.volume.metadata?.name}: ${phaseSince(h.volume, snapshot.now) ?? h.volume.status?.phase ?? 'unknown'}, ${claimRefText(h.volume)}`,
+            ),
+            fix: {
+              command: `${PLUGIN} restore ${set} -n ${ns}${here ? '' : ` --from-namespace ${source}`}`,
+              description: 'reserve each PV for the claim of its ordinal',
+            },
+          }),
+        );
+      }
+    }
+    return findings;
+  },
+});
