@@ -165,7 +165,8 @@ describe.skipIf(!!skipReason)('repairs on the real control plane', () => {
     expect(await rv(pv)).toBe(before);
     const bad = await runCli(['prebind', pv, '--claim', 'NoSlash', '--yes'], { env: sandbox.env() });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--claim must be NAMESPACE/NAME');
+    // --claim NAME is a claim of -n now (restores reserve claims that do not exist yet); this one is no valid name.
+    expect(bad.stderr).toContain('claim "NoSlash" is not a valid name');
   });
 
   it('refuses before any write when RBAC lacks the verb, naming it', async () => {
