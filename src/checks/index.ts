@@ -18,6 +18,7 @@ import { stsDeletionDeletesClaims } from './sts-deletion-deletes-claims.js';
 import { stsVolumesReclaimDelete } from './sts-volumes-reclaim-delete.js';
 import { stsRetainedVolumes } from './sts-retained-volumes.js';
 import { stsClaimSizesUneven } from './sts-claim-sizes-uneven.js';
+import { stsPodStuckOnLostNode } from './sts-pod-stuck-on-lost-node.js';
 import { pvcPendingNoMatch } from './pvc-pending-no-match.js';
 import { pvcPendingClassMissing } from './pvc-pending-class-missing.js';
 import { pvcPendingStaleClaimref } from './pvc-pending-stale-claimref.js';
@@ -29,6 +30,9 @@ import { pvcBeingDeleted } from './pvc-being-deleted.js';
 import { pvcOwnerDeletesClaim } from './pvc-owner-deletes-claim.js';
 import { pvcExpansionStuck } from './pvc-expansion-stuck.js';
 import { pvcExpansionNotAllowed } from './pvc-expansion-not-allowed.js';
+import { pvcMultiAttach } from './pvc-multi-attach.js';
+import { pvcVolumeTopologyUnreachable } from './pvc-volume-topology-unreachable.js';
+import { pvcNodeVolumeLimit } from './pvc-node-volume-limit.js';
 import { pvReleasedClaimGone } from './pv-released-claim-gone.js';
 import { pvReleasedStaleClaimref } from './pv-released-stale-claimref.js';
 import { pvFailed } from './pv-failed.js';
@@ -36,6 +40,9 @@ import { pvPreboundUnmatched } from './pv-prebound-unmatched.js';
 import { pvBoundClaimGone } from './pv-bound-claim-gone.js';
 import { pvNodeAffinityMissingNode } from './pv-node-affinity-missing-node.js';
 import { pvBeingDeleted } from './pv-being-deleted.js';
+import { pvAttachmentStale } from './pv-attachment-stale.js';
+import { pvCsiDriverMissing } from './pv-csi-driver-missing.js';
+import { pvInTreePluginRemoved } from './pv-in-tree-plugin-removed.js';
 
 export const ALL_CHECKS: Check[] = [
   stsMountUndefined,
@@ -55,6 +62,7 @@ export const ALL_CHECKS: Check[] = [
   stsVolumesReclaimDelete,
   stsRetainedVolumes,
   stsClaimSizesUneven,
+  stsPodStuckOnLostNode,
   pvcPendingNoMatch,
   pvcPendingClassMissing,
   pvcPendingStaleClaimref,
@@ -66,6 +74,9 @@ export const ALL_CHECKS: Check[] = [
   pvcOwnerDeletesClaim,
   pvcExpansionStuck,
   pvcExpansionNotAllowed,
+  pvcMultiAttach,
+  pvcVolumeTopologyUnreachable,
+  pvcNodeVolumeLimit,
   pvReleasedClaimGone,
   pvReleasedStaleClaimref,
   pvFailed,
@@ -73,6 +84,9 @@ export const ALL_CHECKS: Check[] = [
   pvBoundClaimGone,
   pvNodeAffinityMissingNode,
   pvBeingDeleted,
+  pvAttachmentStale,
+  pvCsiDriverMissing,
+  pvInTreePluginRemoved,
 ];
 
 export function findCheck(code: string): Check | undefined {

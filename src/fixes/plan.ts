@@ -105,14 +105,61 @@ export function unescapePointer(segment: string): string {
   return segment.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
-/** The value at a JSON pointer, or undefined. */
+/**
+ * A pointer segment that selects the array element whose field has a value
+ * ("[key=node.kubernetes.io/out-of-service]" in /spec/taints): what a repair
+ * owns in a list others change too. Only this tool reads it; patches get the
+ * element's index (concretePointer).
+ */
+export function keyed(field: string, value: string): string {
+  return `[${field}=${value}]`;
+}
+
+function selector(segment: string): { field: string; value: string } | undefined {
+  const m = /^\[([^=\]]+)=(.*)\]$/.exec(segment);
+  return m ? { field: m[1]!, value: m[2]! } : undefined;
+}
+
+function indexOf(list: unknown[], sel: { field: string; value: string }): number {
+  return list.findIndex((e) => e !== null && typeof e === 'object' && (e as Record<string, unknown>)[sel.field] === sel.value);
+}
+
+/** The value at a JSON pointer (keyed segments included), or undefined. */
 export function valueAt(object: unknown, ptr: string): unknown {
   let current: unknown = object;
   for (const raw of ptr.split('/').slice(1)) {
     if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[unescapePointer(raw)];
+    const segment = unescapePointer(raw);
+    const sel = selector(segment);
+    current = sel && Array.isArray(current) ? current[indexOf(current, sel)] : (current as Record<string, unknown>)[segment];
   }
   return current;
+}
+
+/** The RFC 6901 pointer of the same place, keyed segments turned into indexes; undefined when an element is missing. */
+export function concretePointer(object: unknown, ptr: string): string | undefined {
+  let current: unknown = object;
+  const out: Array<string | number> = [];
+  for (const raw of ptr.split('/').slice(1)) {
+    const segment = unescapePointer(raw);
+    const sel = selector(segment);
+    if (sel) {
+      if (!Array.isArray(current)) return undefined;
+      const i = indexOf(current, sel);
+      if (i < 0) return undefined;
+      out.push(i);
+      current = current[i];
+    } else {
+      out.push(segment);
+      current = current !== null && typeof current === 'object' ? (current as Record<string, unknown>)[segment] : undefined;
+    }
+  }
+  return pointer(...out);
+}
+
+/** Whether the pointer's last segment selects an array element by a field. */
+export function isKeyed(ptr: string): boolean {
+  return selector(unescapePointer(ptr.slice(ptr.lastIndexOf('/') + 1))) !== undefined;
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {

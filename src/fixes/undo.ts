@@ -6,7 +6,19 @@ import { stringify } from 'yaml';
 import type { KubeObject, StatefulSet } from '../kube/types.js';
 import type { Backup, BackupEntry } from './backup.js';
 import { cleanManifest, keepClaimsThroughDelete } from './generate-template.js';
-import { deepEqual, preconditions, specPreconditions, targetOf, unescapePointer, valueAt, type JsonPatchOp, type PlannedChange, type Refusal } from './plan.js';
+import {
+  concretePointer,
+  deepEqual,
+  isKeyed,
+  preconditions,
+  specPreconditions,
+  targetOf,
+  unescapePointer,
+  valueAt,
+  type JsonPatchOp,
+  type PlannedChange,
+  type Refusal,
+} from './plan.js';
 import { apiGroupOf, collectionPath, kindInfo, objectPath } from '../kube/resources.js';
 
 // Values as a person reads them: YAML's flow style ({ name: data, uid: 7f0c… }), not raw JSON.
@@ -75,6 +87,21 @@ export function planRestore(entry: BackupEntry, before: KubeObject, after: KubeO
   for (const p of entry.owned) {
     const want = valueAt(before, p);
     const parent = p.slice(0, p.lastIndexOf('/'));
+    if (isKeyed(p)) {
+      // One element of a list others write too (a node's taints): by its index now, tested.
+      const at = concretePointer(current, p);
+      const sel = valueAt(current, p) as Record<string, unknown> | undefined;
+      if (at && sel) patch.push({ op: 'test', path: at, value: sel });
+      if (want === undefined) {
+        if (at) patch.push({ op: 'remove', path: at });
+      } else if (at) patch.push({ op: 'replace', path: at, value: want });
+      else {
+        if (valueAt(current, parent) === undefined) patch.push({ op: 'add', path: parent, value: [] });
+        patch.push({ op: 'add', path: `${parent}/-`, value: want });
+      }
+      setAt(restored, p, want);
+      continue;
+    }
     if (want === undefined) {
       if (valueAt(current, p) !== undefined) patch.push({ op: 'remove', path: p });
     } else {
@@ -104,6 +131,16 @@ const OWNER_REFERENCES_BACK =
   'the ownerReferences come back: once none of those owners exists (one deleted since the repair counts), the garbage collector deletes the claim';
 
 function setAt(object: unknown, ptr: string, value: unknown): void {
+  const parent = ptr.slice(0, ptr.lastIndexOf('/'));
+  if (isKeyed(ptr)) {
+    const list = (valueAt(object, parent) as unknown[] | undefined) ?? [];
+    const at = concretePointer(object, ptr);
+    const i = at === undefined ? -1 : Number(at.slice(at.lastIndexOf('/') + 1));
+    if (i >= 0) list.splice(i, 1, ...(value === undefined ? [] : [structuredClone(value)]));
+    else if (value !== undefined) list.push(structuredClone(value));
+    if (valueAt(object, parent) === undefined && list.length > 0) setAt(object, parent, list);
+    return;
+  }
   const parts = ptr.split('/').slice(1).map(unescapePointer);
   let node = object as Record<string, unknown>;
   for (const key of parts.slice(0, -1)) {

@@ -3,9 +3,21 @@
 // snapshot loaders, the manifest reader, the repairs and undo all read it.
 
 /** The snapshot lists, one per kind the audit reads. */
-export type SnapshotField = 'statefulSets' | 'claims' | 'volumes' | 'storageClasses' | 'pods' | 'events' | 'nodes' | 'services';
+export type SnapshotField =
+  'statefulSets' | 'claims' | 'volumes' | 'storageClasses' | 'pods' | 'events' | 'nodes' | 'services' | 'volumeAttachments' | 'csiDrivers' | 'csiNodes';
 
-export type ResourceName = 'statefulsets' | 'persistentvolumeclaims' | 'persistentvolumes' | 'storageclasses' | 'pods' | 'events' | 'nodes' | 'services';
+export type ResourceName =
+  | 'statefulsets'
+  | 'persistentvolumeclaims'
+  | 'persistentvolumes'
+  | 'storageclasses'
+  | 'pods'
+  | 'events'
+  | 'nodes'
+  | 'services'
+  | 'volumeattachments'
+  | 'csidrivers'
+  | 'csinodes';
 
 export interface KindInfo {
   kind: string;
@@ -28,6 +40,10 @@ export const KINDS: readonly KindInfo[] = [
   { kind: 'PersistentVolume', group: 'v1', resource: 'persistentvolumes', namespaced: false, field: 'volumes', inManifests: true },
   { kind: 'StorageClass', group: 'storage.k8s.io/v1', resource: 'storageclasses', namespaced: false, field: 'storageClasses', inManifests: true },
   { kind: 'Node', group: 'v1', resource: 'nodes', namespaced: false, field: 'nodes', inManifests: false },
+  // Between a bound volume and a node: attachments, and which CSI drivers exist and where.
+  { kind: 'VolumeAttachment', group: 'storage.k8s.io/v1', resource: 'volumeattachments', namespaced: false, field: 'volumeAttachments', inManifests: false },
+  { kind: 'CSIDriver', group: 'storage.k8s.io/v1', resource: 'csidrivers', namespaced: false, field: 'csiDrivers', inManifests: false },
+  { kind: 'CSINode', group: 'storage.k8s.io/v1', resource: 'csinodes', namespaced: false, field: 'csiNodes', inManifests: false },
 ];
 
 export const ALL_RESOURCES: ResourceName[] = KINDS.map((k) => k.resource);

@@ -5,6 +5,9 @@
 // through timeOf() (time.ts), never as Date methods.
 import type {
   CoreV1Event,
+  V1CSIDriver,
+  V1CSINode,
+  V1VolumeAttachment,
   V1Node,
   V1PersistentVolume,
   V1PersistentVolumeClaim,
@@ -24,8 +27,22 @@ export type PodSpec = V1PodSpec;
 export type KubeEvent = CoreV1Event;
 export type Node = V1Node;
 export type Service = V1Service;
+export type VolumeAttachment = V1VolumeAttachment;
+export type CSIDriver = V1CSIDriver;
+export type CSINode = V1CSINode;
 
-export type Kind = 'StatefulSet' | 'PersistentVolumeClaim' | 'PersistentVolume' | 'StorageClass' | 'Pod' | 'Event' | 'Node' | 'Service';
+export type Kind =
+  | 'StatefulSet'
+  | 'PersistentVolumeClaim'
+  | 'PersistentVolume'
+  | 'StorageClass'
+  | 'Pod'
+  | 'Event'
+  | 'Node'
+  | 'Service'
+  | 'VolumeAttachment'
+  | 'CSIDriver'
+  | 'CSINode';
 
 export interface ObjectRef {
   kind: Kind | string;

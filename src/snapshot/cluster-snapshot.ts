@@ -1,6 +1,19 @@
 // One read of the cluster (or of manifest files), with the lookups every
 // check needs built once, so no check scans lists inside loops.
-import type { Claim, KubeEvent, Node, Pod, Service, StatefulSet, StorageClass, Volume, KubeObject } from '../kube/types.js';
+import type {
+  Claim,
+  CSIDriver,
+  CSINode,
+  KubeEvent,
+  Node,
+  Pod,
+  Service,
+  StatefulSet,
+  StorageClass,
+  Volume,
+  VolumeAttachment,
+  KubeObject,
+} from '../kube/types.js';
 import { keyOf, objectKey } from '../kube/types.js';
 import { defaultClass } from '../kube/binding.js';
 import { templateNames } from '../kube/statefulset.js';
@@ -45,6 +58,9 @@ export interface SnapshotData {
   events: KubeEvent[];
   nodes: Node[];
   services: Service[];
+  volumeAttachments: VolumeAttachment[];
+  csiDrivers: CSIDriver[];
+  csiNodes: CSINode[];
   /** Resources that could not be read, with the reason (forbidden, or not available offline). */
   unavailable: Partial<Record<ResourceName, string>>;
   /** The namespaces whose namespaced objects were read in full; undefined = all. */
@@ -86,6 +102,9 @@ export class ClusterSnapshot implements SnapshotData {
   events!: KubeEvent[];
   nodes!: Node[];
   services!: Service[];
+  volumeAttachments!: VolumeAttachment[];
+  csiDrivers!: CSIDriver[];
+  csiNodes!: CSINode[];
   unavailable!: SnapshotData['unavailable'];
   namespaces?: string[];
   locations?: Map<KubeObject, SourceLocation>;
@@ -252,6 +271,12 @@ export class ClusterSnapshot implements SnapshotData {
       }
       case 'PersistentVolumeClaim':
         return this.claimInScope(ref.namespace, ref.name);
+      case 'VolumeAttachment': {
+        // An attachment counts where its PV does; one whose PV is gone only in a whole-cluster audit.
+        const pv = this.volumeAttachments.find((a) => a.metadata?.name === ref.name)?.spec?.source?.persistentVolumeName;
+        const volume = this.volume(pv);
+        return volume ? this.volumeInScope(volume) : this.namespaces === undefined && !this.scope.names && !this.scope.selector;
+      }
       case 'StatefulSet':
         return (
           this.coversNamespace(ref.namespace) &&
@@ -291,6 +316,9 @@ export function emptySnapshotData(overrides: Partial<SnapshotData> = {}): Snapsh
     events: [],
     nodes: [],
     services: [],
+    volumeAttachments: [],
+    csiDrivers: [],
+    csiNodes: [],
     unavailable: {},
     ...overrides,
   };

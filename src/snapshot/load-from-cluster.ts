@@ -25,11 +25,29 @@ function slim(resource: ResourceName, item: Loose): Loose {
     case 'pods':
       return {
         metadata: meta,
-        spec: { nodeName: item['spec']?.['nodeName'], volumes: (item['spec']?.['volumes'] ?? []).filter((v: Loose) => v['persistentVolumeClaim']) },
+        spec: {
+          nodeName: item['spec']?.['nodeName'],
+          volumes: (item['spec']?.['volumes'] ?? []).filter((v: Loose) => v['persistentVolumeClaim']),
+          tolerations: item['spec']?.['tolerations'],
+        },
         status: { phase: item['status']?.['phase'] },
       };
     case 'nodes':
-      return { metadata: { name: meta?.['name'], uid: meta?.['uid'], labels: meta?.['labels'] } };
+      // Labels for affinity; readiness, taints and schedulability for where volumes can go (not images or addresses).
+      return {
+        metadata: {
+          name: meta?.['name'],
+          uid: meta?.['uid'],
+          labels: meta?.['labels'],
+          annotations: meta?.['annotations'],
+          resourceVersion: meta?.['resourceVersion'],
+        },
+        spec: { taints: item['spec']?.['taints'], unschedulable: item['spec']?.['unschedulable'] },
+        status: {
+          conditions: (item['status']?.['conditions'] ?? []).filter((c: Loose) => c['type'] === 'Ready'),
+          volumesAttached: item['status']?.['volumesAttached'],
+        },
+      };
     default:
       return item;
   }
@@ -127,6 +145,9 @@ export async function loadSnapshotFromCluster(client: ReadClient, options: LoadO
     events: [...(results.events ?? []), ...(extraEvents as KubeObject[])] as SnapshotData['events'],
     nodes: (results.nodes ?? []) as SnapshotData['nodes'],
     services: (results.services ?? []) as SnapshotData['services'],
+    volumeAttachments: (results.volumeattachments ?? []) as SnapshotData['volumeAttachments'],
+    csiDrivers: (results.csidrivers ?? []) as SnapshotData['csiDrivers'],
+    csiNodes: (results.csinodes ?? []) as SnapshotData['csiNodes'],
     unavailable,
     namespaces: scope.namespace === undefined ? undefined : [scope.namespace],
   });

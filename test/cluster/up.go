@@ -25,8 +25,14 @@ import (
 // the serviceaccount controller gives each namespace the default
 // ServiceAccount that the ServiceAccount admission plugin requires of pods;
 // the expander hands growing claims to a resizer (resize), and the
-// resourcequota controller keeps the quota usage the admission plugin judges against.
+// resourcequota controller keeps the quota usage the admission plugin judges against;
+// node-lifecycle marks a node whose Lease stops NotReady and taints it,
+// attach-detach writes VolumeAttachments for the nodes that let it manage them,
+// and pod-GC force-deletes the terminating pods of an out-of-service node (recover-node).
 var controllers = []string{
+	"node-lifecycle-controller",
+	"persistentvolume-attach-detach-controller",
+	"pod-garbage-collector-controller",
 	"persistentvolume-binder-controller",
 	"persistentvolume-protection-controller",
 	"persistentvolumeclaim-protection-controller",
@@ -141,6 +147,10 @@ func up(dir string, withScheduler bool, syncPeriod, controllerList string) error
 			"--secure-port=0",
 			"--controllers=" + controllerList,
 			"--pvclaimbinder-sync-period=" + syncPeriod,
+			// A node that stops renewing its Lease is NotReady after 10s instead of 50s,
+			// so the dead-node tests wait seconds; the controller's logic is unchanged.
+			"--node-monitor-period=1s",
+			"--node-monitor-grace-period=10s",
 			"--profiling=false",
 		}},
 	}

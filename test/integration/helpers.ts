@@ -22,6 +22,7 @@ const TEST_KINDS: Record<string, { group: string; resource: string; namespaced: 
   ServiceAccount: { group: 'v1', resource: 'serviceaccounts', namespaced: true },
   ConfigMap: { group: 'v1', resource: 'configmaps', namespaced: true },
   ResourceQuota: { group: 'v1', resource: 'resourcequotas', namespaced: true },
+  Lease: { group: 'coordination.k8s.io/v1', resource: 'leases', namespaced: true },
   Role: { group: 'rbac.authorization.k8s.io/v1', resource: 'roles', namespaced: true },
   RoleBinding: { group: 'rbac.authorization.k8s.io/v1', resource: 'rolebindings', namespaced: true },
   ClusterRole: { group: 'rbac.authorization.k8s.io/v1', resource: 'clusterroles', namespaced: false },
@@ -134,8 +135,42 @@ export class Cluster {
   }
   private readonly namespaces: string[] = [];
 
+  /**
+   * Plays a node's kubelet heartbeat: renews its Lease in kube-node-lease every
+   * 2s, as the kubelet does, until stopHeartbeat ("the node dies") or cleanup.
+   * The Lease lasts 8s (a kubelet's --node-lease-duration-seconds, 40 by
+   * default), in step with the harness's 10s node-monitor grace period.
+   */
+  async heartbeat(node: string): Promise<void> {
+    const now = () => new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+    await this.create(
+      {
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        metadata: { name: node },
+        spec: { holderIdentity: node, leaseDurationSeconds: 8, renewTime: now() },
+      } as KubeObject,
+      'kube-node-lease',
+    );
+    this.leases.push(node);
+    const renew = () =>
+      this.patch('Lease', node, 'kube-node-lease', { spec: { renewTime: now() } }).catch(() => {
+        /* the next beat tries again, as a kubelet would */
+      });
+    this.heartbeats.set(node, setInterval(renew, 2000));
+  }
+
+  stopHeartbeat(node: string): void {
+    clearInterval(this.heartbeats.get(node));
+    this.heartbeats.delete(node);
+  }
+  private readonly heartbeats = new Map<string, NodeJS.Timeout>();
+  private readonly leases: string[] = [];
+
   /** Deletes what the test created; PVs first lose their protection finalizer only through the controller. */
   async cleanup(): Promise<void> {
+    for (const node of [...this.heartbeats.keys()]) this.stopHeartbeat(node);
+    for (const lease of this.leases) await this.remove('Lease', lease, 'kube-node-lease');
     for (const ns of this.namespaces) await this.remove('Namespace', ns);
     for (const { kind, name } of this.clusterScoped.reverse()) await this.remove(kind, name);
     this.client.close();

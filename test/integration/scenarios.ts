@@ -82,16 +82,28 @@ export type { StatefulSet };
 
 /**
  * A Node the scheduler can use: Ready, with capacity, and without the
- * not-ready taint that TaintNodesByCondition admission puts on every new node
- * (the node-lifecycle controller that would lift it does not run here).
+ * not-ready taint that TaintNodesByCondition admission puts on every new node.
+ * The test plays its kubelet: the Lease is renewed (Cluster.heartbeat), so the
+ * node-lifecycle controller keeps it Ready until the test stops the heartbeat.
+ * attachDetach lets the attach-detach controller manage its volumes (the
+ * kubelet's volumes.kubernetes.io/controller-managed-attach-detach annotation).
  */
-export async function fakeNode(cluster: Cluster, name: string): Promise<void> {
-  await cluster.create({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/hostname': name } } });
+export async function fakeNode(cluster: Cluster, name: string, opts: { labels?: Record<string, string>; attachDetach?: boolean } = {}): Promise<void> {
+  await cluster.create({
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name,
+      labels: { 'kubernetes.io/hostname': name, ...opts.labels },
+      ...(opts.attachDetach ? { annotations: { 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' } } : {}),
+    },
+  });
+  await cluster.heartbeat(name);
   await cluster.client.request('PATCH', `/api/v1/nodes/${name}/status`, {
     contentType: 'application/merge-patch+json',
     body: {
       status: {
-        conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'fake node' }],
+        conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'fake node', lastHeartbeatTime: new Date().toISOString() }],
         allocatable: { cpu: '4', memory: '8Gi', pods: '110' },
         capacity: { cpu: '4', memory: '8Gi', pods: '110' },
       },

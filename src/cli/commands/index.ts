@@ -11,6 +11,7 @@ import { protectCommand } from './protect.js';
 import { restoreCommand } from './restore.js';
 import { resizeCommand } from './resize.js';
 import { recoverExpansionCommand } from './recover-expansion.js';
+import { recoverNodeCommand } from './recover-node.js';
 import { showCommand } from './show.js';
 import { undoCommand } from './undo.js';
 import { versionCommand } from './version.js';
@@ -28,6 +29,7 @@ export function registerCommands(y: Argv, ctx: CommandContext): Argv {
     protectCommand,
     resizeCommand,
     recoverExpansionCommand,
+    recoverNodeCommand,
     undoCommand,
     explainCommand,
     versionCommand,
