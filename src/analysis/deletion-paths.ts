@@ -15,7 +15,6 @@
 // owner whose uid differs from the reference counting as gone
 // (garbagecollector.go isDangling).
 import type { Claim, StatefulSet, StorageClass, Volume } from '../kube/types.js';
-import { keyOf } from '../kube/types.js';
 import { claimClass, claimHasClass, NO_PROVISIONER } from '../kube/binding.js';
 import { isOrdinalInRange, startOrdinal, templateNames } from '../kube/statefulset.js';
 import type { ClusterSnapshot } from '../snapshot/cluster-snapshot.js';
@@ -117,14 +116,24 @@ function ownerThreats(claim: Claim, sts: StatefulSet, ordinal: number, whenDelet
   return threats;
 }
 
+// Four checks and `show` ask about the same set: decided once per snapshot.
+const decided = new WeakMap<ClusterSnapshot, Map<StatefulSet, SetExposure>>();
+
 export function setExposure(snapshot: ClusterSnapshot, sts: StatefulSet): SetExposure {
+  let cache = decided.get(snapshot);
+  if (!cache) decided.set(snapshot, (cache = new Map()));
+  let exposure = cache.get(sts);
+  if (!exposure) cache.set(sts, (exposure = decideExposure(snapshot, sts)));
+  return exposure;
+}
+
+function decideExposure(snapshot: ClusterSnapshot, sts: StatefulSet): SetExposure {
   const { whenScaled, whenDeleted } = retentionOf(sts);
   const ns = sts.metadata?.namespace;
   const claims: ClaimExposure[] = [];
-  for (const claim of snapshot.claims) {
-    if (claim.metadata?.namespace !== ns) continue;
+  for (const claim of snapshot.claimsOf(sts)) {
     const owner = snapshot.claimOwner(ns, claim.metadata?.name ?? '');
-    if (!owner || owner.sts !== sts) continue;
+    if (!owner) continue;
     const threats = ownerThreats(claim, sts, owner.ordinal, whenDeleted);
     // hasUnexpectedController: the controller ignores the retention policy for such a claim.
     const ignored = threats.some((t) => t.kind === 'foreign' && t.controller) || threats.some((t) => t.kind === 'stale-set');
@@ -168,8 +177,4 @@ export function scaleDownTarget(replicas: number): number {
 export function claimsDeletedByScaleDown(exposure: SetExposure, target: number): ClaimExposure[] {
   const firstCondemned = startOrdinal(exposure.sts) + target;
   return exposure.claims.filter((c) => c.byScaleDown && c.ordinal >= firstCondemned);
-}
-
-export function claimKey(c: ClaimExposure): string {
-  return keyOf(c.claim.metadata?.namespace, c.claim.metadata?.name);
 }

@@ -18,9 +18,9 @@ export const pvcMultiAttach = defineCheck({
       if (!(claim.spec?.accessModes ?? []).some((m) => m === 'ReadWriteOnce' || m === 'ReadWriteOncePod')) continue;
       const pv = claim.spec?.volumeName;
       if (!pv) continue;
-      const stuck = snapshot.volumeAttachments.filter((va) => {
+      const stuck = snapshot.attachmentsOf(pv).filter((va) => {
         const node = va.spec?.nodeName ? snapshot.node(va.spec.nodeName) : undefined;
-        return va.spec?.source?.persistentVolumeName === pv && node && !isReady(node);
+        return node && !isReady(node);
       });
       if (stuck.length === 0) continue;
       const oldNodes = new Set(stuck.map((va) => va.spec?.nodeName));

@@ -21,9 +21,7 @@ export const stsClaimSizesUneven = defineCheck({
         const name = template.metadata?.name ?? '';
         const want = requestOf(template.spec);
         if (!name || want === undefined) continue;
-        const claims = snapshot.claims.filter(
-          (c) => c.metadata?.namespace === sts.metadata?.namespace && ordinalOfClaim(sts, c.metadata?.name ?? '')?.template === name,
-        );
+        const claims = snapshot.claimsOf(sts).filter((c) => ordinalOfClaim(sts, c.metadata?.name ?? '')?.template === name);
         const larger = claims.filter((c) => (requestOf(c.spec) ?? 0) > want);
         if (larger.length === 0) continue;
         const largest = Math.max(...larger.map((c) => requestOf(c.spec) ?? 0));

@@ -1,8 +1,8 @@
 import { defineCheck, type FindingDraft } from './check.js';
 import { claimRefText, listOf, PLUGIN, setFinding } from './helpers.js';
 import { phaseSince } from '../kube/lifecycle.js';
-import { parseOrdinalClaimName, templateNames } from '../kube/statefulset.js';
-import type { Volume } from '../kube/types.js';
+import { templateNames } from '../kube/statefulset.js';
+import type { StatefulSet, Volume } from '../kube/types.js';
 
 interface Held {
   volume: Volume;
@@ -22,44 +22,51 @@ export const stsRetainedVolumes = defineCheck({
   needs: ['statefulsets', 'persistentvolumeclaims', 'persistentvolumes'],
   find(snapshot) {
     const findings: FindingDraft[] = [];
-    for (const sts of snapshot.statefulSets) {
+    // One walk over the PVs: a stale claimRef "<template>-<set>-<n>" names a set of its own
+    // namespace (claimOwner), or else, in a whole-cluster read, a set of that name elsewhere.
+    const byPrefix = new Map<string, StatefulSet[]>();
+    for (const sts of snapshot.statefulSets)
+      for (const t of templateNames(sts)) byPrefix.set(`${t}-${sts.metadata?.name}`, [...(byPrefix.get(`${t}-${sts.metadata?.name}`) ?? []), sts]);
+    const held = new Map<StatefulSet, Map<string, Held[]>>();
+    const hold = (sts: StatefulSet, source: string, h: Held) => {
+      const bySource = held.get(sts) ?? new Map<string, Held[]>();
+      bySource.set(source, [...(bySource.get(source) ?? []), h]);
+      held.set(sts, bySource);
+    };
+    for (const volume of snapshot.volumes) {
+      const ref = volume.spec?.claimRef;
+      if (!ref?.uid || !ref.name || !ref.namespace || volume.status?.phase === 'Bound') continue;
+      const live = snapshot.claim(ref.namespace, ref.name);
+      if (live?.metadata?.uid === ref.uid) continue;
+      const own = snapshot.claimOwner(ref.namespace, ref.name);
+      if (own) {
+        hold(own.sts, ref.namespace, { volume, claimName: ref.name, ordinal: own.ordinal });
+        continue;
+      }
+      // Data of a set of this name in another namespace: only when that namespace was read and holds no such set or claim.
+      const m = /^(.*)-(0|[1-9][0-9]*)$/.exec(ref.name);
+      if (!m || live || !snapshot.coversNamespace(ref.namespace)) continue;
+      for (const sts of byPrefix.get(m[1]!) ?? [])
+        if (sts.metadata?.namespace !== ref.namespace) hold(sts, ref.namespace, { volume, claimName: ref.name, ordinal: Number(m[2]) });
+    }
+    for (const [sts, bySource] of held) {
       const ns = sts.metadata?.namespace ?? '';
       const set = sts.metadata?.name ?? '';
-      const templates = templateNames(sts);
-      const bySource = new Map<string, Held[]>();
-      for (const volume of snapshot.volumes) {
-        const ref = volume.spec?.claimRef;
-        if (!ref?.uid || !ref.name || !ref.namespace || volume.status?.phase === 'Bound') continue;
-        const hit = parseOrdinalClaimName(ref.name, set);
-        if (!hit || !templates.includes(hit.template)) continue;
-        const live = snapshot.claim(ref.namespace, ref.name);
-        if (live?.metadata?.uid === ref.uid) continue;
-        if (ref.namespace !== ns) {
-          // Data of a set of this name in another namespace: only when that namespace was read and holds no such set or claim.
-          if (
-            !snapshot.coversNamespace(ref.namespace) ||
-            live ||
-            snapshot.statefulSets.some((s) => s.metadata?.namespace === ref.namespace && s.metadata?.name === set)
-          )
-            continue;
-        }
-        bySource.set(ref.namespace, [...(bySource.get(ref.namespace) ?? []), { volume, claimName: ref.name, ordinal: hit.ordinal }]);
-      }
-      for (const [source, held] of [...bySource].sort(([a], [b]) => (a === ns ? -1 : b === ns ? 1 : a.localeCompare(b)))) {
-        held.sort((a, b) => a.ordinal - b.ordinal || a.claimName.localeCompare(b.claimName));
-        const pvs = held.map((h) => h.volume.metadata?.name ?? '');
-        const ordinals = listOf([...new Set(held.map((h) => String(h.ordinal)))]);
+      for (const [source, list] of [...bySource].sort(([a], [b]) => (a === ns ? -1 : b === ns ? 1 : a.localeCompare(b)))) {
+        list.sort((a, b) => a.ordinal - b.ordinal || a.claimName.localeCompare(b.claimName));
+        const pvs = list.map((h) => h.volume.metadata?.name ?? '');
+        const ordinals = listOf([...new Set(list.map((h) => String(h.ordinal)))]);
         const here = source === ns;
-        const waiting = here && held.some((h) => snapshot.claim(ns, h.claimName));
+        const waiting = here && list.some((h) => snapshot.claim(ns, h.claimName));
         const noun = `${pvs.length === 1 ? 'PV' : 'PVs'} ${listOf(pvs)}`;
         findings.push(
           setFinding(sts, {
             severity: waiting ? 'error' : undefined,
             related: pvs.map((name) => ({ kind: 'PersistentVolume', name })),
             message: here
-              ? `${noun} ${pvs.length === 1 ? 'holds' : 'hold'} the data of ${held.length === 1 ? 'ordinal' : 'ordinals'} ${ordinals} of statefulset ${set} (${pvs.length === 1 ? 'its claimRef carries' : 'their claimRefs carry'} the uid of a deleted claim): restore gives each ordinal its own PV back`
-              : `${noun} held ${held.length === 1 ? 'claim' : 'claims'} ${listOf(held.map((h) => h.claimName))} of namespace ${source}, which has no statefulset ${set} any more: restore --from-namespace ${source} gives them to ${held.length === 1 ? 'ordinal' : 'ordinals'} ${ordinals} of statefulset ${set}`,
-            evidence: held.map(
+              ? `${noun} ${pvs.length === 1 ? 'holds' : 'hold'} the data of ${list.length === 1 ? 'ordinal' : 'ordinals'} ${ordinals} of statefulset ${set} (${pvs.length === 1 ? 'its claimRef carries' : 'their claimRefs carry'} the uid of a deleted claim): restore gives each ordinal its own PV back`
+              : `${noun} held ${list.length === 1 ? 'claim' : 'claims'} ${listOf(list.map((h) => h.claimName))} of namespace ${source}, which has no statefulset ${set} any more: restore --from-namespace ${source} gives them to ${list.length === 1 ? 'ordinal' : 'ordinals'} ${ordinals} of statefulset ${set}`,
+            evidence: list.map(
               (h) => `PV ${h.volume.metadata?.name}: ${phaseSince(h.volume, snapshot.now) ?? h.volume.status?.phase ?? 'unknown'}, ${claimRefText(h.volume)}`,
             ),
             fix: {

@@ -5,6 +5,7 @@ import { registerCommands } from './commands/index.js';
 import { EXIT, InputError, UsageError, describeError, exitCodeFor } from './errors.js';
 import { processIO, type IO } from './io.js';
 import { requestLog } from '../kube/client.js';
+import { phaseLog } from '../kube/timing.js';
 
 /** What "-f -" becomes: yargs-parser drops a bare "-" from array options. */
 export const STDIN_PATH = '<stdin>';
@@ -88,6 +89,8 @@ export async function main(rawArgv: string[], io: IO = processIO()): Promise<num
       io.stderr.write(`requests: ${requestLog.length}\n`);
       io.stderr.write(`bytes-read: ${requestLog.reduce((a, r) => a + r.bytes, 0)}\n`);
       io.stderr.write(`peak-rss-kib: ${process.resourceUsage().maxRSS}\n`);
+      // start = process start to the audit's first step (performance.now() counts from process start).
+      io.stderr.write(`phase-ms: ${[...phaseLog].map(([k, v]) => `${k}=${v.toFixed(0)}`).join(' ')}\n`);
       if (debug) for (const r of requestLog) io.stderr.write(`  ${r.method} ${r.path} ${r.status} ${r.ms.toFixed(0)}ms ${r.bytes}B\n`);
     }
   }

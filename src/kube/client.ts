@@ -31,6 +31,8 @@ export interface ListOptions<T = unknown> {
 }
 
 /** Every request made, for --debug-requests and the benchmark. */
+import { addPhase } from './timing.js';
+
 export const requestLog: Array<{ method: string; path: string; status: number; ms: number; bytes: number }> = [];
 
 /**
@@ -169,11 +171,13 @@ export class KubeClient implements ReadClient {
           requestLog.push({ method, path: url.pathname, status, ms: performance.now() - started, bytes: body.length });
           let parsed: unknown;
           let unparsable = false;
+          const parsing = performance.now();
           try {
             parsed = body.length ? JSON.parse(body.toString('utf8')) : undefined;
           } catch {
             unparsable = true;
           }
+          addPhase('parse', performance.now() - parsing);
           if (status >= 200 && status < 300) {
             // A proxy or an auth gateway can answer 200 with a login page: an
             // empty list read from it would be a false all-clear.

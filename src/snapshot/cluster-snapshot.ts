@@ -233,6 +233,26 @@ export class ClusterSnapshot implements SnapshotData {
     return hit ? { ...hit, ordinal: Number(m[2]) } : undefined;
   }
 
+  /** The existing claims of a set ("<template>-<set>-<n>", any ordinal), indexed on first use. */
+  claimsOf(sts: StatefulSet): Claim[] {
+    if (!this.claimsBySet) {
+      this.claimsBySet = new Map();
+      for (const claim of this.claims) {
+        const owner = this.claimOwner(claim.metadata?.namespace, claim.metadata?.name ?? '');
+        if (owner) this.claimsBySet.set(owner.sts, [...(this.claimsBySet.get(owner.sts) ?? []), claim]);
+      }
+    }
+    return this.claimsBySet.get(sts) ?? [];
+  }
+  private claimsBySet: Map<StatefulSet, Claim[]> | undefined;
+
+  /** The VolumeAttachments of a PV, indexed on first use. */
+  attachmentsOf(volumeName: string | undefined): VolumeAttachment[] {
+    this.attachmentsByVolume ??= groupBy(this.volumeAttachments, (a) => a.spec?.source?.persistentVolumeName);
+    return volumeName ? (this.attachmentsByVolume.get(volumeName) ?? []) : [];
+  }
+  private attachmentsByVolume: Map<string, VolumeAttachment[]> | undefined;
+
   statefulSetOfClaim(claim: Claim): StatefulSet | undefined {
     return this.claimOwner(claim.metadata?.namespace, claim.metadata?.name ?? '')?.sts;
   }

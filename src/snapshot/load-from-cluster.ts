@@ -2,6 +2,7 @@
 // No per-object GETs, so the cost is (kinds read) x (pages) requests whatever
 // the number of StatefulSets.
 import type { ReadClient } from '../kube/read-client.js';
+import { timed } from '../kube/timing.js';
 import { ApiError, notFound } from '../kube/errors.js';
 import type { KubeObject } from '../kube/types.js';
 import { collectionPath, KINDS, type KindInfo } from '../kube/resources.js';
@@ -131,24 +132,28 @@ export async function loadSnapshotFromCluster(client: ReadClient, options: LoadO
     }
   }
 
-  return new ClusterSnapshot({
-    source: 'cluster',
-    now: options.now ?? Date.now(),
-    scope,
-    server: client.server,
-    serverVersion: serverVersion && !Number.isNaN(serverVersion.major) ? serverVersion : undefined,
-    statefulSets: statefulSets as SnapshotData['statefulSets'],
-    claims: (results.persistentvolumeclaims ?? []) as SnapshotData['claims'],
-    volumes: (results.persistentvolumes ?? []) as SnapshotData['volumes'],
-    storageClasses: (results.storageclasses ?? []) as SnapshotData['storageClasses'],
-    pods: (results.pods ?? []) as SnapshotData['pods'],
-    events: [...(results.events ?? []), ...(extraEvents as KubeObject[])] as SnapshotData['events'],
-    nodes: (results.nodes ?? []) as SnapshotData['nodes'],
-    services: (results.services ?? []) as SnapshotData['services'],
-    volumeAttachments: (results.volumeattachments ?? []) as SnapshotData['volumeAttachments'],
-    csiDrivers: (results.csidrivers ?? []) as SnapshotData['csiDrivers'],
-    csiNodes: (results.csinodes ?? []) as SnapshotData['csiNodes'],
-    unavailable,
-    namespaces: scope.namespace === undefined ? undefined : [scope.namespace],
-  });
+  return timed(
+    'index',
+    () =>
+      new ClusterSnapshot({
+        source: 'cluster',
+        now: options.now ?? Date.now(),
+        scope,
+        server: client.server,
+        serverVersion: serverVersion && !Number.isNaN(serverVersion.major) ? serverVersion : undefined,
+        statefulSets: statefulSets as SnapshotData['statefulSets'],
+        claims: (results.persistentvolumeclaims ?? []) as SnapshotData['claims'],
+        volumes: (results.persistentvolumes ?? []) as SnapshotData['volumes'],
+        storageClasses: (results.storageclasses ?? []) as SnapshotData['storageClasses'],
+        pods: (results.pods ?? []) as SnapshotData['pods'],
+        events: [...(results.events ?? []), ...(extraEvents as KubeObject[])] as SnapshotData['events'],
+        nodes: (results.nodes ?? []) as SnapshotData['nodes'],
+        services: (results.services ?? []) as SnapshotData['services'],
+        volumeAttachments: (results.volumeattachments ?? []) as SnapshotData['volumeAttachments'],
+        csiDrivers: (results.csidrivers ?? []) as SnapshotData['csiDrivers'],
+        csiNodes: (results.csinodes ?? []) as SnapshotData['csiNodes'],
+        unavailable,
+        namespaces: scope.namespace === undefined ? undefined : [scope.namespace],
+      }),
+  );
 }

@@ -2,17 +2,11 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Cluster, ROOT, kubeconfig, skipReason } from './helpers.js';
+import { Cluster, ROOT, harnessKubectl, kubeconfig, skipReason } from './helpers.js';
 import { statefulSet } from './fixtures.js';
 
 // The harness binary carries a real kubectl (k8s.io/kubectl), so plugin
 // dispatch and plugin completion are tested without one on the machine.
-function harnessKubectl(): string | undefined {
-  const dir = path.join(ROOT, '.cache');
-  const bin = fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => f.startsWith('sts-storage-cluster-')) : undefined;
-  return bin ? path.join(dir, bin) : undefined;
-}
-
 describe.skipIf(!!skipReason || !harnessKubectl())('kubectl plugin dispatch and completion', () => {
   let cluster: Cluster;
   beforeEach(() => {

@@ -241,6 +241,13 @@ export function harnessState(kubeconfigFile = kubeconfig): { pid: number; compon
   return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
+/** The harness binary that was built (it carries a real kubectl), or undefined. */
+export function harnessKubectl(): string | undefined {
+  const dir = path.join(ROOT, '.cache');
+  const bin = fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => f.startsWith('sts-storage-cluster-')) : undefined;
+  return bin ? path.join(dir, bin) : undefined;
+}
+
 /** The harness binary of a release, as scripts/cluster.mjs builds it. */
 export const harnessBinary = (version: string): string => binaryFile(version);
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import * as tar from 'tar';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, kubeconfig, skipReason } from './helpers.js';
+import { ROOT, harnessKubectl, kubeconfig, skipReason } from './helpers.js';
 // @ts-expect-error plain ESM script without types
 import { packageRelease, OUT, FUSE } from '../../scripts/package.mjs';
 import { validateKrewManifest } from './krew-rules.js';
@@ -40,6 +40,30 @@ function machoLoadCommands(file: string): number[] {
   return cmds;
 }
 const LC_CODE_SIGNATURE = 0x1d;
+
+/**
+ * A real krew and validate-krew-manifest: on PATH, or built from the source in
+ * ../shared/third-party (the Go module proxy refuses krew's main module). A
+ * user's machine has neither, so the test says why it cannot run; under CI
+ * that is a failure.
+ */
+function krewTools(): { krew?: string; validate?: string; reason?: string } {
+  const onPath = (name: string) => {
+    const r = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
+    return r.status === 0 ? r.stdout.trim() : undefined;
+  };
+  const krew = onPath('krew') ?? onPath('kubectl-krew');
+  const validate = onPath('validate-krew-manifest');
+  if (krew && validate) return { krew, validate };
+  const script = path.resolve(ROOT, '..', 'shared', 'third-party', 'build.sh');
+  if (!fs.existsSync(script)) return { reason: `no krew on PATH and no ${script} to build it from` };
+  const build = (tool: string) => {
+    const r = spawnSync('bash', [script, tool], { encoding: 'utf8', timeout: 900_000 });
+    if (r.status !== 0) throw new Error(`${script} ${tool} failed: ${r.stderr.slice(-800)}`);
+    return r.stdout.trim().split('\n').pop()!;
+  };
+  return { krew: krew ?? build('krew'), validate: validate ?? build('validate-krew-manifest') };
+}
 
 describe.skipIf(!!skipReason)('release packaging', () => {
   let built: Built[];
@@ -123,6 +147,41 @@ describe.skipIf(!!skipReason)('release packaging', () => {
       return Number(process.hrtime.bigint() - t) / 1e6;
     }).sort((x, y) => x - y);
     process.stderr.write(`[package] single executable --help: median ${times[2]!.toFixed(0)} ms\n`);
+  });
+
+  it('installs the linux/amd64 archive with a real krew, runs it through kubectl, and passes validate-krew-manifest', { timeout: 900_000 }, (ctx) => {
+    const tools = krewTools();
+    if (!tools.krew) {
+      if (process.env['CI'] === 'true' || process.env['REQUIRE_INTEGRATION']) throw new Error(`krew is required under CI: ${tools.reason}`);
+      ctx.skip(`krew install not tested: ${tools.reason}`);
+      return;
+    }
+    const b = built.find((x) => x.plat === 'linux-amd64')!;
+    const krewRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'krew-root-'));
+    const install = spawnSync(tools.krew, ['install', `--manifest=${path.join(ROOT, 'krew-manifest.yaml')}`, `--archive=${b.archive}`], {
+      encoding: 'utf8',
+      env: { ...process.env, KREW_ROOT: krewRoot },
+      input: '',
+    });
+    expect(install.status, install.stderr).toBe(0);
+    const linked = path.join(krewRoot, 'bin', 'kubectl-sts_storage');
+    expect(fs.realpathSync(linked)).toContain(path.join(krewRoot, 'store', 'sts-storage'));
+    // kubectl (the harness's, k8s.io/kubectl) finds the plugin krew linked, and nothing else: bin/ is not on this PATH.
+    const kubectl = harnessKubectl();
+    expect(kubectl, 'the harness binary carries kubectl').toBeDefined();
+    const version = spawnSync(kubectl!, ['kubectl', 'sts-storage', 'version'], {
+      encoding: 'utf8',
+      env: { PATH: `${path.join(krewRoot, 'bin')}:/usr/bin:/bin`, HOME: krewRoot, KUBECONFIG: kubeconfig },
+    });
+    expect(version.status, version.stderr).toBe(0);
+    expect(version.stdout).toMatch(/^kubectl-sts-storage \d/);
+    expect(version.stdout).toContain(`node v${PINS.nodeVersion}`);
+    // validate-krew-manifest wants the file named after the plugin; -skip-install because the release URLs are not served here.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'krew-validate-'));
+    fs.copyFileSync(path.join(ROOT, 'krew-manifest.yaml'), path.join(dir, 'sts-storage.yaml'));
+    const validate = spawnSync(tools.validate!, ['-manifest', path.join(dir, 'sts-storage.yaml'), '-skip-install'], { encoding: 'utf8' });
+    expect(validate.status, validate.stderr + validate.stdout).toBe(0);
+    expect(validate.stderr + validate.stdout).toContain('structural validation OK');
   });
 
   it('installs from the repository with npm install -g, providing both command names', { timeout: 300_000 }, () => {

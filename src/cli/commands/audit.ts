@@ -5,6 +5,7 @@ import { startSpinner, stderrPaint, stdoutPaint, unicodeTerminal } from '../io.j
 import { EXIT, InputError, UsageError } from '../errors.js';
 import { loadSnapshotFromCluster } from '../../snapshot/load-from-cluster.js';
 import { readManifests } from '../../snapshot/load-from-manifests.js';
+import { addPhase, timed } from '../../kube/timing.js';
 import { snapshotFromObjects } from '../../snapshot/from-objects.js';
 import { mergeForPreflight, PREDICTED_ANNOTATION } from '../../snapshot/preflight.js';
 import { ManifestValidator, serverSchema } from '../../snapshot/validate-manifest.js';
@@ -232,8 +233,11 @@ async function runAudit(args: AuditArgs, ctx: CommandContext): Promise<number> {
   const threshold = pendingThreshold(args['pending-threshold']);
   if (!args.filename && (args.preflight || args.recursive || args['continue-on-error']))
     throw new UsageError('--preflight, -R and --continue-on-error go with -f');
+  addPhase('start', performance.now());
+  const reading = performance.now();
   const source = args.filename ? await readFiles(args, ctx) : await readCluster(args, ctx);
-  const { findings, skipped } = runChecks(source.snapshot, { pendingThresholdMs: threshold });
+  addPhase('read', performance.now() - reading);
+  const { findings, skipped } = timed('checks', () => runChecks(source.snapshot, { pendingThresholdMs: threshold }));
   if (source.scope.selector && source.snapshot.statefulSets.length === 0 && !source.snapshot.unavailable.statefulsets) {
     // As kubectl says "No resources found": the selector matched nothing, so nothing was checked.
     io.stderr.write(`No StatefulSet matches -l ${source.scope.selector} ${scopeText({ ...source.scope, selector: undefined })}.\n`);
@@ -246,7 +250,7 @@ async function runAudit(args: AuditArgs, ctx: CommandContext): Promise<number> {
     ...(source.predictions ? { preflight: source.predictions } : {}),
     ...(source.errors.length ? { errors: source.errors } : {}),
   });
-  writeReport(report, args.output, ctx);
+  timed('render', () => writeReport(report, args.output, ctx));
   for (const e of source.errors) io.stderr.write(`error: ${e}\n`);
   if (skipped.length > 0) {
     const paint = stderrPaint(io);
