@@ -59,7 +59,8 @@ export async function main(rawArgv: string[], io: IO = processIO()): Promise<num
       .help()
       .alias('h', 'help')
       .version(false)
-      .wrap(Math.min(110, io.stdout.columns ?? 100))
+      // Piped, COLUMNS (as the tables read it) says the width; else 100.
+      .wrap(Math.min(110, io.stdout.columns ?? (Number(io.env['COLUMNS']) || 100)))
       .exitProcess(false)
       .fail((msg, err) => {
         // Throwing is what stops yargs: a fail handler that returns lets the
