@@ -5,8 +5,8 @@
 import type { Claim } from '../kube/types.js';
 import { expansionState } from '../kube/expansion.js';
 import { formatBytes } from '../kube/quantity.js';
-import { objectPath } from '../kube/resources.js';
-import { clone, pointer, preconditions, targetOf, type PlannedChange, type Refusal } from './plan.js';
+import type { PlannedChange, Refusal } from './plan.js';
+import { planClaimRequest } from './claim-request.js';
 
 /** Why SIZE cannot be the new request, or undefined when it can. */
 export function recoverySizeProblem(claim: Claim, size: number): string | undefined {
@@ -24,29 +24,14 @@ export function planRecoverExpansion(claim: Claim, sizeText: string): PlannedCha
   if (state.capacity === undefined) return { target, reasons: ['it has no status.capacity (not Bound): there is no expansion to recover'] };
   if (state.request === undefined || state.request <= state.capacity)
     return { target, reasons: [`it asks for ${formatBytes(state.request)} and has ${formatBytes(state.capacity)}: no expansion to recover`], noop: true };
-  const after = clone(claim);
-  after.spec!.resources = { ...after.spec!.resources, requests: { ...after.spec!.resources?.requests, storage: sizeText } };
   const warnings = state.infeasible
     ? []
     : [
         `the resizer has not marked the expansion infeasible (${state.status ?? 'no allocatedResourceStatuses'}): lowering the request may change an expansion still in progress`,
       ];
-  return {
-    target: targetOf('PersistentVolumeClaim', claim),
+  return planClaimRequest(claim, sizeText, {
     summary: `lower the request of claim ${name} from ${formatBytes(state.request)} to ${sizeText} (it has ${formatBytes(state.capacity)})`,
-    before: claim,
-    after,
-    steps: [
-      {
-        kind: 'patch',
-        path: objectPath('PersistentVolumeClaim', name, claim.metadata?.namespace),
-        patch: [...preconditions(claim), { op: 'replace', path: pointer('spec', 'resources', 'requests', 'storage'), value: sizeText }],
-        description: 'JSON patch with test preconditions',
-      },
-    ],
-    permissions: [{ verb: 'patch', group: '', resource: 'persistentvolumeclaims', namespace: claim.metadata?.namespace }],
     warnings,
     notes: [`the resizer then works toward ${sizeText}; allocatedResources keeps what it was asked for until it does`],
-    owned: [pointer('spec', 'resources', 'requests', 'storage')],
-  };
+  });
 }

@@ -9,10 +9,10 @@ import type { Claim, StatefulSet, StorageClass } from '../kube/types.js';
 import { claimClass, requestOf } from '../kube/binding.js';
 import { allowsExpansion, expansionState, RESIZE_FORBIDDEN } from '../kube/expansion.js';
 import { formatBytes, parseQuantity } from '../kube/quantity.js';
-import { objectPath } from '../kube/resources.js';
 import { ordinalOfClaim } from '../kube/statefulset.js';
 import { cleanManifest, planReplaceStatefulSet } from './generate-template.js';
-import { clone, pointer, preconditions, targetOf, type Plan } from './plan.js';
+import type { Plan } from './plan.js';
+import { planClaimRequest } from './claim-request.js';
 
 /** The parts of a ResourceQuota and a LimitRange the preflight reads. */
 export interface Quota {
@@ -129,27 +129,14 @@ export function planResize(input: ResizeInput, command: string): Plan & { warnin
       continue;
     }
     growth.push({ claim, by: size - request });
-    const after = clone(claim);
-    after.spec!.resources = { ...after.spec!.resources, requests: { ...after.spec!.resources?.requests, storage: sizeText } };
-    plan.changes.push({
-      target: targetOf('PersistentVolumeClaim', claim),
-      summary: `grow claim ${name} from ${formatBytes(request)} to ${sizeText}`,
-      before: claim,
-      after,
-      steps: [
-        {
-          kind: 'patch',
-          path: objectPath('PersistentVolumeClaim', name, claim.metadata?.namespace),
-          patch: [...preconditions(claim), { op: 'replace', path: pointer('spec', 'resources', 'requests', 'storage'), value: sizeText }],
-          description: 'JSON patch with test preconditions',
-        },
-      ],
-      permissions: [{ verb: 'patch', group: '', resource: 'persistentvolumeclaims', namespace: claim.metadata?.namespace }],
-      warnings: [],
-      notes: ["the volume-expand controller hands it to the CSI driver's resizer; the kubelet then grows the file system where a pod mounts it"],
-      owned: [pointer('spec', 'resources', 'requests', 'storage')],
-      irreversible: `${CANNOT_SHRINK}: claim ${name} keeps its ${sizeText} request`,
-    });
+    plan.changes.push(
+      planClaimRequest(claim, sizeText, {
+        summary: `grow claim ${name} from ${formatBytes(request)} to ${sizeText}`,
+        warnings: [],
+        notes: ["the volume-expand controller hands it to the CSI driver's resizer; the kubelet then grows the file system where a pod mounts it"],
+        irreversible: `${CANNOT_SHRINK}: claim ${name} keeps its ${sizeText} request`,
+      }),
+    );
   }
   const setTarget = { kind: 'StatefulSet', namespace: sts.metadata?.namespace, name: setName };
   const quota = quotaProblems(growth, input.quotas);

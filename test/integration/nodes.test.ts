@@ -91,6 +91,17 @@ async function attachedOrdinal(cluster: Cluster, ns: string): Promise<{ driver: 
   return { driver, pv, dead, alive: names.find((n) => n !== dead)! };
 }
 
+async function attachedOnlyTo(cluster: Cluster, pv: string, node: string): Promise<void> {
+  await waitFor(
+    `the volume attached to ${node} only`,
+    async () => {
+      const list = await attachments(cluster, pv);
+      return list.length === 1 && list[0]!.spec?.nodeName === node;
+    },
+    90_000,
+  );
+}
+
 async function dies(cluster: Cluster, node: string): Promise<void> {
   cluster.stopHeartbeat(node);
   await waitFor(
@@ -155,14 +166,7 @@ describe.skipIf(!!skipReason)('nodes and volumes on the real control plane', () 
       90_000,
     );
     // The attach-detach controller detaches from the dead node without waiting for an unmount, and attaches to the live one.
-    await waitFor(
-      'the volume attached to the live node only',
-      async () => {
-        const list = await attachments(cluster, pv);
-        return list.length === 1 && list[0]!.spec?.nodeName === alive;
-      },
-      90_000,
-    );
+    await attachedOnlyTo(cluster, pv, alive);
 
     const name = fs.readdirSync(sandbox.backupDir)[0]!;
     const undo = await runCli(['undo', name, '--yes'], { env: sandbox.env() });
@@ -198,14 +202,7 @@ describe.skipIf(!!skipReason)('nodes and volumes on the real control plane', () 
 
     const recover = await runCli(['recover-node', dead, `--confirm-powered-off=${dead}`, '--yes'], { env: sandbox.env() });
     expect(recover.code, recover.stdout + recover.stderr).toBe(0);
-    await waitFor(
-      'the volume attached to the live node only',
-      async () => {
-        const list = await attachments(cluster, pv);
-        return list.length === 1 && list[0]!.spec?.nodeName === alive;
-      },
-      90_000,
-    );
+    await attachedOnlyTo(cluster, pv, alive);
   });
 
   it('a PV pinned to a zone whose only node is cordoned: PVC-013 names the key, what the usable nodes have, and quotes the scheduler', async () => {
