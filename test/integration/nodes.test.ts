@@ -91,6 +91,8 @@ async function attachedOrdinal(cluster: Cluster, ns: string): Promise<{ driver: 
   return { driver, pv, dead, alive: names.find((n) => n !== dead)! };
 }
 
+const rv = async (cluster: Cluster, node: string) => (await cluster.get<Node>('Node', node))!.metadata!.resourceVersion;
+
 async function attachedOnlyTo(cluster: Cluster, pv: string, node: string): Promise<void> {
   await waitFor(
     `the volume attached to ${node} only`,
@@ -105,13 +107,26 @@ async function attachedOnlyTo(cluster: Cluster, pv: string, node: string): Promi
 async function dies(cluster: Cluster, node: string): Promise<void> {
   cluster.stopHeartbeat(node);
   await waitFor(
-    `node ${node} NotReady`,
-    async () => (await cluster.get<Node>('Node', node))?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'Unknown',
+    `node ${node} NotReady and tainted unreachable`,
+    async () => {
+      const n = await cluster.get<Node>('Node', node);
+      return (
+        n?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'Unknown' &&
+        !!n.spec?.taints?.some((t) => t.key === 'node.kubernetes.io/unreachable' && t.effect === 'NoExecute')
+      );
+    },
     60_000,
   );
+  // The node-lifecycle controller's writes settle before a test compares the node's version.
+  let last = '';
+  await waitFor(`node ${node} to settle`, async () => {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = (await rv(cluster, node)) ?? '';
+    const settled = now === last;
+    last = now;
+    return settled;
+  });
 }
-
-const rv = async (cluster: Cluster, node: string) => (await cluster.get<Node>('Node', node))!.metadata!.resourceVersion;
 
 describe.skipIf(!!skipReason)('nodes and volumes on the real control plane', () => {
   const sandbox = useSandbox();
@@ -214,9 +229,12 @@ describe.skipIf(!!skipReason)('nodes and volumes on the real control plane', () 
     await cluster.patch('Node', `node-a-${ns}`, undefined, { spec: { unschedulable: true } });
     await cluster.create(csiVolume(`pv-zone-${ns}`, 'csi.example.com', { namespace: ns, name: 'data-web-0' }, { [zone]: [`a-${ns}`] }));
     await pooledSet(cluster, ns, 'web');
-    await waitFor('FailedScheduling for web-0', async () => {
-      const events = await cluster.client.list<{ reason?: string; involvedObject: { name?: string } }>(`/api/v1/namespaces/${ns}/events`);
-      return events.some((e) => e.reason === 'FailedScheduling' && e.involvedObject.name === 'web-0');
+    // The first attempts may come before the claim is bound ("pod has unbound immediate PersistentVolumeClaims").
+    await waitFor("the scheduler's volume node affinity verdict for web-0", async () => {
+      const events = await cluster.client.list<{ reason?: string; message?: string; involvedObject: { name?: string } }>(`/api/v1/namespaces/${ns}/events`);
+      return events.some(
+        (e) => e.reason === 'FailedScheduling' && e.involvedObject.name === 'web-0' && /didn't match PersistentVolume's node affinity/.test(e.message ?? ''),
+      );
     });
     const { report } = await audit(['web', '-n', ns]);
     const finding = report.findings.find((f) => f.code === 'PVC-013')!;
