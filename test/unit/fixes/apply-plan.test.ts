@@ -174,4 +174,35 @@ describe('applyPlan', () => {
     expect(calls.filter((c) => c.method === 'DELETE')).toEqual([]);
     expect(calls.find((c) => c.method === 'POST')!.query).toEqual({ dryRun: 'All' });
   });
+
+  it('an atomic plan has the server dry-run every change before the first write, and writes nothing when one is rejected', async () => {
+    const { client, writes } = recordingClient((call) => {
+      if (call.query?.['dryRun'] === 'All' && call.path.endsWith('/pv-b')) throw new ApiError(422, 'Invalid', 'PersistentVolume "pv-b" is invalid');
+      return { metadata: { resourceVersion: '8' } };
+    });
+    let asked = false;
+    const plan = { ...claimRefPlan('pv-a', 'pv-b'), atomic: true };
+    const result = await applyPlan(client, plan, { dryRun: 'none', backupRoot: backupRoot(), confirm: async () => (asked = true) });
+    expect(result.status).toBe('rejected');
+    expect(result.outcomes.map((o) => o.status)).toEqual(['dry-run', 'failed']);
+    expect(asked).toBe(false);
+    expect(writes().every((c) => c.query?.['dryRun'] === 'All')).toBe(true);
+  });
+
+  it('an atomic plan leaves the rest untouched after the first change that fails', async () => {
+    const { client, writes } = recordingClient((call) => {
+      if (!call.query?.['dryRun'] && call.path.endsWith('/pv-a')) throw new ApiError(409, 'Conflict', 'the object has been modified');
+      return { metadata: { resourceVersion: '8' } };
+    });
+    const plan = { ...claimRefPlan('pv-a', 'pv-b', 'pv-c'), atomic: true };
+    const result = await applyPlan(client, plan, { dryRun: 'none', backupRoot: backupRoot(), confirm: yes });
+    expect(result.status).toBe('done');
+    expect(result.outcomes.map((o) => `${o.change.target.name} ${o.status}`)).toEqual(['pv-a failed', 'pv-b untouched', 'pv-c untouched']);
+    expect(result.outcomes[1]!.message).toBe('an earlier change did not apply, and this repair is all or nothing');
+    expect(
+      writes()
+        .filter((c) => !c.query?.['dryRun'])
+        .map((c) => c.path),
+    ).toEqual(['/api/v1/persistentvolumes/pv-a']);
+  });
 });
