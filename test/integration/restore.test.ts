@@ -33,9 +33,15 @@ async function deletedSet(cluster: Cluster, ns: string): Promise<Volume[]> {
   for (let i = 0; i < 3; i++) await cluster.create(volume(pvName(ns, i), { claimRef: { namespace: ns, name: `data-web-${i}` } }));
   const sts = setManifest('web', 3);
   sts.spec!.persistentVolumeClaimRetentionPolicy = { whenDeleted: 'Delete', whenScaled: 'Retain' };
-  await cluster.create(sts, ns);
-  await waitFor('the claims of web Bound', async () => {
-    for (let i = 0; i < 3; i++) if ((await cluster.get<Claim>('PersistentVolumeClaim', `data-web-${i}`, ns))?.status?.phase !== 'Bound') return false;
+  const created = await cluster.create(sts, ns);
+  // Bound, and carrying the set's ownerReference (whenDeleted: Delete), as in a set that has lived with
+  // its policy: the controller adds the reference after creating the claim, and deleting the set before
+  // that leaves the claim to nobody (seen once in CI).
+  await waitFor('the claims of web Bound and owned by the set', async () => {
+    for (let i = 0; i < 3; i++) {
+      const c = await cluster.get<Claim>('PersistentVolumeClaim', `data-web-${i}`, ns);
+      if (c?.status?.phase !== 'Bound' || !c.metadata?.ownerReferences?.some((o) => o.uid === created.metadata?.uid)) return false;
+    }
     return true;
   });
   await cluster.remove('StatefulSet', 'web', ns);
