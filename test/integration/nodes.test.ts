@@ -47,8 +47,28 @@ function csiVolume(name: string, driver: string, claim: { namespace: string; nam
   } as KubeObject;
 }
 
-/** A set of `name` whose pods may run only on the test's nodes (label pool=ns). */
+/**
+ * A set of `name` whose pods may run only on the test's nodes (label pool=ns).
+ * Its ordinal's claim is created first and waited Bound (the StatefulSet
+ * controller adopts a claim of the expected name), so the scheduler's first
+ * look at the pod already sees a bound claim: an unbound one is retried only
+ * on a later event, which 1.33 may not send for minutes.
+ */
 async function pooledSet(cluster: Cluster, ns: string, name: string): Promise<void> {
+  const claim = `data-${name}-0`;
+  await cluster.create(
+    {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: claim },
+      spec: { accessModes: ['ReadWriteOnce'], storageClassName: '', resources: { requests: { storage: '1Gi' } } },
+    } as KubeObject,
+    ns,
+  );
+  await waitFor(
+    `${claim} Bound`,
+    async () => (await cluster.get<{ status?: { phase?: string } }>('PersistentVolumeClaim', claim, ns))?.status?.phase === 'Bound',
+  );
   const sts = statefulSet(name, { replicas: 1, parallel: true, storageClassName: '' }) as unknown as StatefulSet;
   sts.spec!.template.spec!.nodeSelector = { [POOL]: ns };
   await cluster.create(sts, ns);
