@@ -85,7 +85,10 @@ async function main() {
   const machine = `${execFileSync('nproc').toString().trim()} cores, ${(fs.readFileSync('/proc/meminfo', 'utf8').match(/MemTotal:\s+(\d+)/)[1] / 1024 / 1024).toFixed(0)} GiB, node ${process.version}`;
   const results = [];
   for (const scale of wanted) {
-    const added = await seed(client, SCALES[scale], log);
+    const added = await seed(client, SCALES[scale], log, (object) => {
+      const r = spawnSync(kubectl, ['store', '--dir', STATE], { input: JSON.stringify(object) });
+      if (r.status !== 0) throw new Error(`store ${object.metadata.name}: ${r.stderr}`);
+    });
     log(`scale ${scale}: ${added} units seeded now (the rest were there)`);
     const m = { raw: [], floor: [], json: [], table: [], popeye: [], k8sgpt: [] };
     let stats;

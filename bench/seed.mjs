@@ -48,26 +48,53 @@ async function create(client, path, body) {
 
 const status = (client, path, body) => client.request('PATCH', `${path}/status`, { body, contentType: 'application/merge-patch+json' });
 
-async function seedUnit(client, index) {
+/**
+ * Since 1.34 the API server refuses a StatefulSet whose mount names nothing, so
+ * those units are stored as a cluster upgraded from 1.33 holds them (storeLegacy
+ * writes into etcd with the API server's codec, as the tests' createLegacy does).
+ */
+async function createSet(client, ns, body, storeLegacy) {
+  try {
+    return await create(client, `/apis/apps/v1/namespaces/${ns}/statefulsets`, body);
+  } catch (err) {
+    if (!(err instanceof ApiError && err.status === 422 && /volumeMounts/.test(err.message) && storeLegacy)) throw err;
+    storeLegacy({ apiVersion: 'apps/v1', kind: 'StatefulSet', ...body, metadata: { ...body.metadata, namespace: ns } });
+    for (;;) {
+      try {
+        return await client.request('GET', `/apis/apps/v1/namespaces/${ns}/statefulsets/${body.metadata.name}`);
+      } catch (e) {
+        if (!(e instanceof ApiError && e.notFound)) throw e;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  }
+}
+
+async function seedUnit(client, index, storeLegacy) {
   const { ns, name, problem } = unitPlan(index);
   const replicas = problem === 'scaled-down' ? UNIT_REPLICAS - 1 : UNIT_REPLICAS;
   const mount = problem === 'bad-mount' ? 'datta' : 'data';
   const className = problem === 'missing-class' ? 'bench-missing' : 'bench-standard';
-  const sts = await create(client, `/apis/apps/v1/namespaces/${ns}/statefulsets`, {
-    metadata: { name, labels: { bench: 'true' } },
-    spec: {
-      replicas,
-      serviceName: name,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: { containers: [{ name: 'main', image: 'registry.invalid/app:1', volumeMounts: [{ name: mount, mountPath: '/data' }] }] },
+  const sts = await createSet(
+    client,
+    ns,
+    {
+      metadata: { name, labels: { bench: 'true' } },
+      spec: {
+        replicas,
+        serviceName: name,
+        selector: { matchLabels: { app: name } },
+        template: {
+          metadata: { labels: { app: name } },
+          spec: { containers: [{ name: 'main', image: 'registry.invalid/app:1', volumeMounts: [{ name: mount, mountPath: '/data' }] }] },
+        },
+        volumeClaimTemplates: [
+          { metadata: { name: 'data' }, spec: { storageClassName: className, accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+        ],
       },
-      volumeClaimTemplates: [
-        { metadata: { name: 'data' }, spec: { storageClassName: className, accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
-      ],
     },
-  });
+    storeLegacy,
+  );
   for (let o = 0; o < UNIT_REPLICAS; o++) {
     const claimName = `data-${name}-${o}`;
     const pvName = `pv-${ns}-${name}-${o}`;
@@ -149,7 +176,7 @@ async function seedUnit(client, index) {
 }
 
 /** Seeds until the cluster holds `volumes` PVs' worth of units; returns how many units were added. */
-export async function seed(client, volumes, log) {
+export async function seed(client, volumes, log, storeLegacy) {
   const units = Math.ceil(volumes / UNIT_REPLICAS);
   const namespaces = Math.ceil(units / PER_NAMESPACE);
   for (let n = 0; n < namespaces; n++) await create(client, '/api/v1/namespaces', { metadata: { name: `bench-${n}` } });
@@ -186,7 +213,7 @@ export async function seed(client, volumes, log) {
   let done = 0;
   const started = Date.now();
   await pool(todo, 24, async (i) => {
-    await seedUnit(client, i);
+    await seedUnit(client, i, storeLegacy);
     if (++done % 200 === 0) log(`seeded ${done}/${todo.length} units (${((Date.now() - started) / 1000).toFixed(0)}s)`);
   });
   return todo.length;
