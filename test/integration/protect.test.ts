@@ -91,6 +91,10 @@ describe.skipIf(!!skipReason)('what would delete the data, and protect, on the r
       ...(await Promise.all([0, 1, 2].map(async (i) => (await cluster.get<Volume>('PersistentVolume', pvName(ns, i)))!.metadata!.resourceVersion))),
     ];
     const unchanged = await versions();
+    const exposed = await audit(['web', '-n', ns]);
+    expect(exposed.report.findings.find((f) => f.code === 'STS-014')?.message).toBe(
+      `deleting statefulset web deletes claims data-web-0, data-web-1, and data-web-2 (whenDeleted: Delete), and with them PVs ${pvName(ns, 0)}, ${pvName(ns, 1)}, and ${pvName(ns, 2)} (reclaimPolicy Delete)`,
+    );
 
     const preview = await runCli(['protect', 'web', '-n', ns, '--retention', '--dry-run'], { env: sandbox.env() });
     expect(preview.code, preview.stdout + preview.stderr).toBe(0);

@@ -232,5 +232,11 @@ describe.skipIf(!!skipReason)('resize on the real control plane', () => {
     // The API server itself refuses what recover-expansion refused: down to status.capacity.
     const direct = await cluster.patch('PersistentVolumeClaim', 'data-web-0', ns, { spec: { resources: { requests: { storage: '1Gi' } } } }).catch((e) => e);
     expect((direct as ApiError).message).toContain('field can not be less than status.capacity');
+    // allowVolumeExpansion is the one StorageClass field that can change: turned off, the claims still growing are stranded.
+    await cluster.patch('StorageClass', `expandable-${ns}`, undefined, { allowVolumeExpansion: false });
+    const after = await audit(['web', '-n', ns]);
+    expect(after.report.findings.find((f) => f.code === 'PVC-011' && f.object.name === 'data-web-2')?.message).toBe(
+      `claim data-web-2 asks for 2Gi and has 1Gi, but StorageClass expandable-${ns} does not allow expansion (allowVolumeExpansion false): no controller will grow it`,
+    );
   });
 });
