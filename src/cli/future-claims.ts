@@ -5,7 +5,7 @@
 import type { Argv } from 'yargs';
 import type { Readable } from 'node:stream';
 import { parseQuantity } from '../kube/quantity.js';
-import type { Claim, KubeObject, StatefulSet } from '../kube/types.js';
+import type { KubeObject } from '../kube/types.js';
 import type { ClaimTemplate } from '../kube/statefulset.js';
 import { readManifests } from '../snapshot/load-from-manifests.js';
 import { InputError, UsageError } from './errors.js';
@@ -53,14 +53,7 @@ export async function manifestObjects(paths: string[], namespace: string, stdin:
   return load.objects;
 }
 
-export function statefulSetIn(objects: KubeObject[], name: string, namespace: string): StatefulSet | undefined {
-  return objects.find((o) => o.kind === 'StatefulSet' && o.metadata?.name === name && (o.metadata?.namespace ?? namespace) === namespace) as
-    StatefulSet | undefined;
+/** The object of a kind, name and namespace in -f files (a document without a namespace is in -n, as kubectl apply reads it). */
+export function objectIn<T extends KubeObject>(objects: KubeObject[], kind: string, name: string, namespace: string): T | undefined {
+  return objects.find((o) => o.kind === kind && o.metadata?.name === name && (o.metadata?.namespace ?? namespace) === namespace) as T | undefined;
 }
-
-export function claimIn(objects: KubeObject[], name: string, namespace: string): Claim | undefined {
-  return objects.find((o) => o.kind === 'PersistentVolumeClaim' && o.metadata?.name === name && (o.metadata?.namespace ?? namespace) === namespace) as
-    Claim | undefined;
-}
-
-export { requirementsOf, requirementsOfNewClaim } from '../kube/binding.js';

@@ -60,6 +60,16 @@ export interface Plan {
   atomic?: boolean;
 }
 
+/**
+ * An atomic plan that refuses any part changes nothing: its changes are
+ * dropped before anything is applied, and a warning says how many were ready.
+ */
+export function dropChangesIfRefused(plan: Plan & { warnings: string[] }, why: (planned: number) => string): void {
+  if (!plan.refusals.some((r) => !r.noop) || plan.changes.length === 0) return;
+  plan.warnings.push(why(plan.changes.length));
+  plan.changes = [];
+}
+
 /** RFC 6901: "~" and "/" in a key. */
 export function pointer(...segments: Array<string | number>): string {
   return segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');

@@ -11,7 +11,7 @@ import { allowsExpansion, expansionState, RESIZE_FORBIDDEN } from '../kube/expan
 import { formatBytes, parseQuantity } from '../kube/quantity.js';
 import { ordinalOfClaim } from '../kube/statefulset.js';
 import { cleanManifest, planReplaceStatefulSet } from './generate-template.js';
-import type { Plan } from './plan.js';
+import { dropChangesIfRefused, type Plan } from './plan.js';
 import { planClaimRequest } from './claim-request.js';
 
 /** The parts of a ResourceQuota and a LimitRange the preflight reads. */
@@ -161,12 +161,11 @@ export function planResize(input: ResizeInput, command: string): Plan & { warnin
     if ('steps' in replace) plan.changes.push(replace);
     else plan.refusals.push(replace);
   }
-  if (plan.refusals.some((r) => !r.noop) && plan.changes.length > 0) {
-    plan.warnings.push(
-      `nothing is changed while any part is refused (${plan.changes.length} other change(s) planned): a set with half its claims grown is what this command avoids`,
-    );
-    plan.changes = [];
-  }
+  dropChangesIfRefused(
+    plan,
+    (planned) =>
+      `nothing is changed while any part is refused (${planned} other change(s) planned): a set with half its claims grown is what this command avoids`,
+  );
   return plan;
 }
 

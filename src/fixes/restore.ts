@@ -10,7 +10,7 @@ import type { Claim, Node, StorageClass, Volume } from '../kube/types.js';
 import { requirementsOf, requirementsOfNewClaim } from '../kube/binding.js';
 import { claimNameFor, parseOrdinalClaimName, type ClaimTemplate } from '../kube/statefulset.js';
 import { planPrebind } from './prebind.js';
-import type { Plan, PlannedChange, Refusal } from './plan.js';
+import { dropChangesIfRefused, type Plan, type PlannedChange, type Refusal } from './plan.js';
 
 /** A PV and the ordinal (of one template) whose data it holds. */
 export interface RestoreSource {
@@ -114,11 +114,9 @@ export function planVolumeRestore(input: RestoreInput, command: string): Plan & 
       );
   }
 
-  if (plan.refusals.some((r) => !r.noop) && plan.changes.length > 0) {
-    plan.warnings.push(
-      `nothing is changed while any PV is refused (${plan.changes.length} other PV(s) could be restored): fix each problem, or leave the PV out with --volumes`,
-    );
-    plan.changes = [];
-  }
+  dropChangesIfRefused(
+    plan,
+    (planned) => `nothing is changed while any PV is refused (${planned} other PV(s) could be restored): fix each problem, or leave the PV out with --volumes`,
+  );
   return plan;
 }

@@ -12,17 +12,8 @@ import type { Plan } from '../../fixes/plan.js';
 import type { Claim, Node, StatefulSet, StorageClass, Volume } from '../../kube/types.js';
 import { claimNameFor, ordinalOfClaim, templateNames, type ClaimTemplate } from '../../kube/statefulset.js';
 import { collectionPath } from '../../kube/resources.js';
-import {
-  claimIn,
-  manifestObjects,
-  requirementsOfNewClaim,
-  requirementsOf,
-  statefulSetIn,
-  templateFromFlags,
-  validateClaimSpecArgs,
-  withClaimSpecOptions,
-  type ClaimSpecArgs,
-} from '../future-claims.js';
+import { type ClaimSpecArgs, manifestObjects, objectIn, templateFromFlags, validateClaimSpecArgs, withClaimSpecOptions } from '../future-claims.js';
+import { requirementsOf, requirementsOfNewClaim } from '../../kube/binding.js';
 
 interface PrebindArgs extends ClusterArgs, RepairArgs, ClaimSpecArgs {
   volume: string;
@@ -90,9 +81,11 @@ export function prebindCommand(ctx: CommandContext): CommandModule<object, Prebi
             ...((await listIfAllowed<StatefulSet>(client, collectionPath('apps/v1', 'statefulsets', t.namespace))) ?? []),
             ...files.filter((o): o is StatefulSet => o.kind === 'StatefulSet' && (o.metadata?.namespace ?? namespace) === t.namespace),
           ];
-          template ??= claimIn(files, t.name, t.namespace) ?? templateOfClaim(sets, t.name);
+          template ??= objectIn<Claim>(files, 'PersistentVolumeClaim', t.name, t.namespace) ?? templateOfClaim(sets, t.name);
         } else {
-          const sts = (await getObject<StatefulSet>(client, 'StatefulSet', args.statefulset!, namespace)) ?? statefulSetIn(files, args.statefulset!, namespace);
+          const sts =
+            (await getObject<StatefulSet>(client, 'StatefulSet', args.statefulset!, namespace)) ??
+            objectIn<StatefulSet>(files, 'StatefulSet', args.statefulset!, namespace);
           if (!sts && args.filename)
             throw new UsageError(`no StatefulSet ${args.statefulset} in namespace ${namespace}, live or in ${args.filename.join(', ')}`);
           if (sts) {

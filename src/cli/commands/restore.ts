@@ -5,7 +5,7 @@ import { backupRootFrom, dryRunFrom, withRepairOptions, type RepairArgs } from '
 import { UsageError } from '../errors.js';
 import { validateName, validateNamespace } from '../validate.js';
 import { runPlan } from '../run-plan.js';
-import { manifestObjects, statefulSetIn } from '../future-claims.js';
+import { manifestObjects, objectIn } from '../future-claims.js';
 import { getObject, listIfAllowed } from '../../fixes/read.js';
 import { planVolumeRestore, volumesByClaimRef, type RestoreSource, type RestoreTarget } from '../../fixes/restore.js';
 import { notFound } from '../../kube/errors.js';
@@ -59,7 +59,7 @@ export function restoreCommand(ctx: CommandContext): CommandModule<object, Resto
         const namespace = args.namespace || client.namespace;
         const files = args.filename ? await manifestObjects(args.filename, namespace, ctx.io.stdin) : [];
         const live = await getObject<StatefulSet>(client, 'StatefulSet', args.statefulset, namespace);
-        const sts = live ?? statefulSetIn(files, args.statefulset, namespace);
+        const sts = live ?? objectIn<StatefulSet>(files, 'StatefulSet', args.statefulset, namespace);
         if (!sts && args.filename) throw new UsageError(`no StatefulSet ${args.statefulset} in namespace ${namespace}, live or in ${args.filename.join(', ')}`);
         const names = sts ? templateNames(sts) : undefined;
         const target: RestoreTarget = {
