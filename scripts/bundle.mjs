@@ -2,6 +2,7 @@
 // `npm run bundle`: the CLI as one file for the single executables and fast
 // start-up: dist/bundle/kubectl-sts-storage.cjs (CommonJS, as Node's single
 // executable applications require).
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -24,6 +25,53 @@ const sideEffectFree = {
   },
 };
 
+// Every line of --help and of a table goes through string-width, which runs a
+// regular expression of all emoji over it: on start-up that cost more than the
+// rest of --help. Printable ASCII is one column a character, so the wrapper
+// answers that at once and hands anything else (ANSI, wide, emoji) to the
+// package. Applies to every copy (cliui, wrap-ansi, cli-table3, ours).
+const asciiWidth = {
+  name: 'ascii-string-width',
+  setup(b) {
+    b.onResolve({ filter: /^string-width$/ }, async (args) => {
+      if (args.pluginData?.skip) return undefined;
+      const r = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: { skip: true } });
+      if (r.errors.length) return undefined;
+      return { path: r.path, namespace: 'ascii-string-width' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'ascii-string-width' }, (args) => ({
+      resolveDir: path.dirname(args.path),
+      // The package itself is loaded by the first text that needs it: string-width 8 builds an Intl.Segmenter as it loads.
+      // CommonJS, so that both import (cliui, wrap-ansi) and require (cli-table3) get the function.
+      contents: `const printable = /^[ -~]*$/;
+let stringWidth;
+module.exports = function asciiFirst(text, options) {
+  if (typeof text === 'string' && printable.test(text)) return text.length;
+  if (!stringWidth) { const m = require(${JSON.stringify(args.path)}); stringWidth = m.default ?? m; }
+  return stringWidth(text, options);
+};
+module.exports.default = module.exports;`,
+      loader: 'js',
+    }));
+  },
+};
+
+// yargs guesses a version by walking up from the working directory (a bundle
+// has no node_modules in its path) and reading the first package.json it
+// meets: a readdir of every directory on the way at each start, and a stranger's
+// package.json read. The plugin has version(false) and no package.json config.
+const noPackageSearch = {
+  name: 'yargs-no-package-search',
+  setup(b) {
+    b.onLoad({ filter: /yargs[\/]lib[\/]platform-shims[\/]esm\.mjs$/ }, async (args) => {
+      const source = await fs.promises.readFile(args.path, 'utf8');
+      const patched = source.replace('findUp: escalade,', 'findUp: () => undefined,');
+      if (patched === source) throw new Error(`${args.path}: "findUp: escalade," not found; yargs changed, review the noPackageSearch plugin`);
+      return { contents: patched, loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+  },
+};
+
 export async function bundle() {
   const result = await build({
     entryPoints: [path.join(ROOT, 'src', 'cli', 'entry.ts')],
@@ -41,7 +89,7 @@ export async function bundle() {
     minify: true,
     // Error classes are told apart by name (YError, ApiError...).
     keepNames: true,
-    plugins: [sideEffectFree],
+    plugins: [sideEffectFree, asciiWidth, noPackageSearch],
     metafile: true,
     logLevel: 'warning',
   });

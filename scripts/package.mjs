@@ -91,14 +91,21 @@ export async function packageRelease({ requireSigning = process.env.CI === 'true
   for (const [plat, pin] of Object.entries(PINS.platforms)) binaries[plat] = await nodeBinary(plat, pin);
 
   // The blob must come from the same Node version as the binaries it goes
-  // into: the pinned linux-x64 binary makes it. No snapshot or code cache,
-  // so one blob serves every platform.
+  // into: the pinned linux-x64 binary makes it. A V8 code cache (compiling
+  // the bundle was most of a start-up) is only valid for the V8 build and CPU
+  // that made it, so linux/amd64 gets a blob with one and every other
+  // platform the same blob without.
   if (process.platform !== 'linux' || process.arch !== 'x64')
     throw new Error('npm run package builds on linux/amd64 (it runs the pinned linux-x64 Node to make the blob)');
-  const blob = path.join(OUT, 'sea-prep.blob');
-  const config = path.join(OUT, 'sea-config.json');
-  fs.writeFileSync(config, JSON.stringify({ main: BUNDLE, output: blob, disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: false }));
-  execFileSync(binaries['linux-amd64'], ['--experimental-sea-config', config], { stdio: 'inherit' });
+  const blobs = {};
+  for (const useCodeCache of [false, true]) {
+    const blob = path.join(OUT, `sea-prep${useCodeCache ? '-code-cache' : ''}.blob`);
+    const config = path.join(OUT, 'sea-config.json');
+    fs.writeFileSync(config, JSON.stringify({ main: BUNDLE, output: blob, disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache }));
+    execFileSync(binaries['linux-amd64'], ['--experimental-sea-config', config], { stdio: 'inherit' });
+    fs.rmSync(config);
+    blobs[useCodeCache] = blob;
+  }
 
   const signer = rcodesign();
   if (!signer && requireSigning) throw new Error('rcodesign is needed to re-sign the macOS executables (install Rust/cargo, or set STS_STORAGE_RCODESIGN)');
@@ -110,6 +117,7 @@ export async function packageRelease({ requireSigning = process.env.CI === 'true
     const exe = path.join(dir, pin.exe);
     fs.copyFileSync(binaries[plat], exe);
     fs.chmodSync(exe, 0o755);
+    const blob = blobs[plat === 'linux-amd64'];
     const args = [path.join(ROOT, 'node_modules', 'postject', 'dist', 'cli.js'), exe, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', FUSE];
     if (pin.os === 'darwin') args.push('--macho-segment-name', 'NODE_SEA');
     execFileSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -133,8 +141,7 @@ export async function packageRelease({ requireSigning = process.env.CI === 'true
     platforms.push({ plat, pin, archive, uri, sha256: sha256(archive), signed, signer, size: fs.statSync(archive).size });
     log(`${path.relative(ROOT, archive)} ${(fs.statSync(archive).size / 1024 / 1024).toFixed(1)} MiB${signed ? '' : ' (unsigned)'}`);
   }
-  fs.rmSync(config);
-  fs.rmSync(blob);
+  for (const blob of Object.values(blobs)) fs.rmSync(blob);
 
   const template = fs.readFileSync(path.join(ROOT, 'packaging', 'krew-manifest.template.yaml'), 'utf8');
   const entries = platforms

@@ -79,10 +79,12 @@ export function optional(text: string | undefined): string[] {
   return text === undefined ? [] : [text];
 }
 
-const conjunction = new Intl.ListFormat('en', { style: 'long', type: 'conjunction' });
+// Made on first use: ICU's list data takes milliseconds to load, which --help would pay.
+let conjunction: Intl.ListFormat | undefined;
 
 /** "a", "a and b", "a, b, and c": the names a message lists. */
 export function listOf(names: string[]): string {
+  conjunction ??= new Intl.ListFormat('en', { style: 'long', type: 'conjunction' });
   return conjunction.format(names);
 }
 

@@ -1,5 +1,5 @@
 import { ApiError, ConfigError, ConnectionError, NotFoundError, UnexpectedResponseError } from '../kube/errors.js';
-import { ManifestError } from '../snapshot/load-from-manifests.js';
+import { ManifestError } from '../snapshot/manifest-error.js';
 
 /** Exit codes: part of the public interface, documented in the README. */
 export const EXIT = {

@@ -2,33 +2,13 @@
 // the live StatefulSet's template, a StatefulSet or claim in -f files (a set
 // about to be applied), or --size/--access-mode/--storage-class. With none of
 // them the planners list the binder's checks instead of guessing.
-import type { Argv } from 'yargs';
 import type { Readable } from 'node:stream';
 import { parseQuantity } from '../kube/quantity.js';
 import type { KubeObject } from '../kube/types.js';
 import type { ClaimTemplate } from '../kube/statefulset.js';
 import { readManifests } from '../snapshot/load-from-manifests.js';
 import { InputError, UsageError } from './errors.js';
-
-export interface ClaimSpecArgs {
-  filename?: string[];
-  size?: string;
-  'access-mode'?: string[];
-  'storage-class'?: string;
-}
-
-export function withClaimSpecOptions<T>(y: Argv<T>): Argv<T & ClaimSpecArgs> {
-  return y
-    .option('filename', {
-      alias: 'f',
-      type: 'string',
-      array: true,
-      describe: 'Manifests holding the StatefulSet (or claim) to be applied, for what its claims will ask',
-    })
-    .option('size', { type: 'string', describe: 'The request the claim will make, when no StatefulSet says it (e.g. 10Gi)' })
-    .option('access-mode', { type: 'string', array: true, describe: 'Access modes the claim will ask for (repeatable), with --size' })
-    .option('storage-class', { type: 'string', describe: 'storageClassName the claim will have ("" for none), with --size' }) as Argv<T & ClaimSpecArgs>;
-}
+import type { ClaimSpecArgs } from './options/claim-spec-options.js';
 
 export function validateClaimSpecArgs(args: ClaimSpecArgs): void {
   if (args.size !== undefined && parseQuantity(args.size) === undefined) throw new UsageError(`--size "${args.size}" is not a quantity (e.g. 10Gi, 500Mi)`);

@@ -12,6 +12,11 @@ export function processIO(): IO {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
 }
 
+/** The width output should fit: the terminal's, or COLUMNS when piped (undefined: no limit). */
+export function outputWidth(io: IO): number | undefined {
+  return io.stdout.isTTY ? io.stdout.columns : Number(io.env['COLUMNS']) || undefined;
+}
+
 export function stdoutPaint(io: IO): Paint {
   return makePaint(colorEnabled(io.stdout, io.env));
 }

@@ -2,7 +2,6 @@
 // before the write (YAML) and backup.yaml, the record of what happened to it.
 // `undo` restores from them.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { KubeObject } from '../kube/types.js';
@@ -36,12 +35,7 @@ export interface BackupRecord {
   restoredBy?: string;
 }
 
-/** $STS_STORAGE_BACKUP_DIR, else the XDG state directory. */
-export function defaultBackupRoot(env: NodeJS.ProcessEnv = process.env): string {
-  if (env['STS_STORAGE_BACKUP_DIR']) return env['STS_STORAGE_BACKUP_DIR'];
-  const state = env['XDG_STATE_HOME'] || path.join(os.homedir(), '.local', 'state');
-  return path.join(state, 'kubectl-sts-storage', 'backups');
-}
+export { defaultBackupRoot } from './backup-root.js';
 
 export class Backup {
   readonly record: BackupRecord;

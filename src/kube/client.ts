@@ -5,8 +5,9 @@
 // avoids client-node's per-field model deserialization on 50k-object lists,
 // and lets every request be counted and bounded by --request-timeout.
 import type { ReadClient, ReadOptions } from './read-client.js';
-import http from 'node:http';
-import https from 'node:https';
+import { createRequire } from 'node:module';
+import type http from 'node:http';
+import type https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ApiError, ConfigError, ConnectionError, UnexpectedResponseError } from './errors.js';
 
@@ -91,6 +92,14 @@ function firstLine(err: unknown): string {
   return text.split('\n')[0] ?? text;
 }
 
+// node:https (with tls and crypto) is loaded by the first request, not at
+// start-up, which --help would pay for. A require, not import(): the single
+// executable and the code-cached loader (bin/launch.cjs) run the bundle as a
+// script, where import() has no loader.
+const requireBuiltin = createRequire(import.meta.url);
+let transports: { http: typeof http; https: typeof https } | undefined;
+const loadTransports = () => (transports ??= { http: requireBuiltin('node:http') as typeof http, https: requireBuiltin('node:https') as typeof https });
+
 /** Reads and writes. Only fixes/apply-plan.ts holds one as such; everything else gets it as a ReadClient. */
 export class KubeClient implements ReadClient {
   readonly server: string;
@@ -118,6 +127,7 @@ export class KubeClient implements ReadClient {
   }
 
   private async connectionOptions(): Promise<https.RequestOptions> {
+    const { http, https } = loadTransports();
     const opts: https.RequestOptions = {};
     try {
       await this.config.applyToHTTPSOptions(opts);
@@ -158,6 +168,7 @@ export class KubeClient implements ReadClient {
       headers['Content-Length'] = String(Buffer.byteLength(payload));
     }
     const started = performance.now();
+    const { http, https } = loadTransports();
     const transport = url.protocol === 'http:' ? http : https;
     return new Promise<T>((resolve, reject) => {
       const req = transport.request(url, { method, headers, agent: base.agent }, (res) => {

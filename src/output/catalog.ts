@@ -1,18 +1,23 @@
 // Documentation generated from the checks' own metadata, so the README
 // catalog, docs/checks.md, `explain` and SARIF rules cannot drift apart.
 import Table from 'cli-table3';
+import wrapAnsi from 'wrap-ansi';
 import { BORDERLESS } from './borderless.js';
 import type { Check } from '../checks/check.js';
 import { exampleOf } from '../checks/examples.js';
 import type { Paint } from './colors.js';
 
-export function renderCatalogTable(checks: Check[], severity: (c: Check) => string): string {
+/** The catalog as a table; with a width, titles wrap so that each line fits it. */
+export function renderCatalogTable(checks: Check[], severity: (c: Check) => string, width?: number): string {
   const table = new Table({
     head: ['CODE', 'SEVERITY', 'TITLE'],
     style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 0 },
     chars: BORDERLESS,
   });
-  for (const c of checks) table.push([c.code, severity(c), c.title]);
+  const codeWidth = Math.max(4, ...checks.map((c) => c.code.length));
+  const severityWidth = Math.max(8, ...checks.map((c) => c.severity.length));
+  const titleWidth = width === undefined ? undefined : Math.max(20, width - codeWidth - severityWidth - 4);
+  for (const c of checks) table.push([c.code, severity(c), titleWidth === undefined ? c.title : wrapAnsi(c.title, titleWidth, { hard: true })]);
   return table.toString() + '\n\nRun "kubectl sts-storage explain CODE" for details.\n';
 }
 

@@ -9,21 +9,12 @@ import { LineCounter, parseAllDocuments, isMap, isSeq } from 'yaml';
 import type { KubeObject } from '../kube/types.js';
 import type { SourceLocation } from './cluster-snapshot.js';
 import { shippedValidator, type ManifestValidator } from './validate-manifest.js';
+import { ManifestError } from './manifest-error.js';
+
+export { ManifestError };
 
 const MAX_BYTES = 64 * 1024 * 1024;
 const NAMESPACED = new Set(['StatefulSet', 'PersistentVolumeClaim', 'Pod', 'Service', 'Event']);
-
-export class ManifestError extends Error {
-  constructor(
-    readonly file: string,
-    readonly document: number | undefined,
-    readonly line: number | undefined,
-    readonly reason: string,
-  ) {
-    super(`${file}${document !== undefined ? ` document ${document}` : ''}${line !== undefined ? ` (line ${line})` : ''}: ${reason}`);
-    this.name = 'ManifestError';
-  }
-}
 
 export interface ManifestInput {
   paths: string[];

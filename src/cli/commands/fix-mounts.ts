@@ -1,26 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { CommandContext } from './context.js';
-import { clientFrom, withClusterOptions, type ClusterArgs } from '../options/cluster-options.js';
-import { backupRootFrom, dryRunFrom, withRepairOptions, type RepairArgs } from '../options/repair-options.js';
-import { UsageError } from '../errors.js';
-import { validateName, validateNamespace } from '../validate.js';
-import { runPlan } from '../run-plan.js';
-import { planMountRename, proposeRenames, type Rename } from '../../fixes/fix-mounts.js';
-import { readStatefulSet } from '../../fixes/read.js';
-import { templateNames } from '../../kube/statefulset.js';
-
-interface FixMountsArgs extends ClusterArgs, RepairArgs {
-  statefulset: string;
-  rename?: string[];
-}
-
-function parseRenames(values: string[]): Rename[] {
-  return values.map((v) => {
-    const m = /^([^=]+)=([^=]+)$/.exec(v);
-    if (!m) throw new UsageError(`--rename takes OLD=NEW (got "${v}")`);
-    return [m[1]!.trim(), m[2]!.trim()];
-  });
-}
+import { withClusterOptions } from '../options/cluster-options.js';
+import { withRepairOptions } from '../options/repair-options.js';
+import type { FixMountsArgs } from '../handlers/fix-mounts.js';
 
 export function fixMountsCommand(ctx: CommandContext): CommandModule<object, FixMountsArgs> {
   return {
@@ -35,40 +17,6 @@ export function fixMountsCommand(ctx: CommandContext): CommandModule<object, Fix
           describe: 'OLD=NEW: rename mount OLD to template (or volume) NEW; without it the closest template is proposed',
         })
         .example('$0 fix-mounts mysql -n shop --rename mysql-data=pvc-mysql-data-xxx', '') as unknown as Argv<FixMountsArgs>,
-    handler: async (args) => {
-      if (args.namespace) validateNamespace(args.namespace);
-      validateName('statefulset', args.statefulset);
-      const renames = args.rename ? parseRenames(args.rename) : undefined;
-      const dryRun = dryRunFrom(args);
-      const client = await clientFrom(args);
-      try {
-        const { sts, namespace: ns } = await readStatefulSet(client, args.statefulset, args.namespace);
-        if (renames) {
-          const targets = new Set([
-            ...(sts.spec?.volumeClaimTemplates ?? []).map((t) => t.metadata?.name),
-            ...(sts.spec?.template?.spec?.volumes ?? []).map((v) => v.name),
-          ]);
-          const bad = renames.filter(([, to]) => !targets.has(to));
-          if (bad.length)
-            throw new UsageError(
-              `--rename target${bad.length > 1 ? 's' : ''} ${bad.map(([, to]) => `"${to}"`).join(', ')} ${bad.length > 1 ? 'are' : 'is'} neither a volumeClaimTemplate nor a pod volume of statefulset ${args.statefulset} (templates: ${templateNames(sts).join(', ') || 'none'})`,
-            );
-        }
-        const chosen = renames ?? proposeRenames(sts);
-        if (!renames && chosen.length > 0) ctx.io.stdout.write(`Proposed: ${chosen.map(([a, b]) => `rename mount "${a}" to template "${b}"`).join(', ')}\n`);
-        const result = planMountRename(sts, chosen);
-        ctx.exitCode = await runPlan(
-          client,
-          {
-            command: `fix-mounts ${args.statefulset} -n ${ns}${chosen.map(([a, b]) => ` --rename ${a}=${b}`).join('')}`,
-            changes: 'steps' in result ? [result] : [],
-            refusals: 'steps' in result ? [] : [result],
-          },
-          { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io },
-        );
-      } finally {
-        client.close();
-      }
-    },
+    handler: async (args) => (await import('../handlers/fix-mounts.js')).handle(args, ctx),
   };
 }

@@ -1,21 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { CommandContext } from './context.js';
-import { clientFrom, withClusterOptions, type ClusterArgs } from '../options/cluster-options.js';
-import { backupRootFrom, dryRunFrom, withRepairOptions, type RepairArgs } from '../options/repair-options.js';
-import { UsageError } from '../errors.js';
-import { validateName, validateNamespace } from '../validate.js';
-import { runPlan } from '../run-plan.js';
-import { getObject } from '../../fixes/read.js';
-import { planRecoverExpansion, recoverySizeProblem } from '../../fixes/recover-expansion.js';
-import type { Plan } from '../../fixes/plan.js';
-import { notFound } from '../../kube/errors.js';
-import { parseQuantity } from '../../kube/quantity.js';
-import type { Claim } from '../../kube/types.js';
-
-interface RecoverArgs extends ClusterArgs, RepairArgs {
-  claim: string;
-  to: string;
-}
+import { withClusterOptions } from '../options/cluster-options.js';
+import { withRepairOptions } from '../options/repair-options.js';
+import type { RecoverArgs } from '../handlers/recover-expansion.js';
 
 export function recoverExpansionCommand(ctx: CommandContext): CommandModule<object, RecoverArgs> {
   return {
@@ -26,27 +13,6 @@ export function recoverExpansionCommand(ctx: CommandContext): CommandModule<obje
         .positional('claim', { type: 'string', demandOption: true, describe: 'PersistentVolumeClaim name' })
         .option('to', { type: 'string', demandOption: true, describe: 'The new request: more than status.capacity, less than the current request' })
         .example('$0 recover-expansion data-web-0 -n shop --to 20Gi', 'Ask for 20Gi instead of the 100Ti the driver refused') as unknown as Argv<RecoverArgs>,
-    handler: async (args) => {
-      validateName('claim', args.claim);
-      if (args.namespace) validateNamespace(args.namespace);
-      const size = parseQuantity(args.to);
-      if (size === undefined || size <= 0) throw new UsageError(`--to "${args.to}" is not a storage size (e.g. 20Gi, 500Mi)`);
-      const dryRun = dryRunFrom(args);
-      const client = await clientFrom(args);
-      try {
-        const namespace = args.namespace || client.namespace;
-        const claim = await getObject<Claim>(client, 'PersistentVolumeClaim', args.claim, namespace);
-        if (!claim) throw notFound('PersistentVolumeClaim', [args.claim], namespace);
-        const problem = recoverySizeProblem(claim, size);
-        if (problem) throw new UsageError(problem);
-        const result = planRecoverExpansion(claim, args.to);
-        const plan: Plan = { command: `recover-expansion ${args.claim} -n ${namespace} --to ${args.to}`, changes: [], refusals: [] };
-        if ('steps' in result) plan.changes.push(result);
-        else plan.refusals.push(result);
-        ctx.exitCode = await runPlan(client, plan, { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io });
-      } finally {
-        client.close();
-      }
-    },
+    handler: async (args) => (await import('../handlers/recover-expansion.js')).handle(args, ctx),
   };
 }

@@ -1,21 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
-import { UsageError } from '../errors.js';
 import type { CommandContext } from './context.js';
-import { clientFrom, withClusterOptions, type ClusterArgs } from '../options/cluster-options.js';
-import { startSpinner, stdoutPaint, unicodeTerminal } from '../io.js';
-import { EXIT } from '../errors.js';
-import { validateName } from '../validate.js';
-import { loadSnapshotFromCluster } from '../../snapshot/load-from-cluster.js';
-import { runChecks } from '../../checks/run-checks.js';
-import { buildStorageChain } from '../../output/storage-chain.js';
-import { renderTree } from '../../output/tree.js';
-import { serialize } from '../../output/serialize.js';
-
-interface ShowArgs extends ClusterArgs {
-  statefulset: string;
-  output: 'tree' | 'json' | 'yaml';
-  ascii?: boolean;
-}
+import { withClusterOptions } from '../options/cluster-options.js';
+import type { ShowArgs } from '../handlers/show.js';
 
 export function showCommand(ctx: CommandContext): CommandModule<object, ShowArgs> {
   return {
@@ -27,27 +13,6 @@ export function showCommand(ctx: CommandContext): CommandModule<object, ShowArgs
         .option('output', { alias: 'o', choices: ['tree', 'json', 'yaml'] as const, default: 'tree' as const })
         .option('ascii', { type: 'boolean', describe: 'ASCII instead of box-drawing characters' })
         .example('$0 show mysql -n shop', '') as unknown as Argv<ShowArgs>,
-    handler: async (args) => {
-      validateName('statefulset', args.statefulset);
-      if (args['all-namespaces']) throw new UsageError('show draws one StatefulSet of one namespace: use -n NAMESPACE, not -A');
-      const client = await clientFrom(args);
-      const namespace = args.namespace || client.namespace;
-      const spinner = await startSpinner(ctx.io, `Reading ${client.server}…`);
-      let snapshot;
-      try {
-        snapshot = await loadSnapshotFromCluster(client, { scope: { namespace, names: [args.statefulset] }, chunkSize: args['chunk-size'] });
-      } finally {
-        spinner.stop();
-        client.close();
-      }
-      const sts = snapshot.statefulSets[0]!;
-      const chain = buildStorageChain(snapshot, sts, runChecks(snapshot).findings);
-      if (args.output !== 'tree') ctx.io.stdout.write(serialize(chain, args.output));
-      else {
-        const width = ctx.io.stdout.isTTY ? (ctx.io.stdout.columns ?? 80) : Number(ctx.io.env['COLUMNS']) || 100;
-        ctx.io.stdout.write(renderTree(chain, { width, ascii: !!args.ascii || !unicodeTerminal(ctx.io.env), paint: stdoutPaint(ctx.io) }));
-      }
-      ctx.exitCode = EXIT.OK;
-    },
+    handler: async (args) => (await import('../handlers/show.js')).handle(args, ctx),
   };
 }

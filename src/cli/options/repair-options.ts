@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { defaultBackupRoot } from '../../fixes/backup.js';
+import { defaultBackupRoot } from '../../fixes/backup-root.js';
 import type { DryRun } from '../../fixes/apply-plan.js';
 import { UsageError } from '../errors.js';
 

@@ -145,6 +145,19 @@ describe('CLI', () => {
     expect((await run(['explain', 'XYZ-1'])).code).toBe(2);
   });
 
+  it('fits the catalog to COLUMNS, wrapping titles rather than cutting them', async () => {
+    const narrow = await run(['explain'], { COLUMNS: '60' });
+    const lines = narrow.stdout.split('\n');
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(60);
+    expect(narrow.stdout.match(/^(STS|PVC|PV)-\d{3}/gm)).toHaveLength(ALL_CHECKS.length);
+    const words = (text: string) =>
+      text
+        .replace(/^(STS|PVC|PV)-\d{3}\s+\S+/gm, '')
+        .split(/\s+/)
+        .filter(Boolean);
+    expect(words(narrow.stdout)).toEqual(words((await run(['explain'])).stdout));
+  });
+
   it('prints its version', async () => {
     const r = await run(['version']);
     expect(r.stdout).toMatch(/^kubectl-sts-storage \d+\.\d+\.\d+ \(commit \S+, node v\d+/);

@@ -1,0 +1,88 @@
+import { stringify } from 'yaml';
+import type { CommandContext } from '../commands/context.js';
+import { clientFrom, type ClusterArgs } from '../options/cluster-options.js';
+import { backupRootFrom, dryRunFrom, type RepairArgs } from '../options/repair-options.js';
+import { EXIT, UsageError } from '../errors.js';
+import { validateName, validateNamespace } from '../validate.js';
+import { runPlan } from '../run-plan.js';
+import { cleanManifest, generateTemplates, planTemplateApply, podsNeedingRestart, strandedTemplates } from '../../fixes/generate-template.js';
+import { listIfAllowed, readStatefulSet } from '../../fixes/read.js';
+import type { Claim, Pod, StorageClass, Volume } from '../../kube/types.js';
+import { defaultClass } from '../../kube/binding.js';
+import { parseQuantity } from '../../kube/quantity.js';
+
+export interface GenerateTemplateArgs extends ClusterArgs, RepairArgs {
+  statefulset: string;
+  size?: string;
+  'storage-class'?: string;
+  'access-mode'?: string[];
+  apply?: boolean;
+  'roll-pods'?: boolean;
+}
+
+const ACCESS_MODES = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'];
+
+export async function handle(args: GenerateTemplateArgs, ctx: CommandContext): Promise<void> {
+  validateName('statefulset', args.statefulset);
+  if (args.namespace) validateNamespace(args.namespace);
+  if (args.size !== undefined && (parseQuantity(args.size) ?? 0) <= 0) throw new UsageError(`--size "${args.size}" is not a storage quantity (e.g. 10Gi)`);
+  for (const m of args['access-mode'] ?? [])
+    if (!ACCESS_MODES.includes(m)) throw new UsageError(`--access-mode "${m}" is not one of ${ACCESS_MODES.join(', ')}`);
+  if (args['roll-pods'] && !args.apply) throw new UsageError('--roll-pods goes with --apply');
+  const dryRun = dryRunFrom(args);
+  const client = await clientFrom(args);
+  try {
+    const { sts, namespace: ns } = await readStatefulSet(client, args.statefulset, args.namespace);
+    const claims = await client.list<Claim>(`/api/v1/namespaces/${encodeURIComponent(ns)}/persistentvolumeclaims`);
+    const volumes = await listIfAllowed<Volume>(client, '/api/v1/persistentvolumes');
+    const classes = await listIfAllowed<StorageClass>(client, '/apis/storage.k8s.io/v1/storageclasses');
+    const generated = generateTemplates(sts, claims, volumes ?? [], {
+      size: args.size,
+      storageClass: args['storage-class'],
+      accessModes: args['access-mode'],
+      defaultClass: classes ? (defaultClass(classes)?.metadata?.name ?? null) : undefined,
+    });
+    // A template whose claims would stay Pending is refused with --apply, and flagged otherwise.
+    const stranded = classes ? strandedTemplates(sts, generated, { volumes: volumes ?? [], storageClasses: classes, volumesRead: !!volumes }) : [];
+    if (generated.length === 0) {
+      ctx.io.stderr.write(`statefulset ${ns}/${args.statefulset}: every mount names a volume or a volumeClaimTemplate; nothing to generate\n`);
+      ctx.exitCode = EXIT.OK;
+      return;
+    }
+    for (const g of generated) for (const p of g.provenance) ctx.io.stderr.write(`template "${g.template.metadata?.name}": ${p}\n`);
+    if (!args.apply) for (const s of stranded) ctx.io.stderr.write(`warning: ${s}\n`);
+    if (!args.apply) {
+      const manifest = cleanManifest(sts);
+      manifest.spec!.volumeClaimTemplates = [...(manifest.spec!.volumeClaimTemplates ?? []), ...generated.map((g) => g.template)];
+      ctx.io.stdout.write(stringify(manifest, { lineWidth: 0 }));
+      ctx.io.stderr.write(
+        'volumeClaimTemplates are immutable: `kubectl apply` of this manifest is refused; use --apply for the orphaning delete-and-recreate.\n',
+      );
+      ctx.exitCode = EXIT.OK;
+      return;
+    }
+    const pods = await client.list<Pod>(`/api/v1/namespaces/${encodeURIComponent(ns)}/pods`);
+    const stale = podsNeedingRestart(
+      sts,
+      pods.filter((p) => p.metadata?.ownerReferences?.some((o) => o.uid === sts.metadata?.uid)).map((p) => p.metadata?.name ?? ''),
+    );
+    const planned = planTemplateApply({ sts, generated, rollPods: args['roll-pods'] ? stale : [] });
+    const result = stranded.length > 0 ? { target: { kind: 'StatefulSet', namespace: ns, name: args.statefulset }, reasons: stranded } : planned;
+    if ('steps' in result && stale.length > 0 && !args['roll-pods']) {
+      result.warnings.push(
+        `pods ${stale.join(', ')} exist and cannot gain a volume in place (pod volumes are immutable); they keep running without it until restarted: add --roll-pods, or delete them one at a time afterwards`,
+      );
+    }
+    ctx.exitCode = await runPlan(
+      client,
+      {
+        command: `generate-template ${args.statefulset} -n ${ns} --apply`,
+        changes: 'steps' in result ? [result] : [],
+        refusals: 'steps' in result ? [] : [result],
+      },
+      { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io },
+    );
+  } finally {
+    client.close();
+  }
+}
