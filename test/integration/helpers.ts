@@ -125,9 +125,9 @@ export class Cluster {
     return stored!;
   }
 
-  /** A fresh namespace with its default ServiceAccount (pods need it). */
-  async namespace(prefix: string): Promise<string> {
-    const name = `${prefix}-${Math.random().toString(36).slice(2, 7)}`;
+  /** A fresh namespace with its default ServiceAccount (pods need it); exact: named prefix itself (a cluster of its own, as the comparison's). */
+  async namespace(prefix: string, { exact = false } = {}): Promise<string> {
+    const name = exact ? prefix : `${prefix}-${Math.random().toString(36).slice(2, 7)}`;
     await this.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     await waitFor(`default ServiceAccount in ${name}`, async () => !!(await this.get('ServiceAccount', 'default', name)));
     this.namespaces.push(name);
