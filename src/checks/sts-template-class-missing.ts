@@ -2,6 +2,7 @@ import { defineCheck, type FindingDraft } from './check.js';
 import { setFinding } from './helpers.js';
 import { claimClass, claimHasClass, mismatchReasons, requirementsOfTemplate } from '../kube/binding.js';
 import { claimNameFor, startOrdinal } from '../kube/statefulset.js';
+import type { StatefulSet } from '../kube/types.js';
 
 export const stsTemplateClassMissing = defineCheck({
   id: 'sts-template-class-missing',
@@ -15,6 +16,14 @@ export const stsTemplateClassMissing = defineCheck({
   needs: ['statefulsets', 'storageclasses'],
   find(snapshot) {
     const findings: FindingDraft[] = [];
+    // Once per snapshot, not per template: the free PVs, and the sets whose ordinal claims some PV is tied to.
+    const freeVolumes = snapshot.volumes.filter((v) => !v.spec?.claimRef || !v.spec.claimRef.uid);
+    const setsWithVolumes = new Set<StatefulSet>();
+    for (const v of snapshot.volumes) {
+      const ref = v.spec?.claimRef;
+      const owner = ref?.name ? snapshot.claimOwner(ref.namespace, ref.name) : undefined;
+      if (owner) setsWithVolumes.add(owner.sts);
+    }
     for (const sts of snapshot.statefulSets) {
       for (const template of sts.spec?.volumeClaimTemplates ?? []) {
         const tname = template.metadata?.name ?? '';
@@ -30,14 +39,9 @@ export const stsTemplateClassMissing = defineCheck({
             name: claimNameFor(tname, sts.metadata?.name ?? '', startOrdinal(sts)),
             className: cls,
           });
-          const fits = snapshot.volumes.some(
-            (v) => (!v.spec?.claimRef || !v.spec.claimRef.uid) && mismatchReasons(v, { ...req, name: v.spec?.claimRef?.name ?? req.name }, false).length === 0,
-          );
+          const fits = freeVolumes.some((v) => mismatchReasons(v, { ...req, name: v.spec?.claimRef?.name ?? req.name }, false).length === 0);
           // PVs already tied to this set's ordinal claims (even by a stale uid, which PV-002 repairs) serve it.
-          const owned = snapshot.volumes.some(
-            (v) => v.spec?.claimRef?.name && snapshot.claimOwner(v.spec.claimRef.namespace, v.spec.claimRef.name)?.sts === sts,
-          );
-          return fits || owned;
+          return fits || setsWithVolumes.has(sts);
         };
         if (cls !== '') {
           if (snapshot.storageClass(cls) || servedByStaticVolumes()) continue;
