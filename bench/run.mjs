@@ -86,16 +86,19 @@ function startup() {
 async function main() {
   const { kubeconfig } = await up(STATE, { keepData: true, args: ['--scheduler=false', '--controllers=serviceaccount-controller,namespace-controller'] });
   const kubectl = binaryPath();
-  const client = await KubeClient.fromOptions({ kubeconfig, requestTimeoutMs: 60_000 });
   const popeye = peer('popeye');
   const k8sgpt = peer('k8sgpt');
   const machine = `${execFileSync('nproc').toString().trim()} cores, ${(fs.readFileSync('/proc/meminfo', 'utf8').match(/MemTotal:\s+(\d+)/)[1] / 1024 / 1024).toFixed(0)} GiB, node ${process.version}`;
   const results = [];
   for (const scale of wanted) {
+    // A client per scale: the measurements block this process for minutes (spawnSync), and a
+    // keep-alive connection the API server closed meanwhile would fail the next write (EPIPE).
+    const client = await KubeClient.fromOptions({ kubeconfig, requestTimeoutMs: 60_000 });
     const added = await seed(client, SCALES[scale], log, (object) => {
       const r = spawnSync(kubectl, ['store', '--dir', STATE], { input: JSON.stringify(object) });
       if (r.status !== 0) throw new Error(`store ${object.metadata.name}: ${r.stderr}`);
     });
+    client.close();
     log(`scale ${scale}: ${added} units seeded now (the rest were there)`);
     const m = { raw: [], floor: [], json: [], sea: [], table: [], popeye: [], k8sgpt: [] };
     let stats;
@@ -114,7 +117,10 @@ async function main() {
         [k8sgpt, 'k8sgpt', ['analyze', '--filter', 'StatefulSet,PersistentVolumeClaim,Storage', '-o', 'json', '--kubeconfig', kubeconfig]],
       ]) {
         if (!peerRun.bin || peerRun.capped) continue;
+        if (peerRun.slowAt === scale) continue;
         const r = timeRun(peerRun.bin, args, scratchEnv(), PEER_CAP_MS);
+        // A run of over a minute is measured once at that scale: its median of one is the figure.
+        if (!r.capped && r.ms > 60_000) peerRun.slowAt = scale;
         if (r.capped) {
           peerRun.capped = scale;
           log(`${key} stopped after ${PEER_CAP_MS / 1000}s at ${scale}; not run again (--peer-timeout SECONDS)`);
@@ -140,7 +146,6 @@ async function main() {
     });
   }
   const start = startup();
-  client.close();
 
   const out = [];
   const ms = (x) => (x === undefined ? 'n/a' : `${x.toFixed(0)} ms`);
