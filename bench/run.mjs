@@ -10,18 +10,17 @@
 // start-up, the goals and whether they are met (figures, not test assertions).
 import { spawnSync, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { up, binaryPath } from '../scripts/cluster.mjs';
 import { KubeClient } from '../dist/kube/client.js';
 import { seed } from './seed.mjs';
+import { buildThirdParty, peerScratchEnv, THIRD_PARTY_BUILD } from '../scripts/third-party.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const STATE = path.join(ROOT, '.cache', 'bench-cluster');
 const BIN = path.join(ROOT, 'bin', 'kubectl-sts-storage');
 const FLOOR = path.join(ROOT, 'bench', 'raw-floor.mjs');
-const THIRD_PARTY = path.resolve(ROOT, '..', 'shared', 'third-party', 'build.sh');
 const SEA = path.join(ROOT, 'dist', 'release', 'linux-amd64', 'kubectl-sts-storage');
 const SCALES = { '1k': 1000, '10k': 10000, '50k': 50000 };
 const KINDS = 'statefulsets,persistentvolumeclaims,pods,events,services,persistentvolumes,storageclasses,nodes,volumeattachments,csidrivers,csinodes';
@@ -39,6 +38,7 @@ const log = (m) => process.stderr.write(`[bench] ${m}\n`);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mib = (kib) => (kib / 1024).toFixed(0);
+const ms = (x) => (x === undefined ? 'n/a' : `${x.toFixed(0)} ms`);
 
 // A peer run longer than this is stopped and reported as "> N s"; it is not
 // repeated at that scale nor run at larger ones (k8sgpt's analyzers make
@@ -48,43 +48,33 @@ const PEER_CAP_MS = Number(opt('peer-timeout', '300')) * 1000;
 function timeRun(cmd, args, env = {}, timeoutMs = undefined) {
   const t = process.hrtime.bigint();
   const r = spawnSync(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs });
-  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  const elapsed = Number(process.hrtime.bigint() - t) / 1e6;
   if (timeoutMs !== undefined && r.error?.code === 'ETIMEDOUT') return { ms: timeoutMs, capped: true };
   if (r.status !== 0 && r.status !== 1) throw new Error(`${path.basename(cmd)} ${args.join(' ')} exited ${r.status}: ${r.stderr.toString().slice(-500)}`);
   const stderr = r.stderr.toString();
   const num = (k) => Number((new RegExp(`^${k}: (\\d+)`, 'm').exec(stderr) ?? [])[1]);
-  return { ms, requests: num('requests'), bytes: num('bytes-read'), rssKiB: num('peak-rss-kib'), phases: (/^phase-ms: (.*)$/m.exec(stderr) ?? [])[1] };
+  return { ms: elapsed, requests: num('requests'), bytes: num('bytes-read'), rssKiB: num('peak-rss-kib'), phases: (/^phase-ms: (.*)$/m.exec(stderr) ?? [])[1] };
 }
 
-/** A peer built from ../shared/third-party (the proxy refuses their main modules); the reason when it cannot be. */
+/** A peer built from ../shared/third-party, or the reason it is not measured. */
 function peer(tool) {
   if (argv.includes('--no-peers')) return { error: 'skipped (--no-peers)' };
-  if (!fs.existsSync(THIRD_PARTY)) return { error: `not measured: ${THIRD_PARTY} is absent (it holds their source)` };
-  log(`building ${tool} with ${THIRD_PARTY} (reused once built)`);
-  const r = spawnSync('bash', [THIRD_PARTY, tool], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 1_800_000 });
-  if (r.status !== 0) return { error: `build failed: ${r.stderr.toString().trim().split('\n').slice(-2).join(' ')}` };
-  return { bin: r.stdout.toString().trim().split('\n').pop() };
-}
-
-/** Scratch HOME, TMPDIR and XDG dirs: popeye writes its log to TMPDIR, k8sgpt its config to XDG_CONFIG_HOME. */
-function scratchEnv() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-peer-'));
-  return { HOME: dir, TMPDIR: dir, XDG_CONFIG_HOME: dir, XDG_CACHE_HOME: dir };
+  log(`building ${tool} with ${THIRD_PARTY_BUILD} (reused once built)`);
+  const { bin, missing } = buildThirdParty(tool);
+  return bin ? { bin } : { error: `not measured: ${missing}` };
 }
 
 function startup() {
   const seven = (cmd, args) => median(Array.from({ length: 7 }, () => timeRun(cmd, args).ms));
-  const sea = SEA;
   return {
     node: seven(process.execPath, ['-e', '0']),
     help: seven(process.execPath, [BIN, '--help']),
     version: seven(process.execPath, [BIN, 'version']),
-    sea: fs.existsSync(sea) ? seven(sea, ['--help']) : undefined,
+    sea: fs.existsSync(SEA) ? seven(SEA, ['--help']) : undefined,
   };
 }
 
 function startupLines(start) {
-  const ms = (x) => (x === undefined ? 'n/a' : `${x.toFixed(0)} ms`);
   return [
     `start-up (medians of 7, before the control plane starts): node -e 0 ${ms(start.node)}; --help ${ms(start.help)} (Node ${process.version}, the bundle through bin/), version ${ms(start.version)}; single executable --help ${start.sea ? ms(start.sea) : 'n/a (npm run package first)'}`,
     `goal: --help under 150 ms on Node 20: ${ms(start.help)}, ${start.help < 150 ? 'met' : 'NOT met'}; under 100 ms as the single executable: ${start.sea ? `${ms(start.sea)}, ${start.sea < 100 ? 'met' : 'NOT met'}` : 'not measured'}`,
@@ -132,7 +122,7 @@ async function main() {
       ]) {
         if (!peerRun.bin || peerRun.capped) continue;
         if (peerRun.slowAt === scale) continue;
-        const r = timeRun(peerRun.bin, args, scratchEnv(), PEER_CAP_MS);
+        const r = timeRun(peerRun.bin, args, peerScratchEnv('bench-peer-'), PEER_CAP_MS);
         // A run of over a minute is measured once at that scale: its median of one is the figure.
         if (!r.capped && r.ms > 60_000) peerRun.slowAt = scale;
         if (r.capped) {
@@ -161,7 +151,6 @@ async function main() {
   }
 
   const out = [];
-  const ms = (x) => (x === undefined ? 'n/a' : `${x.toFixed(0)} ms`);
   const ratio = (a, b) => (b === undefined ? 'n/a' : (a / b).toFixed(2));
   const peerMs = (r, key) => (r[`${key}Capped`] ? `> ${PEER_CAP_MS / 1000} s (stopped)` : ms(r[key]));
   const peerRatio = (r, key) => (r[`${key}Capped`] ? `< ${(r.json / PEER_CAP_MS).toFixed(3)}` : ratio(r.json, r[key]));

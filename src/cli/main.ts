@@ -3,7 +3,7 @@ import { distance } from 'fastest-levenshtein';
 import type { CommandContext } from './commands/context.js';
 import { registerCommands } from './commands/index.js';
 import { EXIT, InputError, UsageError, describeError, exitCodeFor } from './errors.js';
-import { processIO, type IO } from './io.js';
+import { outputWidth, processIO, type IO } from './io.js';
 import { requestLog } from '../kube/client.js';
 import { phaseLog } from '../kube/timing.js';
 
@@ -59,8 +59,8 @@ export async function main(rawArgv: string[], io: IO = processIO()): Promise<num
       .help()
       .alias('h', 'help')
       .version(false)
-      // Piped, COLUMNS (as the tables read it) says the width; else 100.
-      .wrap(Math.min(110, io.stdout.columns ?? (Number(io.env['COLUMNS']) || 100)))
+      // The tables' width (the terminal's, or COLUMNS when piped); else 100.
+      .wrap(Math.min(110, outputWidth(io) ?? 100))
       .exitProcess(false)
       .fail((msg, err) => {
         // Throwing is what stops yargs: a fail handler that returns lets the

@@ -1,10 +1,10 @@
 // Runs each tool once over the whole cluster and turns what it says into the
 // same shape: which object, in its own words, and the repair it gives, if any.
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../integration/helpers.js';
+// @ts-expect-error plain ESM script without types
+import { buildThirdParty, peerScratchEnv } from '../../scripts/third-party.mjs';
 
 export interface Said {
   kind: string;
@@ -23,22 +23,6 @@ export interface ToolRun {
   said: Said[];
   /** Why the tool did not run, when it did not. */
   missing?: string;
-}
-
-const THIRD_PARTY = path.resolve(ROOT, '..', 'shared', 'third-party', 'build.sh');
-
-/** A peer built from ../shared/third-party (the module proxy refuses their main modules), or why not. */
-function peerBinary(tool: string): { bin?: string; missing?: string } {
-  if (!fs.existsSync(THIRD_PARTY)) return { missing: `${THIRD_PARTY} is absent (it holds the source)` };
-  const r = spawnSync('bash', [THIRD_PARTY, tool], { encoding: 'utf8', timeout: 1_800_000 });
-  if (r.status !== 0) return { missing: `build failed: ${r.stderr.trim().split('\n').slice(-2).join(' ')}` };
-  return { bin: r.stdout.trim().split('\n').pop()! };
-}
-
-/** Scratch HOME, TMPDIR and XDG directories: popeye logs to TMPDIR, k8sgpt writes its config to XDG_CONFIG_HOME. */
-function scratch(): Record<string, string> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'compare-peer-'));
-  return { HOME: dir, TMPDIR: dir, XDG_CONFIG_HOME: dir, XDG_CACHE_HOME: dir };
 }
 
 function run(bin: string, args: string[], env: Record<string, string> = {}): string {
@@ -91,9 +75,9 @@ const POPEYE_KINDS: Record<string, string> = {
 
 export function runPopeye(kubeconfig: string): ToolRun {
   const command = 'popeye -A -s pv,pvc,sts,po,no -o json';
-  const { bin, missing } = peerBinary('popeye');
+  const { bin, missing } = buildThirdParty('popeye') as { bin?: string; missing?: string };
   if (!bin) return { tool: 'popeye', version: 'v0.22.1', command, said: [], missing };
-  const out = run(bin, ['-A', '-s', 'pv,pvc,sts,po,no', '-o', 'json', '--force-exit-zero', '--kubeconfig', kubeconfig], scratch());
+  const out = run(bin, ['-A', '-s', 'pv,pvc,sts,po,no', '-o', 'json', '--force-exit-zero', '--kubeconfig', kubeconfig], peerScratchEnv('compare-peer-'));
   const report = JSON.parse(out) as { popeye: { sections?: Array<{ linter: string; issues?: Record<string, Array<{ message: string }>> }> } };
   const said: Said[] = [];
   for (const section of report.popeye.sections ?? [])
@@ -105,9 +89,9 @@ export function runPopeye(kubeconfig: string): ToolRun {
 export function runK8sgpt(kubeconfig: string): ToolRun {
   const filter = 'Pod,Node,StatefulSet,PersistentVolumeClaim,Storage';
   const command = `k8sgpt analyze --filter ${filter} -o json (no AI backend)`;
-  const { bin, missing } = peerBinary('k8sgpt');
+  const { bin, missing } = buildThirdParty('k8sgpt') as { bin?: string; missing?: string };
   if (!bin) return { tool: 'k8sgpt', version: 'v0.4.36', command, said: [], missing };
-  const out = run(bin, ['analyze', '--filter', filter, '-o', 'json', '--kubeconfig', kubeconfig], scratch());
+  const out = run(bin, ['analyze', '--filter', filter, '-o', 'json', '--kubeconfig', kubeconfig], peerScratchEnv('compare-peer-'));
   const report = JSON.parse(out) as { results?: Array<{ kind: string; name: string; error?: Array<{ Text: string }>; details?: string }> };
   const said: Said[] = [];
   for (const r of report.results ?? [])

@@ -13,6 +13,8 @@ import { ROOT, harnessKubectl, kubeconfig, skipReason } from './helpers.js';
 // @ts-expect-error plain ESM script without types
 import { packageRelease, OUT, FUSE } from '../../scripts/package.mjs';
 import { validateKrewManifest } from './krew-rules.js';
+// @ts-expect-error plain ESM script without types
+import { buildThirdParty, THIRD_PARTY_BUILD } from '../../scripts/third-party.mjs';
 
 const PINS = JSON.parse(fs.readFileSync(path.join(ROOT, 'packaging', 'node-binaries.json'), 'utf8'));
 
@@ -55,12 +57,11 @@ function krewTools(): { krew?: string; validate?: string; reason?: string } {
   const krew = onPath('krew') ?? onPath('kubectl-krew');
   const validate = onPath('validate-krew-manifest');
   if (krew && validate) return { krew, validate };
-  const script = path.resolve(ROOT, '..', 'shared', 'third-party', 'build.sh');
-  if (!fs.existsSync(script)) return { reason: `no krew on PATH and no ${script} to build it from` };
+  if (!fs.existsSync(THIRD_PARTY_BUILD)) return { reason: `no krew on PATH and no ${THIRD_PARTY_BUILD} to build it from` };
   const build = (tool: string) => {
-    const r = spawnSync('bash', [script, tool], { encoding: 'utf8', timeout: 900_000 });
-    if (r.status !== 0) throw new Error(`${script} ${tool} failed: ${r.stderr.slice(-800)}`);
-    return r.stdout.trim().split('\n').pop()!;
+    const { bin, missing } = buildThirdParty(tool, { timeoutMs: 900_000 }) as { bin?: string; missing?: string };
+    if (!bin) throw new Error(missing);
+    return bin;
   };
   return { krew: krew ?? build('krew'), validate: validate ?? build('validate-krew-manifest') };
 }
