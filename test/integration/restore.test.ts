@@ -232,10 +232,6 @@ describe.skipIf(!!skipReason)('restore on the real control plane', () => {
     const ns = await cluster.namespace('prebindnew');
     await cluster.create(volume(`pv-pb-${ns}-a`));
     await cluster.create(volume(`pv-pb-${ns}-b`));
-    // The binder's first write to a new PV (status Available) lands before a repair plans against its version
-    // (in CI it once came between prebind's read and its preconditioned write, which then refused, as it should).
-    for (const pv of [`pv-pb-${ns}-a`, `pv-pb-${ns}-b`])
-      await waitFor(`${pv} Available`, async () => (await cluster.get<Volume>('PersistentVolume', pv))?.status?.phase === 'Available');
     const byName = await runCli(
       ['prebind', `pv-pb-${ns}-a`, '--claim', 'later', '-n', ns, '--size', '1Gi', '--access-mode', 'ReadWriteOnce', '--storage-class', '', '--yes'],
       {
