@@ -25,13 +25,25 @@ export interface AuditReport {
   preflight?: ClaimPrediction[];
   /** audit -f --continue-on-error: the documents that could not be read */
   errors?: string[];
+  /** audit -f without --preflight: what was checked from the files alone, and what needs a cluster */
+  offline?: OfflineCoverage;
+}
+
+export interface OfflineCoverage {
+  /** checks that ran on the files */
+  checks: number;
+  statefulSets: number;
+  /** checks that need objects only a cluster has */
+  needCluster: number;
+  /** the kinds those checks need, as the API names them */
+  kinds: string[];
 }
 
 export function buildReport(
   scope: AuditReport['scope'],
   findings: Finding[],
   skipped: SkippedCheck[],
-  extra: Pick<AuditReport, 'preflight' | 'errors'> = {},
+  extra: Pick<AuditReport, 'preflight' | 'errors' | 'offline'> = {},
 ): AuditReport {
   return {
     ...extra,

@@ -9,6 +9,7 @@ import type { Finding } from '../checks/check.js';
 import type { AuditReport } from './report.js';
 import { paintSeverity, type Paint } from './colors.js';
 import { wrapCommand } from './text.js';
+import { listOf } from '../checks/helpers.js';
 
 export interface TableOptions {
   wide: boolean;
@@ -114,10 +115,16 @@ export function renderTable(report: AuditReport, opts: TableOptions): string {
   }
 
   const scope = opts.scopeText ? ` ${opts.scopeText}` : '';
+  const refused = report.errors?.length ?? 0;
   if (report.findings.length === 0) {
-    // An all-clear says what it did not check.
-    const skipped = report.skipped.length > 0 ? ` by the checks that could run (${report.skipped.length} could not, below)` : '';
-    out.push(...wrap(`No storage problems found${scope}${skipped}${opts.emptyHint ? `; ${opts.emptyHint}` : ''}.`, opts.width), '');
+    // An all-clear says what it did not check, and never covers a document it could not read.
+    const skipped = report.offline
+      ? ` by the ${report.offline.checks} check(s) that run offline`
+      : report.skipped.length > 0
+        ? ` by the checks that could run (${report.skipped.length} could not, below)`
+        : '';
+    const readable = refused > 0 ? ` in the documents that could be read (${refused} problem(s) refused a document, above)` : '';
+    out.push(...wrap(`No storage problems found${scope}${readable}${skipped}${opts.emptyHint ? `; ${opts.emptyHint}` : ''}.`, opts.width), '');
   }
   if (report.preflight?.length) {
     out.push(paint('bold', "After apply, the StatefulSets' claims:"));
@@ -131,9 +138,14 @@ export function renderTable(report: AuditReport, opts: TableOptions): string {
   const roots = s.error + s.warning + s.info;
   if (report.findings.length > 0) {
     const follow = s.consequences > 0 ? `; ${s.consequences} more finding(s) follow from them` : '';
-    out.push(...wrap(`${roots} problem(s)${scope}: ${s.error} error(s), ${s.warning} warning(s), ${s.info} info${follow}`, opts.width));
+    const unread = refused > 0 ? `; ${refused} refusal(s) of documents not audited, above` : '';
+    out.push(...wrap(`${roots} problem(s)${scope}: ${s.error} error(s), ${s.warning} warning(s), ${s.info} info${follow}${unread}`, opts.width));
   }
-  if (report.skipped.length > 0) {
+  if (report.offline) {
+    const o = report.offline;
+    const needs = o.needCluster > 0 ? `; ${o.needCluster} more need the cluster's ${listOf(o.kinds)} (add --preflight)` : '';
+    out.push(...wrap(`Checked offline: ${o.checks} check(s) on ${o.statefulSets} StatefulSet(s)${needs}.`, opts.width));
+  } else if (report.skipped.length > 0) {
     out.push(paint('yellow', `Skipped ${report.skipped.length} check(s):`));
     // One line per reason, with the checks it stopped.
     const byReason = new Map<string, string[]>();

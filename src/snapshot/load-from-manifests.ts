@@ -5,10 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { LineCounter, parseAllDocuments, isMap, isSeq } from 'yaml';
+import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, type Node } from 'yaml';
 import type { KubeObject } from '../kube/types.js';
 import type { SourceLocation } from './cluster-snapshot.js';
-import { shippedValidator, type ManifestValidator } from './validate-manifest.js';
+import { shippedValidator, type ManifestValidator, type SchemaProblem } from './validate-manifest.js';
 import { ManifestError } from './manifest-error.js';
 
 export { ManifestError };
@@ -24,6 +24,8 @@ export interface ManifestInput {
   namespace: string;
   /** the schema to validate against (default: the one shipped with the tool) */
   validator?: ManifestValidator;
+  /** refuse unknown and duplicate fields, as kubectl apply --validate=strict; by default they are warnings, as the API server's */
+  strict?: boolean;
 }
 
 export interface ManifestLoad {
@@ -31,6 +33,8 @@ export interface ManifestLoad {
   locations: Map<KubeObject, SourceLocation>;
   files: string[];
   errors: ManifestError[];
+  /** what the API server would warn about (unknown and duplicate fields), each naming its document */
+  warnings: ManifestError[];
 }
 
 async function readStream(stream: Readable): Promise<string> {
@@ -57,7 +61,7 @@ function listFiles(dir: string, recursive: boolean): string[] {
 }
 
 export async function readManifests(input: ManifestInput): Promise<ManifestLoad> {
-  const load: ManifestLoad = { objects: [], locations: new Map(), files: [], errors: [] };
+  const load: ManifestLoad = { objects: [], locations: new Map(), files: [], errors: [], warnings: [] };
   const sources: Array<{ name: string; read: () => Promise<string> }> = [];
   for (const p of input.paths) {
     if (p === '-' || p === '<stdin>') {
@@ -94,15 +98,16 @@ export async function readManifests(input: ManifestInput): Promise<ManifestLoad>
       load.errors.push(new ManifestError(source.name, undefined, undefined, 'binary content, not YAML or JSON'));
       continue;
     }
-    parseText(source.name, text, input.namespace, load, input.validator ?? shippedValidator());
+    parseText(source.name, text, input.namespace, load, input.validator ?? shippedValidator(), !!input.strict);
   }
   return load;
 }
 
-function parseText(file: string, text: string, namespace: string, load: ManifestLoad, validator: ManifestValidator): void {
+function parseText(file: string, text: string, namespace: string, load: ManifestLoad, validator: ManifestValidator, strict: boolean): void {
   const lineCounter = new LineCounter();
-  // uniqueKeys (the default) makes a duplicate key an error, as kubectl does.
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true });
+  // A duplicate key is the server's `duplicate field` (a warning, the last value
+  // wins; refused under --strict), found below rather than by the parser.
+  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false });
   const list = Array.isArray(docs) ? docs : [docs];
   list.forEach((doc, i) => {
     const document = i + 1;
@@ -129,17 +134,39 @@ function parseText(file: string, text: string, namespace: string, load: Manifest
     }
     const object = value as KubeObject & { items?: unknown[] };
     const line = lineOf(doc.contents?.range?.[0]);
+    for (const { path, offset } of duplicateKeys(doc.contents)) {
+      const e = new ManifestError(file, document, lineOf(offset) ?? line, `duplicate field "${path.join('.')}"`);
+      (strict ? load.errors : load.warnings).push(e);
+    }
     if (typeof object.kind === 'string' && object.kind.endsWith('List') && Array.isArray(object.items)) {
       const itemsNode = isMap(doc.contents) ? doc.contents.get('items', true) : undefined;
       object.items.forEach((item, j) => {
         const node = isSeq(itemsNode) ? itemsNode.items[j] : undefined;
         const itemLine = node && typeof node === 'object' && 'range' in node ? lineOf((node as { range?: [number] }).range?.[0]) : line;
-        add(item, { file, document, line: itemLine }, namespace, load, validator, (p) => lineOf(rangeAt(node, p)) ?? itemLine);
+        add(item, { file, document, line: itemLine }, namespace, load, validator, strict, (p) => lineOf(rangeAt(node, p)) ?? itemLine);
       });
       return;
     }
-    add(object, { file, document, line }, namespace, load, validator, (p) => lineOf(rangeAt(doc.contents, p)) ?? line);
+    add(object, { file, document, line }, namespace, load, validator, strict, (p) => lineOf(rangeAt(doc.contents, p)) ?? line);
   });
+}
+
+/** Keys that appear twice in one mapping, with their path ("spec.replicas") and the offset of the second. */
+function duplicateKeys(root: unknown): Array<{ path: string[]; offset?: number }> {
+  const found: Array<{ path: string[]; offset?: number }> = [];
+  const walk = (node: unknown, path: string[]) => {
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        if (seen.has(key)) found.push({ path: [...path, key], offset: (pair.key as Node | null)?.range?.[0] });
+        seen.add(key);
+        walk(pair.value, [...path, key]);
+      }
+    } else if (isSeq(node)) node.items.forEach((item, i) => walk(item, [...path.slice(0, -1), `${path.at(-1) ?? ''}[${i}]`]));
+  };
+  walk(root, []);
+  return found;
 }
 
 /** Where a JSON path points in the YAML, as far as it exists there: the offset of the deepest node reached. */
@@ -161,21 +188,25 @@ function add(
   namespace: string,
   load: ManifestLoad,
   validator: ManifestValidator,
+  strict: boolean,
   lineAt: (path: Array<string | number>) => number | undefined,
 ): void {
   if (!value || typeof value !== 'object') return;
-  const object = value as KubeObject;
-  if (typeof object.kind !== 'string') return;
-  // Checks never see an object the API server would refuse.
-  const problems = validator.validate(object);
-  if (problems.length > 0) {
-    const name = typeof object.metadata?.name === 'string' ? ` ${object.metadata.name}` : '';
-    for (const p of problems)
-      load.errors.push(
-        new ManifestError(location.file, location.document, lineAt(p.path), `${object.kind}${name}: ${p.message} (Kubernetes ${validator.version} schema)`),
-      );
+  const raw = value as KubeObject;
+  if (typeof raw.kind !== 'string') return;
+  // Checks see what the API server would store, and never an object it would refuse.
+  const admission = validator.admit(raw as Record<string, unknown>, { strict });
+  const name = typeof raw.metadata?.name === 'string' ? ` ${raw.metadata.name}` : '';
+  const say = (p: SchemaProblem) =>
+    p.source === 'decoding'
+      ? `${raw.kind}${name}: ${p.message}`
+      : `${raw.kind}${name}: ${p.message} (Kubernetes ${validator.version} ${p.source === 'validation' ? 'validation' : 'schema'})`;
+  for (const w of admission.warnings) load.warnings.push(new ManifestError(location.file, location.document, lineAt(w.path), say(w)));
+  if (!admission.object) {
+    for (const p of admission.problems) load.errors.push(new ManifestError(location.file, location.document, lineAt(p.path), say(p)));
     return;
   }
+  const object = admission.object as unknown as KubeObject & { kind: string };
   if (!object.metadata?.name) {
     // generateName alone cannot be audited (the name decides every claim's name); a kind we do not read is ignored.
     if (validator.schema.kinds[object.kind])

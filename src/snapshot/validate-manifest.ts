@@ -1,15 +1,21 @@
-// `audit -f` validates every document of a kind it reads against a
-// Kubernetes OpenAPI v3 schema before any check sees it: offline, the schema
-// of the newest supported release shipped with the tool
+// `audit -f` reads every document of a kind it reads as the API server would,
+// in the server's order (manifest/decode.ts, manifest/defaults.ts,
+// manifest/server-rules.ts): decode (null is absent), apply the defaults of
+// empty values, then validate. The OpenAPI v3 schema serves the shape: the
+// schema of the newest supported release shipped with the tool
 // (src/schema/kubernetes.json, written by `npm run schema` from that release's
-// own API server); with --preflight, the schema the cluster's API server
-// publishes. A check never judges an object the API server would refuse, and
-// a hurried file (`volumeMounts: "oops"`, `spec: {}`) gets a precise error
-// instead of a crash or an all-clear.
+// own API server), or with --preflight the one the cluster's API server
+// publishes. A hurried file (`volumeMounts: "oops"`, `spec: {}`) gets a precise
+// error instead of a crash or an all-clear, and a chart the server accepts
+// (`annotations:` with nothing under it) is never refused.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import shipped from '../schema/kubernetes.json' with { type: 'json' };
 import type { ReadClient } from '../kube/read-client.js';
+import type { Definitions, SchemaNode } from './manifest/schema-node.js';
+import { decodeObject, unknownFieldMessage } from './manifest/decode.js';
+import { applyDefaults } from './manifest/defaults.js';
+import { validateLikeServer } from './manifest/server-rules.js';
 
 export interface KubernetesSchema {
   version: string;
@@ -23,6 +29,17 @@ export interface SchemaProblem {
   path: Array<string | number>;
   /** ".spec.template.spec.containers[0].volumeMounts: must be array" */
   message: string;
+  /** whose words: the published schema's shape, or the server's validation code */
+  source?: 'schema' | 'validation' | 'decoding';
+}
+
+/** One object as the API server would take it: refused, or decoded and defaulted, with warnings. */
+export interface Admission {
+  /** the object as the server would store it (nulls dropped, empty values defaulted); absent when refused */
+  object?: Record<string, unknown>;
+  problems: SchemaProblem[];
+  /** what the server warns about by default (unknown and duplicate fields); problems under --strict */
+  warnings: SchemaProblem[];
 }
 
 /** The kinds audit -f reads, and the OpenAPI v3 document that defines each. */
@@ -86,6 +103,10 @@ function pathOf(instancePath: string): Array<string | number> {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
+function renderServerPath(path: Array<string | number>): string {
+  return render(path).replace(/^\./, '');
+}
+
 function render(path: Array<string | number>): string {
   return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('') || '.';
 }
@@ -115,6 +136,33 @@ export class ManifestValidator {
   }
 
   /**
+   * One object of a kind this tool reads, taken as the API server takes it:
+   * decoded, defaulted, then refused for what the schema's shape or the
+   * server's validation refuses (at most `max` problems). `strict` refuses
+   * unknown fields, as fieldValidation=Strict (kubectl apply --validate=strict).
+   */
+  admit(object: Record<string, unknown>, options: { strict?: boolean; max?: number } = {}): Admission {
+    const kind = object.kind;
+    if (typeof kind !== 'string' || !this.schema.kinds[kind]) return { object, problems: [], warnings: [] };
+    const definitions = this.schema.components.schemas as Definitions;
+    const root: SchemaNode = { $ref: `#/components/schemas/${this.schema.kinds[kind]}` };
+    const decoded = decodeObject(object, root, definitions);
+    const warnings = decoded.unknownFields.map((path) => ({ path, message: unknownFieldMessage(path), source: 'decoding' as const }));
+    const defaulted = applyDefaults(decoded.object, root, definitions);
+    const max = options.max ?? 5;
+    let problems = this.validate(defaulted, max);
+    // The server decodes before it validates: a value of the wrong type is refused before any rule runs.
+    if (problems.length === 0) {
+      const empty = decoded.emptyRequired.map((path) => ({ path, message: `${renderServerPath(path)}: Required value`, source: 'validation' as const }));
+      const rules = validateLikeServer(defaulted).map((p) => ({ ...p, source: 'validation' as const }));
+      const seen = new Set<string>();
+      problems = [...empty, ...rules].filter((p) => !seen.has(p.message) && !!seen.add(p.message)).slice(0, max);
+    }
+    if (options.strict) problems = [...warnings, ...problems];
+    return problems.length > 0 ? { problems, warnings: options.strict ? [] : warnings } : { object: defaulted, problems, warnings };
+  }
+
+  /**
    * What the schema says is wrong with one object of a kind this tool reads,
    * at most `max` problems. A mismatch inside a oneOf is reported once, at its
    * place, not as every branch that failed.
@@ -135,7 +183,7 @@ export class ManifestValidator {
       const at = render(path);
       if (seen.has(at)) continue;
       seen.add(at);
-      problems.push({ path, message: `${at}: ${describe(e)}` });
+      problems.push({ path, message: `${at}: ${describe(e)}`, source: 'schema' });
       if (problems.length === max) break;
     }
     return problems;

@@ -33,6 +33,11 @@ export function auditCommand(ctx: CommandContext): CommandModule<object, AuditAr
         .option('recursive', { alias: 'R', type: 'boolean', describe: 'With -f: descend into directories' })
         .option('preflight', { type: 'boolean', describe: 'With -f: also read the cluster and predict what applying the files will do' })
         .option('now', { type: 'string', hidden: true, describe: 'Judge ages as of this RFC 3339 time (reproducible reports)' })
+        .option('strict', {
+          type: 'boolean',
+          describe:
+            'With -f: refuse unknown and duplicate fields, as kubectl apply --validate=strict (by default they are warnings, as the API server says them)',
+        })
         .option('continue-on-error', { type: 'boolean', describe: 'With -f: report the documents that parsed even when others did not (still exit 2)' })
         .example('$0 audit -n shop', 'Audit every StatefulSet, claim and volume of namespace shop')
         .example('$0 audit -A -o json', 'Audit the whole cluster, machine-readable')

@@ -11,11 +11,12 @@ import { ManifestValidator, serverSchema } from '../../snapshot/validate-manifes
 import type { KubeClient } from '../../kube/client.js';
 import { predictClaims, type ClaimPrediction } from '../../analysis/predict-claims.js';
 import type { ClusterSnapshot, SnapshotData } from '../../snapshot/cluster-snapshot.js';
-import { KINDS } from '../../kube/resources.js';
+import { KINDS, resourceInfo } from '../../kube/resources.js';
+import type { SkippedCheck } from '../../checks/run-checks.js';
 import { runChecks } from '../../checks/run-checks.js';
 import { ALL_CHECKS } from '../../checks/index.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../../checks/check.js';
-import { buildReport, type AuditReport } from '../../output/report.js';
+import { buildReport, type AuditReport, type OfflineCoverage } from '../../output/report.js';
 import { renderTable } from '../../output/table.js';
 import { serialize } from '../../output/serialize.js';
 import { renderSarif } from '../../output/sarif.js';
@@ -36,6 +37,7 @@ export interface AuditArgs extends ClusterArgs {
   recursive?: boolean;
   preflight?: boolean;
   'continue-on-error'?: boolean;
+  strict?: boolean;
   now?: string;
 }
 
@@ -63,6 +65,8 @@ interface Source {
   scope: AuditReport['scope'];
   predictions?: ClaimPrediction[];
   errors: string[];
+  /** read from files alone: the checks that need a cluster are expected to be skipped, and said as coverage */
+  offline?: boolean;
 }
 
 async function readCluster(args: AuditArgs, ctx: CommandContext): Promise<Source> {
@@ -114,7 +118,11 @@ async function readFilesWith(args: AuditArgs, ctx: CommandContext, client: KubeC
     stdin: ctx.io.stdin,
     namespace: args.namespace || 'default',
     validator,
+    strict: !!args.strict,
   });
+  // As the API server: unknown and duplicate fields are warnings (errors under --strict).
+  const paint = stderrPaint(ctx.io);
+  for (const w of load.warnings) ctx.io.stderr.write(paint('yellow', `warning: ${w.message}\n`));
   const errors = load.errors.map((e) => e.message);
   if (errors.length > 0 && !args['continue-on-error']) {
     for (const e of errors) ctx.io.stderr.write(`error: ${e}\n`);
@@ -167,7 +175,25 @@ async function readFilesWith(args: AuditArgs, ctx: CommandContext, client: KubeC
     if (!inManifests) unavailable[resource] = OFFLINE;
     else if (kind !== 'StatefulSet' && !kinds.has(kind)) unavailable[resource] = `no ${kind} in the manifests (the cluster's are not read without --preflight)`;
   }
-  return { snapshot: snapshotFromObjects(objects, { source: 'manifests', unavailable, locations: load.locations, now: nowFrom(args) }), errors, scope };
+  return {
+    snapshot: snapshotFromObjects(objects, { source: 'manifests', unavailable, locations: load.locations, now: nowFrom(args) }),
+    errors,
+    scope,
+    offline: true,
+  };
+}
+
+/** What the files alone could be checked for; the rest needs a cluster, which is the normal case offline, not a warning. */
+function offlineCoverage(snapshot: ClusterSnapshot, skipped: SkippedCheck[]): OfflineCoverage {
+  const skippedCodes = new Set(skipped.map((s) => s.check));
+  const kinds = new Set<string>();
+  for (const check of ALL_CHECKS) if (skippedCodes.has(check.code)) for (const r of check.needs) if (!snapshot.has(r)) kinds.add(resourceInfo(r).kind);
+  return {
+    checks: ALL_CHECKS.length - skipped.length,
+    statefulSets: snapshot.statefulSets.length,
+    needCluster: skipped.length,
+    kinds: KINDS.map((k) => k.kind).filter((k) => kinds.has(k)),
+  };
 }
 
 /** Findings about claims the StatefulSets have not created yet say so. */
@@ -195,8 +221,8 @@ function nameCauseFindings(predictions: ClaimPrediction[], findings: Finding[]):
 async function runAudit(args: AuditArgs, ctx: CommandContext): Promise<number> {
   const { io } = ctx;
   const threshold = pendingThreshold(args['pending-threshold']);
-  if (!args.filename && (args.preflight || args.recursive || args['continue-on-error']))
-    throw new UsageError('--preflight, -R and --continue-on-error go with -f');
+  if (!args.filename && (args.preflight || args.recursive || args['continue-on-error'] || args.strict))
+    throw new UsageError('--preflight, -R, --strict and --continue-on-error go with -f');
   addPhase('start', performance.now());
   const reading = performance.now();
   const source = args.filename ? await readFiles(args, ctx) : await readCluster(args, ctx);
@@ -213,10 +239,12 @@ async function runAudit(args: AuditArgs, ctx: CommandContext): Promise<number> {
   const report = buildReport(source.scope, findings, skipped, {
     ...(source.predictions ? { preflight: source.predictions } : {}),
     ...(source.errors.length ? { errors: source.errors } : {}),
+    ...(source.offline ? { offline: offlineCoverage(source.snapshot, skipped) } : {}),
   });
-  timed('render', () => writeReport(report, args.output, ctx));
+  // Refusals first: a report never opens with an all-clear on a document it could not read.
   for (const e of source.errors) io.stderr.write(`error: ${e}\n`);
-  if (skipped.length > 0) {
+  timed('render', () => writeReport(report, args.output, ctx));
+  if (skipped.length > 0 && !source.offline) {
     const paint = stderrPaint(io);
     const reasons = new Set(skipped.map((s) => s.reason));
     io.stderr.write(
