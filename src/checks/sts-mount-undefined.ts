@@ -64,7 +64,7 @@ export const stsMountUndefined = defineCheck({
     for (const sts of snapshot.statefulSets) {
       const spec = sts.spec?.template?.spec;
       const templates = templateNames(sts);
-      const volumes = (spec?.volumes ?? []).map((v) => v.name);
+      const volumes = (spec?.volumes ?? []).map((v) => v?.name ?? '');
       const mounted = new Set(mountsOf(spec).map((m) => m.name));
       const bad = badMounts(sts);
       if (bad.length === 0) continue;
@@ -73,12 +73,13 @@ export const stsMountUndefined = defineCheck({
       const setFindings: FindingDraft[] = [];
       for (const m of bad) {
         const closest = closestName(m.name, unmountedTemplates.length > 0 ? unmountedTemplates : templates);
-        if (closest && unmountedTemplates.includes(closest) && !renames.some(([from]) => from === m.name)) renames.push([m.name, closest]);
+        // A mount with no name (stored unvalidated up to 1.33) has nothing for --rename to name.
+        if (m.name !== '' && closest && unmountedTemplates.includes(closest) && !renames.some(([from]) => from === m.name)) renames.push([m.name, closest]);
         const verdict = serverVerdict(snapshot, sts, m);
         setFindings.push(
           setFinding(sts, {
             related: [],
-            message: `container ${m.container} ${m.field === 'volumeMounts' ? 'mounts' : 'uses device'} "${m.name}", which is neither a volume nor a volumeClaimTemplate of statefulset ${sts.metadata?.name}${verdict.refused ? `; the API server (${snapshot.serverVersion?.gitVersion}) will refuse it at create` : ''}`,
+            message: `container ${m.container || `#${m.index} (no name)`} ${m.field === 'volumeMounts' ? 'mounts' : 'uses device'} ${m.name === '' ? 'a volume with no name' : `"${m.name}"`}, which is neither a volume nor a volumeClaimTemplate of statefulset ${sts.metadata?.name}${verdict.refused ? `; the API server (${snapshot.serverVersion?.gitVersion}) will refuse it at create` : ''}`,
             evidence: [
               `${fieldPathOf(m)}: Not found: "${m.name}"`,
               `volumeClaimTemplates: [${templates.join(', ')}]`,
@@ -89,9 +90,11 @@ export const stsMountUndefined = defineCheck({
           }),
         );
       }
-      // One repair covers every bad mount of the set.
-      const fix =
-        renames.length === new Set(bad.map((m) => m.name)).size
+      // One repair covers every bad mount of the set. A mount with no name needs a
+      // name from its author first: no template can be generated for it.
+      const fix = bad.some((m) => m.name === '')
+        ? undefined
+        : renames.length === new Set(bad.map((m) => m.name)).size
           ? {
               command: commands.fixMounts(sts, renames),
               description: `rename the mount${renames.length > 1 ? 's' : ''} to the unmounted template${renames.length > 1 ? 's' : ''} (rolling update); or add templates with ${commands.generateTemplate(sts)} --apply`,
@@ -100,7 +103,7 @@ export const stsMountUndefined = defineCheck({
               command: commands.generateTemplate(sts),
               description: 'generate the missing volumeClaimTemplates; add --apply to recreate the StatefulSet safely (orphaning delete)',
             };
-      for (const f of setFindings) findings.push({ ...f, fix });
+      for (const f of setFindings) findings.push(fix ? { ...f, fix } : f);
     }
     return findings;
   },

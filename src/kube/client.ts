@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import type http from 'node:http';
 import type https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { ApiError, ConfigError, ConnectionError, UnexpectedResponseError } from './errors.js';
+import { ApiError, ConfigError, ConnectionError, UnexpectedResponseError, type ApiErrorCause } from './errors.js';
 
 export interface ClientOptions {
   kubeconfig?: string;
@@ -21,6 +21,16 @@ export interface RequestOptions {
   query?: Record<string, string | number | undefined>;
   body?: unknown;
   contentType?: string;
+  /** receives the server's Warning headers (RFC 7234 `299 - "text"`), as their text */
+  onWarnings?: (warnings: string[]) => void;
+}
+
+/** The text of each `Warning: 299 - "…"` header value the API server sent. */
+function warningTexts(header: string | string[] | undefined): string[] {
+  const values = header === undefined ? [] : Array.isArray(header) ? header : [header];
+  const out: string[] = [];
+  for (const v of values) for (const m of v.matchAll(/\d{3} \S+ "((?:[^"\\]|\\.)*)"/g)) out.push(m[1]!.replace(/\\(.)/g, '$1'));
+  return out;
 }
 
 export interface ListOptions<T = unknown> {
@@ -180,6 +190,7 @@ export class KubeClient implements ReadClient {
           const body = Buffer.concat(chunks);
           const status = res.statusCode ?? 0;
           requestLog.push({ method, path: url.pathname, status, ms: performance.now() - started, bytes: body.length });
+          if (options.onWarnings) options.onWarnings(warningTexts(res.headers['warning']));
           let parsed: unknown;
           let unparsable = false;
           const parsing = performance.now();
@@ -199,9 +210,9 @@ export class KubeClient implements ReadClient {
             resolve(parsed as T);
             return;
           }
-          const st = (parsed ?? {}) as { reason?: string; message?: string };
+          const st = (parsed ?? {}) as { reason?: string; message?: string; details?: { causes?: ApiErrorCause[] } };
           const message = st.message ?? (body.toString('utf8').trim().split('\n')[0] || `HTTP ${status}`);
-          reject(new ApiError(status, st.reason ?? String(status), message, method, url.pathname));
+          reject(new ApiError(status, st.reason ?? String(status), message, method, url.pathname, st.details?.causes ?? []));
         });
       });
       const timer =

@@ -22,6 +22,13 @@ export class ConnectionError extends Error {
   }
 }
 
+/** One cause of a refusal, as the Status names it (`field: spec.replicas`, `reason: FieldValueInvalid`). */
+export interface ApiErrorCause {
+  field?: string;
+  message?: string;
+  reason?: string;
+}
+
 /** The API server answered with a failure Status. */
 export class ApiError extends Error {
   constructor(
@@ -30,6 +37,8 @@ export class ApiError extends Error {
     message: string,
     readonly method: string,
     readonly path: string,
+    /** Status.details.causes: for a refused object, one per field */
+    readonly causes: ApiErrorCause[] = [],
   ) {
     super(message);
     this.name = 'ApiError';

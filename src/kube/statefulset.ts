@@ -102,15 +102,17 @@ export function mountsOf(spec: PodSpec | undefined): ContainerMount[] {
   const out: ContainerMount[] = [];
   const kinds = ['initContainers', 'containers', 'ephemeralContainers'] as const;
   for (const containerKind of kinds) {
+    // Up to 1.33 the API server stored a StatefulSet's pod template unvalidated:
+    // a container or a mount may lack its name.
     const containers = (spec?.[containerKind] ?? []) as Array<{
-      name: string;
-      volumeMounts?: Array<{ name: string }>;
-      volumeDevices?: Array<{ name: string }>;
-    }>;
+      name?: string;
+      volumeMounts?: Array<{ name?: string } | null>;
+      volumeDevices?: Array<{ name?: string } | null>;
+    } | null>;
     containers.forEach((c, index) => {
       for (const field of ['volumeMounts', 'volumeDevices'] as const) {
-        (c[field] ?? []).forEach((m, mountIndex) => {
-          out.push({ container: c.name, containerKind, index, mountIndex, field, name: m.name });
+        (c?.[field] ?? []).forEach((m, mountIndex) => {
+          out.push({ container: c?.name ?? '', containerKind, index, mountIndex, field, name: m?.name ?? '' });
         });
       }
     });

@@ -15,7 +15,7 @@ import type { ReadClient } from '../kube/read-client.js';
 import type { Definitions, SchemaNode } from './manifest/schema-node.js';
 import { decodeObject, unknownFieldMessage } from './manifest/decode.js';
 import { applyDefaults } from './manifest/defaults.js';
-import { validateLikeServer } from './manifest/server-rules.js';
+import { isReplacedByTemplate, validateLikeServer } from './manifest/server-rules.js';
 
 export interface KubernetesSchema {
   version: string;
@@ -31,7 +31,24 @@ export interface SchemaProblem {
   message: string;
   /** whose words: the published schema's shape, or the server's validation code */
   source?: 'schema' | 'validation' | 'decoding';
+  /** the schema keyword that failed (type, required, enum, …) */
+  keyword?: string;
 }
+
+/**
+ * Up to 1.33 the API server validated a StatefulSet's pod template only for
+ * its labels and annotations (ValidatePodTemplateSpecForStatefulSet: "TODO:
+ * Add validation for PodSpec"), and its claim templates not at all; 1.34
+ * added ValidatePodTemplateSpec and validateVolumeClaimTemplates. Below that
+ * release, only what decoding refuses (a wrong type, a quantity that does not
+ * parse) refuses either.
+ */
+function templateValidated(version: string): boolean {
+  const m = /^v?1\.(\d+)/.exec(version);
+  return !m || Number(m[1]) >= 34;
+}
+
+const DECODING_KEYWORDS = new Set(['type', 'pattern', 'oneOf']);
 
 /** One object as the API server would take it: refused, or decoded and defaulted, with warnings. */
 export interface Admission {
@@ -150,11 +167,21 @@ export class ManifestValidator {
     const warnings = decoded.unknownFields.map((path) => ({ path, message: unknownFieldMessage(path), source: 'decoding' as const }));
     const defaulted = applyDefaults(decoded.object, root, definitions);
     const max = options.max ?? 5;
-    let problems = this.validate(defaulted, max);
+    const podTemplate = kind !== 'StatefulSet' || templateValidated(this.version);
+    const inTemplateSpec = (p: Array<string | number>) =>
+      kind === 'StatefulSet' && p[0] === 'spec' && ((p[1] === 'template' && p[2] === 'spec') || (p[1] === 'volumeClaimTemplates' && p[3] === 'spec'));
+    // A pod volume that a claim template replaces is decoded (a wrong type is refused) but never
+    // validated (volumesToAddForTemplates): what it lacks does not matter. Nor, before 1.34, the template's spec.
+    let problems = this.validate(defaulted, Infinity)
+      .filter((p) => !(p.keyword === 'required' && isReplacedByTemplate(defaulted, p.path)))
+      .filter((p) => podTemplate || !inTemplateSpec(p.path) || DECODING_KEYWORDS.has(p.keyword ?? ''))
+      .slice(0, max);
     // The server decodes before it validates: a value of the wrong type is refused before any rule runs.
     if (problems.length === 0) {
-      const empty = decoded.emptyRequired.map((path) => ({ path, message: `${renderServerPath(path)}: Required value`, source: 'validation' as const }));
-      const rules = validateLikeServer(defaulted).map((p) => ({ ...p, source: 'validation' as const }));
+      const empty = decoded.emptyRequired
+        .filter((path) => !isReplacedByTemplate(defaulted, path) && (podTemplate || !inTemplateSpec(path)))
+        .map((path) => ({ path, message: `${renderServerPath(path)}: Required value`, source: 'validation' as const }));
+      const rules = validateLikeServer(defaulted, { podTemplate }).map((p) => ({ ...p, source: 'validation' as const }));
       const seen = new Set<string>();
       problems = [...empty, ...rules].filter((p) => !seen.has(p.message) && !!seen.add(p.message)).slice(0, max);
     }
@@ -183,7 +210,7 @@ export class ManifestValidator {
       const at = render(path);
       if (seen.has(at)) continue;
       seen.add(at);
-      problems.push({ path, message: `${at}: ${describe(e)}`, source: 'schema' });
+      problems.push({ path, message: `${at}: ${describe(e)}`, source: 'schema', keyword: e.keyword });
       if (problems.length === max) break;
     }
     return problems;

@@ -37,6 +37,14 @@ const EMPTY_STRING_DEFAULTS: Record<string, Record<string, Default>> = {
   'io.k8s.api.storage.v1.StorageClass': { reclaimPolicy: undefined },
 };
 
+// Defaults of whole objects, by definition name: a pod volume that names no
+// source is an emptyDir (SetDefaults_Volume, ptr.AllPtrFieldsNil).
+const OBJECT_DEFAULTS: Record<string, (object: Record<string, unknown>) => void> = {
+  'io.k8s.api.core.v1.Volume': (v) => {
+    if (Object.keys(v).every((k) => k === 'name')) v.emptyDir = {};
+  },
+};
+
 /** The object with the server's defaults for empty values applied (a new object; the input is not changed). */
 export function applyDefaults(value: Record<string, unknown>, root: SchemaNode, definitions: Definitions): Record<string, unknown> {
   const walk = (v: unknown, node: SchemaNode | undefined): unknown => {
@@ -46,6 +54,7 @@ export function applyDefaults(value: Record<string, unknown>, root: SchemaNode, 
     if (!v || typeof v !== 'object' || !at.properties) return v;
     const out: Record<string, unknown> = {};
     for (const [key, child] of Object.entries(v as Record<string, unknown>)) out[key] = walk(child, at.properties[key]);
+    if (name && OBJECT_DEFAULTS[name]) OBJECT_DEFAULTS[name](out);
     const defaults = name ? EMPTY_STRING_DEFAULTS[name] : undefined;
     if (defaults)
       for (const [field, def] of Object.entries(defaults)) {

@@ -44,3 +44,14 @@ export function typeOf(node: SchemaNode | undefined): string | undefined {
 export function renderPath(path: Array<string | number>): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
+
+/** The schema node at a path inside an object of the root definition (undefined past what the schema describes). */
+export function nodeAt(definitions: Definitions, root: string, path: Array<string | number>): SchemaNode | undefined {
+  let at = resolve({ $ref: `#/components/schemas/${root}` }, definitions).node;
+  for (const segment of path) {
+    if (!at) return undefined;
+    if (typeof segment === 'number') at = resolve(at.items, definitions).node;
+    else at = resolve(at.properties?.[segment] ?? (typeof at.additionalProperties === 'object' ? at.additionalProperties : undefined), definitions).node;
+  }
+  return at;
+}

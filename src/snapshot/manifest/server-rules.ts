@@ -7,6 +7,7 @@
 // are here; the differential test (test/integration/manifest-verdicts.test.ts)
 // compares every verdict with the real server's.
 import { renderPath } from './schema-node.js';
+import { parseQuantity } from '../../kube/quantity.js';
 
 export interface ServerProblem {
   path: Array<string | number>;
@@ -50,7 +51,13 @@ function dnsLabel(p: Problems, path: Path, name: string) {
 }
 
 function dnsSubdomain(p: Problems, path: Path, name: string) {
-  if (name.length > 253) p.invalid(path, name, 'must be no more than 253 characters');
+  if (name === '')
+    p.invalid(
+      path,
+      name,
+      "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
+    );
+  else if (name.length > 253) p.invalid(path, name, 'must be no more than 253 characters');
   else if (!DNS1123_SUBDOMAIN.test(name))
     p.invalid(
       path,
@@ -141,6 +148,103 @@ function labelSelector(p: Problems, path: Path, selector: Obj) {
   });
 }
 
+// validation.IsValidPortName (IANA_SVC_NAME): what a port given by name must look like.
+const PORT_NAME = /^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/;
+
+/** An int-or-string port: a number from 1 to 65535, or a port name (validatePortNumOrName). */
+function portNumOrName(p: Problems, path: Path, port: unknown) {
+  if (typeof port === 'number') {
+    if (port < 1 || port > 65535) p.invalid(path, port, 'must be between 1 and 65535, inclusive');
+  } else if (typeof port === 'string') {
+    if (port.length > 15 || !PORT_NAME.test(port) || port.includes('--') || !/[a-z]/.test(port))
+      p.invalid(path, port, 'must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-), with at least one letter, at most 15 characters');
+  }
+}
+
+/** A probe or a lifecycle hook names exactly one action (validateHandler), each complete. */
+function handler(p: Problems, path: Path, h: Obj, kinds: string[]) {
+  const named = kinds.filter((k) => h[k] !== undefined);
+  if (named.length === 0) {
+    p.required(path, 'must specify a handler type');
+    return;
+  }
+  if (named.length > 1) p.add([...path, named[1]!], 'Forbidden: may not specify more than 1 handler type');
+  const exec = h.exec;
+  if (isObj(exec) && list(exec.command).length === 0) p.required([...path, 'exec', 'command']);
+  for (const k of ['httpGet', 'tcpSocket']) if (isObj(h[k])) portNumOrName(p, [...path, k, 'port'], (h[k] as Obj).port);
+}
+
+const PROBE_ACTIONS = ['exec', 'httpGet', 'tcpSocket', 'grpc'];
+const HOOK_ACTIONS = ['exec', 'httpGet', 'tcpSocket', 'sleep'];
+const ENV_SOURCES = ['fieldRef', 'resourceFieldRef', 'configMapKeyRef', 'secretKeyRef', 'fileKeyRef'];
+
+function container(p: Problems, at: Path, c: Obj) {
+  for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) if (isObj(c[probe])) handler(p, [...at, probe], c[probe] as Obj, PROBE_ACTIONS);
+  const lifecycle = isObj(c.lifecycle) ? c.lifecycle : {};
+  for (const hook of ['postStart', 'preStop']) if (isObj(lifecycle[hook])) handler(p, [...at, 'lifecycle', hook], lifecycle[hook] as Obj, HOOK_ACTIONS);
+  // validateResourceRequirements: a request may not exceed its limit (a null limit decodes to zero).
+  const resources = isObj(c.resources) ? c.resources : {};
+  const limits = isObj(resources.limits) ? resources.limits : {};
+  const requests = isObj(resources.requests) ? resources.requests : {};
+  for (const [name, request] of Object.entries(requests)) {
+    if (!(name in limits)) continue;
+    const want = parseQuantity(request);
+    const cap = parseQuantity(limits[name]);
+    if (want !== undefined && cap !== undefined && want > cap)
+      p.invalid([...at, 'resources', 'requests'], request, `must be less than or equal to ${name} limit of ${String(limits[name])}`);
+  }
+  list(c.ports).forEach((port, j) => {
+    if (isObj(port) && str(port.name) !== '') portNumOrName(p, [...at, 'ports', j, 'name'], str(port.name));
+  });
+  list(c.env).forEach((e, j) => {
+    if (!isObj(e) || !isObj(e.valueFrom)) return;
+    const from = e.valueFrom;
+    const sources = ENV_SOURCES.filter((k) => from[k] !== undefined);
+    if (sources.length === 0)
+      p.invalid([...at, 'env', j, 'valueFrom'], '', 'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef`, `secretKeyRef` or `fileKeyRef`');
+    else if (sources.length > 1) p.invalid([...at, 'env', j, 'valueFrom'], '', 'may not have more than one field specified at a time');
+    for (const ref of ['configMapKeyRef', 'secretKeyRef'])
+      if (isObj(from[ref])) {
+        const name = str((from[ref] as Obj).name);
+        if (name === '' || !DNS1123_SUBDOMAIN.test(name)) dnsSubdomain(p, [...at, 'env', j, 'valueFrom', ref, 'name'], name);
+      }
+  });
+}
+
+/** ValidateNodeSelectorRequirement. */
+function nodeSelectorRequirement(p: Problems, path: Path, rq: Obj) {
+  const values = list(rq.values);
+  switch (rq.operator) {
+    case 'In':
+    case 'NotIn':
+      if (values.length === 0) p.required([...path, 'values'], "must be specified when `operator` is 'In' or 'NotIn'");
+      break;
+    case 'Exists':
+    case 'DoesNotExist':
+      if (values.length > 0) p.add([...path, 'values'], "Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
+      break;
+    case 'Gt':
+    case 'Lt':
+      if (values.length !== 1) p.required([...path, 'values'], "must be specified single value when `operator` is 'Lt' or 'Gt'");
+      break;
+    default:
+      p.invalid([...path, 'operator'], rq.operator, 'not a valid selector operator');
+  }
+  qualifiedName(p, [...path, 'key'], str(rq.key));
+}
+
+function nodeSelectorTerm(p: Problems, path: Path, term: unknown) {
+  if (!isObj(term)) return;
+  list(term.matchExpressions).forEach((rq, i) => isObj(rq) && nodeSelectorRequirement(p, [...path, 'matchExpressions', i], rq));
+}
+
+/** ValidateNodeSelector: at least one term, each requirement complete. */
+function nodeSelector(p: Problems, path: Path, selector: Obj) {
+  const terms = list(selector.nodeSelectorTerms);
+  if (terms.length === 0) p.required([...path, 'nodeSelectorTerms'], 'must have at least one node selector term');
+  terms.forEach((t, i) => nodeSelectorTerm(p, [...path, 'nodeSelectorTerms', i], t));
+}
+
 // The volume sources a core Volume may name: exactly one (validateVolumeSource).
 const VOLUME_SOURCES = [
   'hostPath',
@@ -191,6 +295,7 @@ function podSpec(p: Problems, path: Path, spec: Obj, templateVolumes: string[]) 
         seen.add(name);
       }
       if (str(c.image) === '') p.required([...at, 'image']);
+      container(p, at, c);
       list(c.volumeMounts).forEach((m, j) => {
         if (!isObj(m)) return;
         if (str(m.name) === '') p.required([...at, 'volumeMounts', j, 'name']);
@@ -212,10 +317,37 @@ function podSpec(p: Problems, path: Path, spec: Obj, templateVolumes: string[]) 
     }
     // A claim template of the same name replaces this volume (volumesToAddForTemplates): it is not validated.
     if (templateVolumes.includes(name)) return;
+    // No source at all was defaulted to emptyDir (defaults.ts).
     const sources = VOLUME_SOURCES.filter((s) => v[s] !== undefined);
-    if (sources.length === 0) p.required(at, 'must specify a volume type');
-    else if (sources.length > 1) p.add([...at, sources[1]!], 'Forbidden: may not specify more than 1 volume type');
+    if (sources.length > 1) p.add([...at, sources[1]!], 'Forbidden: may not specify more than 1 volume type');
+    // The names a source must carry (validateConfigMapVolumeSource, validateSecretVolumeSource, validatePersistentClaimVolumeSource).
+    const required: Record<string, string> = { configMap: 'name', secret: 'secretName', persistentVolumeClaim: 'claimName' };
+    for (const [source, field] of Object.entries(required)) if (isObj(v[source]) && str((v[source] as Obj)[field]) === '') p.required([...at, source, field]);
+    const projected = isObj(v.projected) ? v.projected : {};
+    list(projected.sources).forEach((src, k) => {
+      if (!isObj(src)) return;
+      for (const source of ['secret', 'configMap'])
+        if (isObj(src[source]) && str((src[source] as Obj).name) === '') p.required([...at, 'projected', 'sources', k, source, 'name']);
+    });
   });
+  everyLabelSelector(p, path, spec);
+  const nodeAffinity = isObj(spec.affinity) && isObj(spec.affinity.nodeAffinity) ? spec.affinity.nodeAffinity : {};
+  const required = nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution;
+  if (isObj(required)) nodeSelector(p, [...path, 'affinity', 'nodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution'], required);
+  list(nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution).forEach((pref, i) => {
+    if (isObj(pref))
+      nodeSelectorTerm(p, [...path, 'affinity', 'nodeAffinity', 'preferredDuringSchedulingIgnoredDuringExecution', i, 'preference'], pref.preference);
+  });
+}
+
+/** Affinity terms and spread constraints carry selectors of their own, validated like any (ValidateLabelSelector). */
+function everyLabelSelector(p: Problems, path: Path, value: unknown) {
+  if (Array.isArray(value)) value.forEach((v, i) => everyLabelSelector(p, [...path, i], v));
+  else if (isObj(value))
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'labelSelector' && isObj(v)) labelSelector(p, [...path, k], v);
+      else if (k !== 'containers' && k !== 'initContainers' && k !== 'volumes') everyLabelSelector(p, [...path, k], v);
+    }
 }
 
 const ACCESS_MODES = ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'];
@@ -243,7 +375,8 @@ function isZeroOrNegative(q: unknown): boolean {
   return !!m && (m[1] === '-' || Number(m[2] || '0') === 0);
 }
 
-function statefulSet(p: Problems, o: Obj) {
+/** `podTemplate`: whether the release validates the pod and claim templates (1.34+). */
+function statefulSet(p: Problems, o: Obj, podTemplate: boolean) {
   objectMeta(p, o.metadata, dnsLabel, true);
   const spec = isObj(o.spec) ? o.spec : {};
   for (const field of ['replicas', 'minReadySeconds'])
@@ -254,7 +387,7 @@ function statefulSet(p: Problems, o: Obj) {
     if (retention && !['Retain', 'Delete'].includes(str(retention[field] ?? 'Retain')))
       p.add(['spec', 'persistentVolumeClaimRetentionPolicy', field], `Unsupported value: ${quote(retention[field])}: supported values: "Retain", "Delete"`);
   const templates = list(spec.volumeClaimTemplates);
-  templates.forEach((t, i) => claimSpec(p, ['spec', 'volumeClaimTemplates', i, 'spec'], isObj(t) && isObj(t.spec) ? t.spec : {}));
+  if (podTemplate) templates.forEach((t, i) => claimSpec(p, ['spec', 'volumeClaimTemplates', i, 'spec'], isObj(t) && isObj(t.spec) ? t.spec : {}));
   const template = isObj(spec.template) ? spec.template : {};
   const templateMeta = isObj(template.metadata) ? template.metadata : {};
   const selector = isObj(spec.selector) ? spec.selector : undefined;
@@ -269,8 +402,19 @@ function statefulSet(p: Problems, o: Obj) {
   labels(p, ['spec', 'template', 'metadata', 'labels'], templateMeta.labels);
   annotations(p, ['spec', 'template', 'metadata', 'annotations'], templateMeta.annotations);
   const pod = isObj(template.spec) ? template.spec : {};
-  const templateNames = templates.map((t) => (isObj(t) && isObj(t.metadata) ? str(t.metadata.name) : '')).filter((n) => n !== '');
-  podSpec(p, ['spec', 'template', 'spec'], pod, templateNames);
+  const allTemplateNames = templates.map((t) => (isObj(t) && isObj(t.metadata) ? str(t.metadata.name) : ''));
+  if (podTemplate) {
+    // Each template becomes a pod volume of its name (volumesToAddForTemplates), validated as one.
+    allTemplateNames.forEach((n, i) => {
+      if (n === '') p.required(['spec', 'template', 'spec', 'volumes', i, 'name']);
+    });
+    podSpec(
+      p,
+      ['spec', 'template', 'spec'],
+      pod,
+      allTemplateNames.filter((n) => n !== ''),
+    );
+  }
   if ((pod.restartPolicy ?? 'Always') !== 'Always')
     p.add(['spec', 'template', 'spec', 'restartPolicy'], `Unsupported value: ${quote(pod.restartPolicy)}: supported values: "Always"`);
   if (pod.activeDeadlineSeconds !== undefined)
@@ -289,6 +433,12 @@ function persistentVolume(p: Problems, o: Obj) {
   if (modes.length === 0) p.required(['spec', 'accessModes']);
   const capacity = isObj(spec.capacity) ? spec.capacity : {};
   if (capacity.storage === undefined) p.required(['spec', 'capacity'], 'must specify storage');
+  else if (isZeroOrNegative(capacity.storage)) p.invalid(['spec', 'capacity', 'storage'], String(capacity.storage), 'must be greater than zero');
+  // validateVolumeNodeAffinity; a local volume lives on one node and must say which.
+  if (isObj(spec.nodeAffinity)) {
+    if (isObj(spec.nodeAffinity.required)) nodeSelector(p, ['spec', 'nodeAffinity', 'required'], spec.nodeAffinity.required);
+    else p.required(['spec', 'nodeAffinity', 'required'], 'must specify required node constraints');
+  } else if (spec.local !== undefined) p.required(['spec', 'nodeAffinity'], 'Local volume requires node affinity');
   const sources = VOLUME_SOURCES.concat(['local']).filter((s) => spec[s] !== undefined);
   if (sources.length === 0) p.required(['spec'], 'must specify a volume type');
   else if (sources.length > 1) p.add(['spec', sources[1]!], 'Forbidden: may not specify more than 1 volume type');
@@ -323,6 +473,12 @@ function service(p: Problems, o: Obj) {
     }
     const number = port.port;
     if (typeof number === 'number' && (number < 1 || number > 65535)) p.invalid(['spec', 'ports', i, 'port'], number, 'must be between 1 and 65535, inclusive');
+    if (port.appProtocol !== undefined) qualifiedName(p, ['spec', 'ports', i, 'appProtocol'], str(port.appProtocol));
+    // SetDefaults_Service: an empty or zero targetPort becomes the port.
+    if (port.targetPort !== undefined && port.targetPort !== '' && port.targetPort !== 0) portNumOrName(p, ['spec', 'ports', i, 'targetPort'], port.targetPort);
+  });
+  list(spec.ipFamilies).forEach((family, i) => {
+    if (family !== 'IPv4' && family !== 'IPv6') p.add(['spec', 'ipFamilies', i], `Unsupported value: ${quote(family)}: supported values: "IPv4", "IPv6"`);
   });
 }
 
@@ -331,9 +487,31 @@ function storageClass(p: Problems, o: Obj) {
   if (str(o.provisioner) === '') p.required(['provisioner']);
   if (o.volumeBindingMode !== undefined && !['Immediate', 'WaitForFirstConsumer'].includes(str(o.volumeBindingMode)))
     p.add(['volumeBindingMode'], `Unsupported value: ${quote(o.volumeBindingMode)}: supported values: "Immediate", "WaitForFirstConsumer"`);
+  // validateAllowedTopologies. Its list of seen terms starts filled with empty
+  // ones, so a term without expressions is reported as a duplicate, as are two equal terms.
+  const seen: string[] = [];
+  list(o.allowedTopologies).forEach((term, i) => {
+    const expressions = isObj(term) ? list(term.matchLabelExpressions) : [];
+    const keys = new Set<string>();
+    const form: Record<string, string[]> = {};
+    expressions.forEach((e, j) => {
+      if (!isObj(e)) return;
+      const at: Path = ['allowedTopologies', i, 'matchLabelExpressions', j];
+      const values = list(e.values).map(str);
+      if (values.length === 0) p.required([...at, 'values']);
+      values.forEach((v, k) => values.indexOf(v) !== k && p.add([...at, 'values', k], `Duplicate value: ${quote(v)}`));
+      qualifiedName(p, [...at, 'key'], str(e.key));
+      if (keys.has(str(e.key))) p.add([...at, 'key'], `Duplicate value: ${quote(e.key)}`);
+      keys.add(str(e.key));
+      form[str(e.key)] = [...new Set(values)].sort();
+    });
+    const canonical = JSON.stringify(Object.entries(form).sort());
+    if (expressions.length === 0 || seen.includes(canonical)) p.add(['allowedTopologies', i, 'matchLabelExpressions'], 'Duplicate value: ""');
+    seen.push(canonical);
+  });
 }
 
-const RULES: Record<string, (p: Problems, o: Obj) => void> = {
+const RULES: Record<string, (p: Problems, o: Obj, podTemplate: boolean) => void> = {
   StatefulSet: statefulSet,
   PersistentVolumeClaim: persistentVolumeClaim,
   PersistentVolume: persistentVolume,
@@ -341,11 +519,24 @@ const RULES: Record<string, (p: Problems, o: Obj) => void> = {
   StorageClass: storageClass,
 };
 
+/**
+ * Paths inside a StatefulSet that the server does not validate: a pod volume
+ * that a claim template of the same name replaces (volumesToAddForTemplates).
+ */
+export function isReplacedByTemplate(object: Obj, path: Path): boolean {
+  if (object.kind !== 'StatefulSet' || path[0] !== 'spec' || path[1] !== 'template' || path[2] !== 'spec' || path[3] !== 'volumes') return false;
+  const spec = isObj(object.spec) ? object.spec : {};
+  const template = isObj(spec.template) && isObj(spec.template.spec) ? spec.template.spec : {};
+  const volume = list(template.volumes)[path[4] as number];
+  const names = list(spec.volumeClaimTemplates).map((t) => (isObj(t) && isObj(t.metadata) ? str(t.metadata.name) : ''));
+  return isObj(volume) && str(volume.name) !== '' && names.includes(str(volume.name));
+}
+
 /** What the API server's validation would refuse in a decoded, defaulted object of a kind this tool reads. */
-export function validateLikeServer(object: Obj): ServerProblem[] {
+export function validateLikeServer(object: Obj, options: { podTemplate: boolean }): ServerProblem[] {
   const rule = RULES[str(object.kind)];
   if (!rule) return [];
   const p = new Problems();
-  rule(p, object);
+  rule(p, object, options.podTemplate);
   return p.all;
 }

@@ -70,6 +70,11 @@ function asServerAccepts(o: Record<string, any>): Record<string, any> {
         ].includes(k),
     );
     if (sources.length === 0) c.spec.hostPath = { path: `/data/${c.metadata?.name ?? 'pv'}` };
+    // A local volume names its node.
+    if (c.spec.local && !c.spec.nodeAffinity)
+      c.spec.nodeAffinity = {
+        required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['node-a'] }] }] },
+      };
   }
   return c;
 }
