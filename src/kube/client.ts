@@ -4,7 +4,10 @@
 // JSON keeps objects in the wire format the checks and manifest files share,
 // avoids client-node's per-field model deserialization on 50k-object lists,
 // and lets every request be counted and bounded by --request-timeout.
-import type { ReadClient, ReadOptions } from './read-client.js';
+import type { AccessAttributes, ApplyJudgement, ReadClient, ReadOptions } from './read-client.js';
+
+/** The field manager of every write this tool makes (managedFields name it). */
+export const FIELD_MANAGER = 'kubectl-sts-storage';
 import { createRequire } from 'node:module';
 import type http from 'node:http';
 import type https from 'node:https';
@@ -231,6 +234,35 @@ export class KubeClient implements ReadClient {
       if (payload !== undefined) req.write(payload);
       req.end();
     });
+  }
+
+  async judgeApply(path: string, object: unknown): Promise<ApplyJudgement> {
+    let warnings: string[] = [];
+    try {
+      await this.request('PATCH', path, {
+        query: { dryRun: 'All', fieldManager: FIELD_MANAGER, force: 'true' },
+        body: object,
+        contentType: 'application/apply-patch+yaml',
+        onWarnings: (w) => (warnings = w),
+      });
+      return { warnings };
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status < 400 || err.status >= 500 || err.forbidden || err.unauthorized) throw err;
+      return { refusal: { status: err.status, message: err.message, fields: err.causes.map((c) => c.field ?? '').filter((f) => f !== '') }, warnings };
+    }
+  }
+
+  async mayI(attributes: AccessAttributes): Promise<boolean | undefined> {
+    try {
+      const review = await this.request<{ status?: { allowed?: boolean } }>('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+        body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: attributes } },
+      });
+      return review?.status?.allowed === true;
+    } catch (err) {
+      // A server without the review API (or that forbids asking) cannot say.
+      if (err instanceof ApiError && (err.notFound || err.forbidden)) return undefined;
+      throw err;
+    }
   }
 
   get<T>(path: string, options: ReadOptions = {}): Promise<T> {

@@ -14,6 +14,22 @@ export interface ReadListOptions<T> {
   map?: (item: T) => T;
 }
 
+/** What the API server answered to a dry-run apply: nothing is stored either way. */
+export interface ApplyJudgement {
+  /** absent when the server accepts the object */
+  refusal?: { status: number; message: string; fields: string[] };
+  /** its Warning headers (unknown fields, deprecations) */
+  warnings: string[];
+}
+
+export interface AccessAttributes {
+  verb: string;
+  /** '' for the core group */
+  group: string;
+  resource: string;
+  namespace?: string;
+}
+
 export interface ReadClient {
   readonly server: string;
   readonly user: string;
@@ -22,5 +38,13 @@ export interface ReadClient {
   get<T>(path: string, options?: ReadOptions): Promise<T>;
   /** a whole collection, paginated */
   list<T>(path: string, options?: ReadListOptions<T>): Promise<T[]>;
+  /**
+   * The API server's verdict on applying an object, with nothing stored
+   * (server-side apply with dryRun=All): a question, not a write. `audit
+   * -f --preflight` asks it so a manifest is judged by the server's own code.
+   */
+  judgeApply(path: string, object: unknown): Promise<ApplyJudgement>;
+  /** Whether the user may do this (SelfSubjectAccessReview); undefined when the server cannot say. */
+  mayI(attributes: AccessAttributes): Promise<boolean | undefined>;
   close(): void;
 }

@@ -1,6 +1,7 @@
 import type { Finding, Severity } from '../checks/check.js';
 import type { SkippedCheck } from '../checks/run-checks.js';
 import type { ClaimPrediction } from '../analysis/predict-claims.js';
+import type { ServerVerdict } from '../snapshot/server-verdicts.js';
 
 export const REPORT_API_VERSION = 'sts-storage.kubectl.io/v1alpha1';
 
@@ -27,6 +28,8 @@ export interface AuditReport {
   errors?: string[];
   /** audit -f without --preflight: what was checked from the files alone, and what needs a cluster */
   offline?: OfflineCoverage;
+  /** audit -f --preflight: the API server's own verdict on applying each document (a dry run) */
+  serverVerdicts?: ServerVerdict[];
 }
 
 export interface OfflineCoverage {
@@ -43,7 +46,7 @@ export function buildReport(
   scope: AuditReport['scope'],
   findings: Finding[],
   skipped: SkippedCheck[],
-  extra: Pick<AuditReport, 'preflight' | 'errors' | 'offline'> = {},
+  extra: Pick<AuditReport, 'preflight' | 'errors' | 'offline' | 'serverVerdicts'> = {},
 ): AuditReport {
   return {
     ...extra,

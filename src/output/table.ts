@@ -63,6 +63,28 @@ function wrap(text: string, width: number | undefined): string[] {
   return wrapAnsi(text, Math.max(1, width), { hard: true, trim: true }).split('\n');
 }
 
+/** The API server's dry run, per document: refusals and warnings quoted; what it was not asked, and why. */
+function serverVerdictLines(verdicts: NonNullable<AuditReport['serverVerdicts']>, opts: TableOptions, paint: Paint): string[] {
+  const out: string[] = [];
+  const refused = verdicts.filter((v) => v.verdict === 'refused');
+  const notAsked = verdicts.filter((v) => v.verdict === 'not-asked');
+  const accepted = verdicts.length - refused.length - notAsked.length;
+  out.push(
+    paint('bold', `The API server's dry run: ${accepted} accepted, ${refused.length} refused${notAsked.length ? `, ${notAsked.length} not asked` : ''}:`),
+  );
+  const where = (v: (typeof verdicts)[number]) =>
+    `${v.kind} ${v.namespace ? `${v.namespace}/` : ''}${v.name}${v.location ? ` (${v.location.file}${v.location.line ? `:${v.location.line}` : ''})` : ''}`;
+  const say = (text: string) => out.push(...wrap(text, opts.width && opts.width - 4).map((l, i) => `${i === 0 ? '  ' : '    '}${l}`));
+  for (const v of refused) say(`${paint('red', 'refused')} ${where(v)}: ${v.message}`);
+  for (const v of verdicts) for (const w of v.warnings) say(`warning ${where(v)}: ${w}`);
+  if (notAsked.length) {
+    const reasons = [...new Set(notAsked.map((v) => v.message))];
+    say(`not asked (${reasons.join('; ')}): ${notAsked.map(where).join(', ')}; judged by the server's published schema instead`);
+  }
+  out.push('');
+  return out;
+}
+
 export function renderTable(report: AuditReport, opts: TableOptions): string {
   const out: string[] = [];
   const { paint } = opts;
@@ -126,6 +148,7 @@ export function renderTable(report: AuditReport, opts: TableOptions): string {
     const readable = refused > 0 ? ` in the documents that could be read (${refused} problem(s) refused a document, above)` : '';
     out.push(...wrap(`No storage problems found${scope}${readable}${skipped}${opts.emptyHint ? `; ${opts.emptyHint}` : ''}.`, opts.width), '');
   }
+  if (report.serverVerdicts?.length) out.push(...serverVerdictLines(report.serverVerdicts, opts, paint));
   if (report.preflight?.length) {
     out.push(paint('bold', "After apply, the StatefulSets' claims:"));
     for (const p of report.preflight) {

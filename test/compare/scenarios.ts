@@ -105,7 +105,8 @@ export const SCENARIOS: Scenario[] = [
     code: 'PVC-001',
     async build(cluster, ns) {
       const pv = `pv-small-${ns}`;
-      await cluster.create(volume(pv, { size: '512Mi' }));
+      // Reserved for the claim itself (no uid): still Available, and no other scenario's claim can take it.
+      await cluster.create(volume(pv, { size: '512Mi', claimRef: { namespace: ns, name: 'data-db-0' } }));
       await cluster.create(claim('data-db-0', { size: '2Gi' }), ns);
       await eventSeen(cluster, ns, 'FailedBinding', 'data-db-0');
       return {

@@ -55,9 +55,9 @@ describe.skipIf(!!skipReason)('audit on the real control plane', () => {
 
   it('scenario 4: storageClassName "" with no fitting PV gives PVC-001 with the binder message and the near misses', async () => {
     const ns = await cluster.namespace('nomatch');
-    // 500Mi: no other test's claim (1Gi, or 64Mi ReadWriteMany) can take it while their namespaces terminate.
-    await cluster.create(volume(`pv-small-${ns}`, { size: '500Mi' }));
-    await cluster.create(volume(`pv-rox-${ns}`, { size: '10Gi', accessModes: ['ReadOnlyMany'] }));
+    // Reserved for logs itself (a claimRef without uid adds no near-miss reason), so no other test's claim can take them.
+    await cluster.create(volume(`pv-small-${ns}`, { size: '500Mi', claimRef: { namespace: ns, name: 'logs' } }));
+    await cluster.create(volume(`pv-rox-${ns}`, { size: '10Gi', accessModes: ['ReadOnlyMany'], claimRef: { namespace: ns, name: 'logs' } }));
     await cluster.create(claim('logs', { size: '5Gi' }), ns);
     await waitFor('FailedBinding on logs', async () => {
       const events = await cluster.client.list<{ reason?: string; involvedObject: { name?: string } }>(`/api/v1/namespaces/${ns}/events`);

@@ -32,6 +32,13 @@ export function statefulSet(
   };
 }
 
+/**
+ * A PV for one test. The integration tests share one control plane and run
+ * at once, and the binder gives a free PV to any Pending claim it fits: so
+ * every PV is reserved for this test, by a class of its own or a claimRef
+ * into its namespace, or the helper refuses to build it (one such PV, 1Gi
+ * and class "", once went to another test's data-web-0).
+ */
 export function volume(
   name: string,
   opts: {
@@ -44,6 +51,8 @@ export function volume(
     labels?: Record<string, string>;
   } = {},
 ) {
+  if (!opts.storageClassName && !opts.claimRef)
+    throw new Error(`volume(${name}): give it a storageClassName or a claimRef of this test's own, or another test's claim may bind it`);
   const spec: Record<string, unknown> = {
     capacity: { storage: opts.size ?? '1Gi' },
     accessModes: opts.accessModes ?? ['ReadWriteOnce'],

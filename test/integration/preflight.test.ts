@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Cluster, audit, codesFor, runCli, skipReason } from './helpers.js';
 import { claim, statefulSet } from './fixtures.js';
 import { releasedClaimGone, waitForClaimPhase, waitForClaims } from './scenarios.js';
+import { namespaceReaderKubeconfig } from './rbac.js';
 import { ApiError } from '../../src/kube/errors.js';
 import { matchesRefusal } from '../../src/kube/server-messages.js';
 import type { StatefulSet } from '../../src/kube/types.js';
@@ -111,10 +112,34 @@ describe.skipIf(!!skipReason)('audit -f --preflight on the real control plane', 
       expect(created).toBeInstanceOf(ApiError);
       expect((created as ApiError).status).toBe(422);
       expect(matchesRefusal(quoted, (created as ApiError).message), `predicted: ${quoted}\nreal: ${(created as ApiError).message}`).toBe(true);
+      // The preflight asked the server itself (a dry run) and quotes its refusal word for word.
+      const verdict = report.serverVerdicts!.find((v) => v.namespace === ns && v.name === 'mysql')!;
+      expect(verdict.verdict).toBe('refused');
+      expect(verdict.message).toBe((created as ApiError).message);
     } else {
       expect(f.evidence).toContain(`the API server (${version}) accepts this StatefulSet, and every pod fails at creation.`);
       expect(created).toBeUndefined();
+      expect(report.serverVerdicts!.find((v) => v.namespace === ns && v.name === 'mysql')!.verdict).toBe('accepted');
     }
+  });
+
+  it('--preflight asks the server only where the user may create, and says where it did not', async () => {
+    const ns = await cluster.namespace('pfask');
+    const sts = { ...statefulSet('db', { storageClassName: `missing-${ns}` }), metadata: { name: 'db', namespace: ns } };
+    const file = manifest([sts]);
+    const admin = await audit(['-f', file, '--preflight', '-n', ns]);
+    expect(admin.report.serverVerdicts).toEqual([
+      expect.objectContaining({ kind: 'StatefulSet', name: 'db', namespace: ns, verdict: 'accepted', warnings: [] }),
+    ]);
+    // Nothing was stored by the dry run.
+    expect(await cluster.get('StatefulSet', 'db', ns)).toBeUndefined();
+    const reader = await namespaceReaderKubeconfig(cluster, ns);
+    const limited = await audit(['-f', file, '--preflight', '-n', ns], { kubeconfig: reader });
+    expect(limited.report.serverVerdicts).toEqual([
+      expect.objectContaining({ name: 'db', verdict: 'not-asked', message: `you may not create and patch statefulsets in namespace ${ns}` }),
+    ]);
+    const table = await runCli(['audit', '-f', file, '--preflight', '-n', ns], { kubeconfig: reader });
+    expect(table.stdout).toContain("judged by the server's published schema instead");
   });
 
   // Narrowing: names, -l, -n and --preflight -n report only what was asked about.

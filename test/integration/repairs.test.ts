@@ -155,7 +155,7 @@ describe.skipIf(!!skipReason)('repairs on the real control plane', () => {
   it('prebind refuses an incompatible pair and lists every reason', async () => {
     const ns = await sandbox.cluster.namespace('prebad');
     const pv = `pv-tiny-${ns}`;
-    await sandbox.cluster.create(volume(pv, { size: '1Gi', accessModes: ['ReadOnlyMany'] }));
+    await sandbox.cluster.create(volume(pv, { size: '1Gi', accessModes: ['ReadOnlyMany'], storageClassName: `tiny-${ns}` }));
     await sandbox.cluster.create(claim('big', { size: '5Gi' }), ns);
     const before = await rv(pv);
     const result = await runCli(['prebind', pv, '--claim', `${ns}/big`, '--yes'], { env: sandbox.env() });

@@ -12,8 +12,8 @@ import type { Claim, StatefulSet, Volume } from '../../src/kube/types.js';
 
 const pvName = (ns: string, i: number) => `pv-rs-${ns}-${i}`;
 
-function setManifest(name: string, replicas: number, size = '1Gi'): StatefulSet {
-  const sts = statefulSet(name, { replicas, parallel: true, storageClassName: '', size }) as unknown as StatefulSet;
+function setManifest(name: string, replicas: number, size = '1Gi', storageClassName = ''): StatefulSet {
+  const sts = statefulSet(name, { replicas, parallel: true, storageClassName, size }) as unknown as StatefulSet;
   sts.spec!.template.spec!.nodeSelector = { 'sts-storage.test/no-such-node': 'true' };
   return sts;
 }
@@ -204,7 +204,7 @@ describe.skipIf(!!skipReason)('restore on the real control plane', () => {
     expect(bound.stdout).toContain(`refused: PersistentVolume pv-rs-${ns}-live: it is bound to the live claim ${ns}/keep`);
 
     // A local PV pinned to a node that does not exist.
-    await cluster.create(volume(`pv-rs-${ns}-pinned`, { nodeAffinityHost: 'no-such-node' }));
+    await cluster.create(volume(`pv-rs-${ns}-pinned`, { nodeAffinityHost: 'no-such-node', storageClassName: `pinned-${ns}` }));
     const pinned = await runCli(['restore', 'solo', '-n', ns, '--volumes', `pv-rs-${ns}-pinned`, '--template', 'data', '--yes'], { env: sandbox.env() });
     expect(pinned.code, pinned.stdout + pinned.stderr).toBe(1);
     expect(pinned.stdout).toContain('its node affinity matches no existing node');
@@ -230,24 +230,27 @@ describe.skipIf(!!skipReason)('restore on the real control plane', () => {
   it('prebind reserves a PV for a claim that does not exist yet: --claim NAME with -n, and --statefulset with -f before the set exists', async () => {
     const { cluster } = sandbox;
     const ns = await cluster.namespace('prebindnew');
-    await cluster.create(volume(`pv-pb-${ns}-a`));
-    await cluster.create(volume(`pv-pb-${ns}-b`));
+    const cls = `pb-${ns}`;
+    await cluster.create(volume(`pv-pb-${ns}-a`, { storageClassName: cls }));
+    await cluster.create(volume(`pv-pb-${ns}-b`, { storageClassName: cls }));
     const byName = await runCli(
-      ['prebind', `pv-pb-${ns}-a`, '--claim', 'later', '-n', ns, '--size', '1Gi', '--access-mode', 'ReadWriteOnce', '--storage-class', '', '--yes'],
+      ['prebind', `pv-pb-${ns}-a`, '--claim', 'later', '-n', ns, '--size', '1Gi', '--access-mode', 'ReadWriteOnce', '--storage-class', cls, '--yes'],
       {
         env: sandbox.env(),
       },
     );
     expect(byName.code, byName.stdout + byName.stderr).toBe(0);
     expect((await cluster.get<Volume>('PersistentVolume', `pv-pb-${ns}-a`))!.spec?.claimRef?.name).toBe('later');
-    const tooBig = await runCli(['prebind', `pv-pb-${ns}-b`, '--claim', 'huge', '-n', ns, '--size', '5Gi', '--yes'], { env: sandbox.env() });
+    const tooBig = await runCli(['prebind', `pv-pb-${ns}-b`, '--claim', 'huge', '-n', ns, '--size', '5Gi', '--storage-class', cls, '--yes'], {
+      env: sandbox.env(),
+    });
     expect(tooBig.code).toBe(1);
     expect(tooBig.stdout).toContain('capacity 1Gi is smaller than the request 5Gi');
-    const manifest = writeManifest(setManifest('cache', 1), ns);
+    const manifest = writeManifest(setManifest('cache', 1, '1Gi', cls), ns);
     const ordinal = await runCli(['prebind', `pv-pb-${ns}-b`, '--statefulset', 'cache', '--ordinal', '0', '-n', ns, '-f', manifest, '--yes'], {
       env: sandbox.env(),
     });
     expect(ordinal.code, ordinal.stdout + ordinal.stderr).toBe(0);
-    expect(await applyAndBind(cluster, setManifest('cache', 1), ns)).toEqual({ 'data-cache-0': `pv-pb-${ns}-b` });
+    expect(await applyAndBind(cluster, setManifest('cache', 1, '1Gi', cls), ns)).toEqual({ 'data-cache-0': `pv-pb-${ns}-b` });
   });
 });

@@ -7,6 +7,7 @@ import { readManifests } from '../../snapshot/load-from-manifests.js';
 import { addPhase, timed } from '../../kube/timing.js';
 import { snapshotFromObjects } from '../../snapshot/from-objects.js';
 import { mergeForPreflight, PREDICTED_ANNOTATION } from '../../snapshot/preflight.js';
+import { askServer, type ServerVerdict } from '../../snapshot/server-verdicts.js';
 import { ManifestValidator, serverSchema } from '../../snapshot/validate-manifest.js';
 import type { KubeClient } from '../../kube/client.js';
 import { predictClaims, type ClaimPrediction } from '../../analysis/predict-claims.js';
@@ -64,6 +65,7 @@ interface Source {
   snapshot: ClusterSnapshot;
   scope: AuditReport['scope'];
   predictions?: ClaimPrediction[];
+  serverVerdicts?: ServerVerdict[];
   errors: string[];
   /** read from files alone: the checks that need a cluster are expected to be skipped, and said as coverage */
   offline?: boolean;
@@ -153,8 +155,10 @@ async function readFilesWith(args: AuditArgs, ctx: CommandContext, client: KubeC
       const cluster = await loadSnapshotFromCluster(client, { scope: { namespace }, chunkSize: args['chunk-size'] });
       const { snapshot, statefulSets } = mergeForPreflight(cluster, objects, load.locations);
       const predictions = predictClaims(snapshot, statefulSets);
+      const serverVerdicts = await askServer(client, objects, load.locations);
       return {
         snapshot,
+        serverVerdicts,
         predictions: namespace ? predictions.filter((p) => p.statefulSet.startsWith(`${namespace}/`)) : predictions,
         errors,
         scope: {
@@ -240,6 +244,7 @@ async function runAudit(args: AuditArgs, ctx: CommandContext): Promise<number> {
     ...(source.predictions ? { preflight: source.predictions } : {}),
     ...(source.errors.length ? { errors: source.errors } : {}),
     ...(source.offline ? { offline: offlineCoverage(source.snapshot, skipped) } : {}),
+    ...(source.serverVerdicts ? { serverVerdicts: source.serverVerdicts } : {}),
   });
   // Refusals first: a report never opens with an all-clear on a document it could not read.
   for (const e of source.errors) io.stderr.write(`error: ${e}\n`);
@@ -300,5 +305,7 @@ export function scopeText(scope: AuditReport['scope']): string {
 export function exitFor(report: AuditReport, failOn: Severity | 'never'): number {
   if (failOn === 'never') return EXIT.OK;
   const floor = SEVERITY_RANK[failOn];
-  return report.findings.some((f) => SEVERITY_RANK[f.severity] >= floor) ? EXIT.FINDINGS : EXIT.OK;
+  // A document the API server refuses in the preflight's dry run will not apply: an error.
+  const refused = report.serverVerdicts?.some((v) => v.verdict === 'refused') ?? false;
+  return refused || report.findings.some((f) => SEVERITY_RANK[f.severity] >= floor) ? EXIT.FINDINGS : EXIT.OK;
 }
