@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { applyPlan } from '../../../src/fixes/apply-plan.js';
 import { planClaimRefFix } from '../../../src/fixes/fix-claimref.js';
 import type { Plan, PlannedChange } from '../../../src/fixes/plan.js';
-import type { KubeClient } from '../../../src/kube/client.js';
+import { KubeClient } from '../../../src/kube/client.js';
 import { ApiError, ConnectionError } from '../../../src/kube/errors.js';
 import type { Volume } from '../../../src/kube/types.js';
 
@@ -37,6 +37,8 @@ function recordingClient(answer: (call: Call) => unknown = () => ({})): { client
     async list() {
       return [];
     },
+    // The real review, sent through this recorder's request.
+    mayI: KubeClient.prototype.mayI,
   } as unknown as KubeClient;
   return { client, calls, writes: () => calls.filter((c) => c.method !== 'GET' && !c.path.endsWith('/selfsubjectaccessreviews')) };
 }
@@ -70,6 +72,7 @@ describe('applyPlan', () => {
         calls.push({ method, path: p, body: opts.body });
         return { status: { allowed: false } };
       },
+      mayI: KubeClient.prototype.mayI,
     } as unknown as KubeClient;
     let asked = false;
     const result = await applyPlan(client, claimRefPlan('pv-a'), { dryRun: 'none', backupRoot: backupRoot(), confirm: async () => (asked = true) });
