@@ -32,7 +32,12 @@ export interface Finding {
  */
 export interface FollowsFrom {
   codes: string[];
-  on: 'related' | 'same' | 'statefulset';
+  /**
+   * where the cause is found: on an object this finding relates to, on the same
+   * object, on its StatefulSet, or ('listed') a cause that names this finding's
+   * object among its own related objects (one finding about a group of PVs)
+   */
+  on: 'related' | 'same' | 'statefulset' | 'listed';
 }
 
 /**
@@ -67,7 +72,7 @@ export interface Check {
   /** the resources the check reads; it is skipped when one could not be read */
   needs: ResourceName[];
   /** the findings this check's findings are consequences of, when they are present */
-  followsFrom?: FollowsFrom;
+  followsFrom?: FollowsFrom | FollowsFrom[];
   find(snapshot: ClusterSnapshot, options: CheckOptions): FindingDraft[];
 }
 

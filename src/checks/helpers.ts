@@ -49,7 +49,8 @@ export function claimRefText(volume: Volume): string {
 }
 
 export const commands = {
-  fixClaimRef: (volume: string, full = false) => `${PLUGIN} fix-claimref ${volume}${full ? ' --full' : ''}`,
+  // No --full: advice is followed as it is, and --full hands a PV's data to whichever claim binds first.
+  fixClaimRef: (...volumes: string[]) => `${PLUGIN} fix-claimref ${volumes.join(' ')}`,
   prebind: (volume: string, namespace: string, claim: string) => `${PLUGIN} prebind ${volume} --claim ${namespace}/${claim}`,
   generateTemplate: (sts: StatefulSet) => `${PLUGIN} generate-template ${sts.metadata?.name} -n ${sts.metadata?.namespace}`,
   protect: (sts: StatefulSet, flags = '') => `${PLUGIN} protect ${sts.metadata?.name} -n ${sts.metadata?.namespace}${flags}`,

@@ -43,6 +43,8 @@ import { pvBeingDeleted } from './pv-being-deleted.js';
 import { pvAttachmentStale } from './pv-attachment-stale.js';
 import { pvCsiDriverMissing } from './pv-csi-driver-missing.js';
 import { pvInTreePluginRemoved } from './pv-in-tree-plugin-removed.js';
+import { pvOrphanedOrdinals } from './pv-orphaned-ordinals.js';
+import { pvBoundToOtherOrdinal } from './pv-bound-to-other-ordinal.js';
 
 export const ALL_CHECKS: Check[] = [
   stsMountUndefined,
@@ -87,6 +89,8 @@ export const ALL_CHECKS: Check[] = [
   pvAttachmentStale,
   pvCsiDriverMissing,
   pvInTreePluginRemoved,
+  pvOrphanedOrdinals,
+  pvBoundToOtherOrdinal,
 ];
 
 export function findCheck(code: string): Check | undefined {

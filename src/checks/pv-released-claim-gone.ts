@@ -1,6 +1,6 @@
 import { defineCheck, type FindingDraft } from './check.js';
 import { phaseSince } from '../kube/lifecycle.js';
-import { claimRefText, commands, optional, releasedWithClaimUid, volumeFinding } from './helpers.js';
+import { claimRefText, commands, optional, PLUGIN, releasedWithClaimUid, volumeFinding } from './helpers.js';
 
 export const pvReleasedClaimGone = defineCheck({
   id: 'pv-released-claim-gone',
@@ -10,9 +10,12 @@ export const pvReleasedClaimGone = defineCheck({
   rationale:
     'After its claim is deleted, a Retain PV moves to Released (syncVolume: "claim has a newer UID than pv.ClaimRef, the old one must have been deleted") and keeps claimRef with the old uid and resourceVersion. No claim can bind it until an administrator clears them: the data is kept, and nothing can use it.',
   remediation:
-    'To let any matching claim reuse the data: `kubectl sts-storage fix-claimref PV --full` (claimRef: null). To give it back to a claim of the same name (a StatefulSet ordinal that will be recreated): `kubectl sts-storage fix-claimref PV`. To give it to a chosen claim: `kubectl sts-storage prebind PV --claim NS/NAME`.',
-  // One Released PV of a set's ordinal is part of that set's missing data (STS-016), restored with the rest.
-  followsFrom: { codes: ['STS-016'], on: 'statefulset' },
+    "To give it back to a claim of the same name (a StatefulSet ordinal that will be re-created, a re-applied manifest): `kubectl sts-storage fix-claimref PV`, which removes only the stale uid and keeps the PV reserved for that name. To give it to a chosen claim: `kubectl sts-storage prebind PV --claim NS/NAME`. Clearing the claimRef entirely (`fix-claimref PV --full`) lets any matching claim take the data; for a PV that held a StatefulSet ordinal it hands that ordinal's data to whichever claim binds first, so it is refused unless you name the ordinal's claim with --confirm-any-claim.",
+  // One Released PV of a set's ordinal is part of that set's missing data (STS-016, or PV-011 when the set is gone too), restored with the rest.
+  followsFrom: [
+    { codes: ['STS-016'], on: 'statefulset' },
+    { codes: ['PV-011'], on: 'listed' },
+  ],
   needs: ['persistentvolumes', 'persistentvolumeclaims'],
   find(snapshot) {
     const findings: FindingDraft[] = [];
@@ -31,21 +34,22 @@ export const pvReleasedClaimGone = defineCheck({
         continue; // a Pending claim of that name is PV-002's
       }
       if (owner) evidence.push(`statefulset ${owner.sts.metadata?.name} will recreate claim ${ref.name} for ordinal ${owner.ordinal}`);
+      if (claim) evidence.push(`to give this data to a claim: ${PLUGIN} prebind ${pv} --claim NAMESPACE/CLAIM`);
       findings.push(
         volumeFinding(snapshot, volume, {
           related: [{ kind: 'PersistentVolumeClaim', namespace: ref.namespace, name: ref.name }],
           message,
           evidence,
-          fix:
-            owner && !claim
-              ? {
+          // Never --full: followed blindly it hands the data to whichever claim binds first.
+          // A claim of that name bound elsewhere leaves a choice only the user can make (explain PV-001).
+          ...(!claim
+            ? {
+                fix: {
                   command: commands.fixClaimRef(pv),
-                  description: `keep the reservation for ${ref.namespace}/${ref.name} without the old uid, so the recreated claim gets this PV and its data`,
-                }
-              : {
-                  command: commands.fixClaimRef(pv, true),
-                  description: 'clear claimRef so any matching claim can bind this PV and its data (or prebind it to a chosen claim)',
+                  description: `keep the reservation for ${ref.namespace}/${ref.name} without the old uid, so the claim of that name gets this PV and its data${owner ? ' when the set re-creates it' : ''}`,
                 },
+              }
+            : {}),
         }),
       );
     }

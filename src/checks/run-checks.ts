@@ -1,6 +1,6 @@
 import type { ClusterSnapshot, ResourceName, SourceLocation } from '../snapshot/cluster-snapshot.js';
 import { ALL_CHECKS } from './index.js';
-import type { Check, CheckOptions, Finding } from './check.js';
+import type { Check, CheckOptions, Finding, FollowsFrom } from './check.js';
 import { DEFAULT_CHECK_OPTIONS, SEVERITY_RANK } from './check.js';
 import { keyOf } from '../kube/types.js';
 
@@ -50,26 +50,37 @@ function linkCauses(findings: Finding[], checks: Check[]): void {
   const key = (r: { kind: string; namespace?: string; name: string }) => `${r.kind}/${keyOf(r.namespace, r.name)}`;
   const byObject = new Map<string, Finding[]>();
   for (const f of findings) byObject.set(key(f.object), [...(byObject.get(key(f.object)) ?? []), f]);
-  const rules = new Map(checks.filter((c) => c.followsFrom).map((c) => [c.code, c.followsFrom!]));
-  for (const f of findings) {
-    const rule = rules.get(f.code);
-    if (!rule) continue;
-    const places =
-      rule.on === 'related'
-        ? f.related
-        : rule.on === 'same'
-          ? [f.object]
-          : f.statefulSet
-            ? [{ kind: 'StatefulSet', namespace: f.statefulSet.split('/')[0], name: f.statefulSet.split('/').slice(1).join('/') }]
-            : [];
-    for (const place of places) {
-      const causes = (byObject.get(key(place)) ?? []).filter((c) => rule.codes.includes(c.code) && c !== f);
-      for (const cause of causes) {
-        f.causedBy ??= { code: cause.code, object: cause.object };
-        if (rule.on === 'related') {
-          f.evidence.push(`cause: ${cause.code} on ${place.kind} ${place.name}: ${cause.message}`);
-          if (!f.fix && cause.fix) f.fix = cause.fix;
-        }
+  const rules = new Map(checks.filter((c) => c.followsFrom).map((c) => [c.code, [c.followsFrom!].flat()]));
+  for (const f of findings) for (const rule of rules.get(f.code) ?? []) linkCause(f, rule, findings, byObject, key);
+}
+
+function linkCause(
+  f: Finding,
+  rule: FollowsFrom,
+  findings: Finding[],
+  byObject: Map<string, Finding[]>,
+  key: (r: { kind: string; namespace?: string; name: string }) => string,
+): void {
+  if (rule.on === 'listed') {
+    const cause = findings.find((c) => c !== f && rule.codes.includes(c.code) && [c.object, ...c.related].some((r) => key(r) === key(f.object)));
+    if (cause) f.causedBy ??= { code: cause.code, object: cause.object };
+    return;
+  }
+  const places =
+    rule.on === 'related'
+      ? f.related
+      : rule.on === 'same'
+        ? [f.object]
+        : f.statefulSet
+          ? [{ kind: 'StatefulSet', namespace: f.statefulSet.split('/')[0], name: f.statefulSet.split('/').slice(1).join('/') }]
+          : [];
+  for (const place of places) {
+    const causes = (byObject.get(key(place)) ?? []).filter((c) => rule.codes.includes(c.code) && c !== f);
+    for (const cause of causes) {
+      f.causedBy ??= { code: cause.code, object: cause.object };
+      if (rule.on === 'related') {
+        f.evidence.push(`cause: ${cause.code} on ${place.kind} ${place.name}: ${cause.message}`);
+        if (!f.fix && cause.fix) f.fix = cause.fix;
       }
     }
   }

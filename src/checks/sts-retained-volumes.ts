@@ -1,7 +1,7 @@
 import { defineCheck, type FindingDraft } from './check.js';
 import { claimRefText, listOf, PLUGIN, setFinding } from './helpers.js';
 import { phaseSince } from '../kube/lifecycle.js';
-import { templateNames } from '../kube/statefulset.js';
+import { parseOrdinalName, templateNames } from '../kube/statefulset.js';
 import type { StatefulSet, Volume } from '../kube/types.js';
 
 interface Held {
@@ -44,10 +44,10 @@ export const stsRetainedVolumes = defineCheck({
         continue;
       }
       // Data of a set of this name in another namespace: only when that namespace was read and holds no such set or claim.
-      const m = /^(.*)-(0|[1-9][0-9]*)$/.exec(ref.name);
-      if (!m || live || !snapshot.coversNamespace(ref.namespace)) continue;
-      for (const sts of byPrefix.get(m[1]!) ?? [])
-        if (sts.metadata?.namespace !== ref.namespace) hold(sts, ref.namespace, { volume, claimName: ref.name, ordinal: Number(m[2]) });
+      const shape = parseOrdinalName(ref.name);
+      if (!shape || live || !snapshot.coversNamespace(ref.namespace)) continue;
+      for (const sts of byPrefix.get(shape.prefix) ?? [])
+        if (sts.metadata?.namespace !== ref.namespace) hold(sts, ref.namespace, { volume, claimName: ref.name, ordinal: shape.ordinal });
     }
     for (const [sts, bySource] of held) {
       const ns = sts.metadata?.namespace ?? '';

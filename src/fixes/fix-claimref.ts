@@ -4,12 +4,16 @@
 // uid as "pre-bound": phase Available, reserved). Method 1 (--full) sets
 // claimRef to null: any matching claim may take the PV.
 import type { Claim, Volume } from '../kube/types.js';
-import { clone, pointer, preconditions, targetOf, type PlannedChange, type Refusal } from './plan.js';
+import { annotate, clone, pointer, preconditions, targetOf, type PlannedChange, type Refusal } from './plan.js';
+import { HELD_CLAIM_ANNOTATION } from '../kube/annotations.js';
+import { parseOrdinalName } from '../kube/statefulset.js';
 import { objectPath } from '../kube/resources.js';
 
 export interface ClaimRefFixOptions {
   full: boolean;
   force: boolean;
+  /** with --full on a PV that held a StatefulSet ordinal: the user's statement, the name of that ordinal's claim */
+  confirmAnyClaim?: string;
 }
 
 export function planClaimRefFix(volume: Volume, liveClaim: Claim | undefined, opts: ClaimRefFixOptions): PlannedChange | Refusal {
@@ -25,6 +29,14 @@ export function planClaimRefFix(volume: Volume, liveClaim: Claim | undefined, op
   if (phase !== 'Released' && !opts.force) reasons.push(`it is ${phase}, not Released (--force to change it anyway)`);
   // Removing the uid under a live Bound claim makes syncBoundClaim mark that
   // claim Lost (ClaimMisbound) for good; nulling it is undone by the binder.
+  // An ordinal's data belongs to that ordinal: with the claimRef gone, a re-created set's
+  // claims bind its PVs in whatever order the binder meets them (issue #25).
+  const ordinal = ref.name ? parseOrdinalName(ref.name) : undefined;
+  if (opts.full && ordinal && opts.confirmAnyClaim !== ref.name) {
+    reasons.push(
+      `it holds the data of claim ${ref.namespace}/${ref.name}, ordinal ${ordinal.ordinal} of a StatefulSet's claims "${ordinal.prefix}-<n>": --full lets any claim bind it, and a re-created set's claims would take these PVs in any order. Leave out --full to keep it for that ordinal, or state that any claim may take its data: --confirm-any-claim=${ref.name}`,
+    );
+  }
   if (liveClaim && ref.uid && liveClaim.metadata?.uid === ref.uid && !opts.force) {
     reasons.push(
       `its claimRef uid belongs to the live claim ${ref.namespace}/${ref.name} (${liveClaim.status?.phase ?? 'unknown'}): clearing it would leave that claim Lost (ClaimMisbound)`,
@@ -46,6 +58,9 @@ export function planClaimRefFix(volume: Volume, liveClaim: Claim | undefined, op
       delete after.spec!.claimRef!.resourceVersion;
     }
   }
+  // Whose data this is, kept on the PV: the audit reports it bound to another ordinal (PV-012).
+  const owned = ['/spec/claimRef'];
+  if (ordinal) owned.push(annotate(volume, after, patch, HELD_CLAIM_ANNOTATION, `${ref.namespace}/${ref.name}`));
   const warnings: string[] = [];
   const policy = volume.spec?.persistentVolumeReclaimPolicy ?? 'Retain';
   if (policy === 'Delete' || policy === 'Recycle') {
@@ -70,7 +85,7 @@ export function planClaimRefFix(volume: Volume, liveClaim: Claim | undefined, op
     steps: [{ kind: 'patch', path: objectPath('PersistentVolume', name), patch, description: 'JSON patch with test preconditions' }],
     permissions: [{ verb: 'patch', group: '', resource: 'persistentvolumes' }],
     warnings,
-    owned: ['/spec/claimRef'],
+    owned,
     notes,
   };
 }

@@ -75,6 +75,17 @@ export function pointer(...segments: Array<string | number>): string {
   return segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
 }
 
+/**
+ * Set one annotation in a planned patch and in the planned object; returns the
+ * pointer the change owns (for undo). A missing annotations map is added whole.
+ */
+export function annotate(before: KubeObject, after: KubeObject, patch: JsonPatchOp[], key: string, value: string): string {
+  if (before.metadata?.annotations) patch.push({ op: 'add', path: pointer('metadata', 'annotations', key), value });
+  else patch.push({ op: 'add', path: pointer('metadata', 'annotations'), value: { [key]: value } });
+  after.metadata = { ...after.metadata, annotations: { ...after.metadata?.annotations, [key]: value } };
+  return pointer('metadata', 'annotations', key);
+}
+
 /** Every write is conditional on the object being exactly what was planned against. */
 export function preconditions(object: KubeObject): JsonPatchOp[] {
   return [

@@ -8,7 +8,9 @@ import { ANN_BOUND_BY_CONTROLLER, capacityOf, satisfyReasons, volumeClass, volum
 import { formatBytes } from '../kube/quantity.js';
 import { nodeMatchesSelectorTerms } from '../kube/labels.js';
 import type { Node } from '../kube/types.js';
-import { clone, pointer, preconditions, targetOf, type PlannedChange, type Refusal } from './plan.js';
+import { annotate, clone, pointer, preconditions, targetOf, type PlannedChange, type Refusal } from './plan.js';
+import { HELD_CLAIM_ANNOTATION } from '../kube/annotations.js';
+import { parseOrdinalName } from '../kube/statefulset.js';
 import { objectPath } from '../kube/resources.js';
 
 export interface PrebindInput {
@@ -91,6 +93,8 @@ export function planPrebind(input: PrebindInput): PlannedChange | Refusal {
     patch.push({ op: 'remove', path: pointer('metadata', 'annotations', ANN_BOUND_BY_CONTROLLER) });
     delete after.metadata!.annotations![ANN_BOUND_BY_CONTROLLER];
   }
+  // Whose data this is now, kept on the PV: the audit reports it bound to another ordinal (PV-012).
+  const held = parseOrdinalName(want.name) ? [annotate(volume, after, patch, HELD_CLAIM_ANNOTATION, `${want.namespace}/${want.name}`)] : [];
   const warnings: string[] = [];
   if (ref?.uid && force)
     warnings.push(`--force: the PV was bound to ${ref.namespace}/${ref.name} (uid ${ref.uid}); that claim will become Lost if it still exists`);
@@ -115,6 +119,7 @@ export function planPrebind(input: PrebindInput): PlannedChange | Refusal {
     owned: [
       '/spec/claimRef',
       pointer('metadata', 'annotations', ANN_BOUND_BY_CONTROLLER),
+      ...held,
       ...(switchPolicy ? [pointer('spec', 'persistentVolumeReclaimPolicy')] : []),
     ],
     notes,

@@ -70,6 +70,16 @@ export function ordinalOfClaim(sts: StatefulSet, claimName: string): { template:
 }
 
 /**
+ * "<prefix>-<n>": a name shaped like a StatefulSet ordinal's claim
+ * ("<template>-<set>-<n>", the prefix being "<template>-<set>"), with n written
+ * as the controller writes it (no sign, no leading zero).
+ */
+export function parseOrdinalName(name: string): { prefix: string; ordinal: number } | undefined {
+  const m = /^(.+)-(0|[1-9][0-9]*)$/.exec(name);
+  return m ? { prefix: m[1]!, ordinal: Number(m[2]) } : undefined;
+}
+
+/**
  * The template and ordinal of "<template>-<set>-<n>" knowing only the set's
  * name: how the claimRefs of a deleted set's PVs name their ordinals.
  */

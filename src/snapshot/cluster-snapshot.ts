@@ -16,7 +16,7 @@ import type {
 } from '../kube/types.js';
 import { keyOf, objectKey } from '../kube/types.js';
 import { defaultClass } from '../kube/binding.js';
-import { templateNames } from '../kube/statefulset.js';
+import { parseOrdinalName, templateNames } from '../kube/statefulset.js';
 import { timeOf } from '../kube/time.js';
 
 import type { ResourceName } from '../kube/resources.js';
@@ -227,10 +227,10 @@ export class ClusterSnapshot implements SnapshotData {
 
   /** The StatefulSet, template and ordinal whose "<template>-<set>-<ordinal>" name this is. */
   claimOwner(namespace: string | undefined, name: string): { sts: StatefulSet; template: string; ordinal: number } | undefined {
-    const m = /^(.*)-(0|[1-9][0-9]*)$/.exec(name);
-    if (!m) return undefined;
-    const hit = this.setsByClaimPrefix.get(keyOf(namespace, m[1]));
-    return hit ? { ...hit, ordinal: Number(m[2]) } : undefined;
+    const shape = parseOrdinalName(name);
+    if (!shape) return undefined;
+    const hit = this.setsByClaimPrefix.get(keyOf(namespace, shape.prefix));
+    return hit ? { ...hit, ordinal: shape.ordinal } : undefined;
   }
 
   /** The existing claims of a set ("<template>-<set>-<n>", any ordinal), indexed on first use. */

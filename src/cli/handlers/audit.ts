@@ -177,7 +177,7 @@ async function readFilesWith(args: AuditArgs, ctx: CommandContext, client: KubeC
   const unavailable: SnapshotData['unavailable'] = {};
   for (const { kind, resource, inManifests } of KINDS) {
     if (!inManifests) unavailable[resource] = OFFLINE;
-    else if (kind !== 'StatefulSet' && !kinds.has(kind)) unavailable[resource] = `no ${kind} in the manifests (the cluster's are not read without --preflight)`;
+    else if (!kinds.has(kind)) unavailable[resource] = `no ${kind} in the manifests (the cluster's are not read without --preflight)`;
   }
   return {
     snapshot: snapshotFromObjects(objects, { source: 'manifests', unavailable, locations: load.locations, now: nowFrom(args) }),

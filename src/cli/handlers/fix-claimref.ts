@@ -17,12 +17,17 @@ export interface FixClaimRefArgs extends ClusterArgs, RepairArgs {
   volumes?: string[];
   full?: boolean;
   all?: boolean;
+  'confirm-any-claim'?: string;
 }
 
 export async function handle(args: FixClaimRefArgs, ctx: CommandContext): Promise<void> {
   const names = args.volumes ?? [];
   if (!args.all && names.length === 0) throw new UsageError('name at least one PersistentVolume, or pass --all');
   if (args.all && names.length > 0) throw new UsageError('--all and PV names exclude each other');
+  if (args['confirm-any-claim'] !== undefined && !args.full) throw new UsageError('--confirm-any-claim goes with --full');
+  // One statement names one ordinal's claim: it cannot cover several PVs at once.
+  if (args['confirm-any-claim'] !== undefined && (args.all || names.length > 1))
+    throw new UsageError('--confirm-any-claim names the claim of one PV: give one PV');
   const dryRun = dryRunFrom(args);
   const client = await clientFrom(args);
   try {
@@ -49,7 +54,7 @@ export async function handle(args: FixClaimRefArgs, ctx: CommandContext): Promis
     }
     const plan: Plan = { command: `fix-claimref ${args.all ? '--all' : names.join(' ')}${args.full ? ' --full' : ''}`, changes: [], refusals: [] };
     for (const v of volumes) {
-      const r = planClaimRefFix(v, claims.get(v.metadata?.name ?? ''), { full: !!args.full, force: !!args.force });
+      const r = planClaimRefFix(v, claims.get(v.metadata?.name ?? ''), { full: !!args.full, force: !!args.force, confirmAnyClaim: args['confirm-any-claim'] });
       if ('steps' in r) plan.changes.push(r);
       else plan.refusals.push(r);
     }

@@ -53,6 +53,44 @@ describe('planClaimRefFix', () => {
     expect(plan.warnings.join()).toMatch(/ANY claim/);
   });
 
+  describe("a PV that held a StatefulSet ordinal's data (issue #25)", () => {
+    const ordinalPv = () => released({ claimRef: { namespace: 'vfy1', name: 'data-web-1', uid: 'gone' } });
+
+    it('--full is refused unless the statement names that ordinal’s claim, and nothing is planned', () => {
+      for (const confirmAnyClaim of [undefined, 'data-web-0', 'web-1']) {
+        const r = planClaimRefFix(ordinalPv(), undefined, { full: true, force: false, confirmAnyClaim }) as Refusal;
+        expect(isPlan(r)).toBe(false);
+        expect(r.reasons).toEqual([
+          'it holds the data of claim vfy1/data-web-1, ordinal 1 of a StatefulSet\'s claims "data-web-<n>": --full lets any claim bind it, and a re-created set\'s claims would take these PVs in any order. Leave out --full to keep it for that ordinal, or state that any claim may take its data: --confirm-any-claim=data-web-1',
+        ]);
+      }
+      // --force is about live claims and phases; it does not speak for the data.
+      expect(isPlan(planClaimRefFix(ordinalPv(), undefined, { full: true, force: true }))).toBe(false);
+      const stated = planClaimRefFix(ordinalPv(), undefined, { full: true, force: false, confirmAnyClaim: 'data-web-1' }) as PlannedChange;
+      expect(stated.after.spec?.claimRef).toBeUndefined();
+    });
+
+    it('records whose data it holds on the PV, with or without --full, and undo owns the annotation', () => {
+      for (const full of [false, true]) {
+        const plan = planClaimRefFix(ordinalPv(), undefined, { full, force: false, confirmAnyClaim: full ? 'data-web-1' : undefined }) as PlannedChange;
+        const step = plan.steps[0]!;
+        expect(step.kind === 'patch' && step.patch.at(-1)).toEqual({
+          op: 'add',
+          path: '/metadata/annotations',
+          value: { 'sts-storage.kubectl.io/held-claim': 'vfy1/data-web-1' },
+        });
+        expect(plan.after.metadata?.annotations).toEqual({ 'sts-storage.kubectl.io/held-claim': 'vfy1/data-web-1' });
+        expect(plan.owned).toEqual(['/spec/claimRef', '/metadata/annotations/sts-storage.kubectl.io~1held-claim']);
+      }
+    });
+
+    it('a claim name that is no ordinal is neither refused nor annotated', () => {
+      const plan = planClaimRefFix(released(), undefined, { full: true, force: false }) as PlannedChange;
+      expect(plan.owned).toEqual(['/spec/claimRef']);
+      expect(plan.after.metadata?.annotations).toBeUndefined();
+    });
+  });
+
   it("refuses a PV whose claimRef uid is the live claim's, unless --force", () => {
     const r = planClaimRefFix(released({}, 'Bound'), liveClaim('old-uid', 'Bound'), { full: false, force: false });
     expect(isPlan(r)).toBe(false);
@@ -98,9 +136,14 @@ describe('planPrebind', () => {
   it('sets a uid-less claimRef and drops bound-by-controller', () => {
     const plan = planPrebind({ volume: free(), target, requirements: req, force: false }) as PlannedChange;
     expect(plan.after.spec?.claimRef).toEqual({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: 'shop', name: 'data-db-0' });
-    expect(plan.after.metadata?.annotations).toEqual({});
+    // The ordinal whose data it holds now is recorded (PV-012 reads it); undo owns it.
+    expect(plan.after.metadata?.annotations).toEqual({ 'sts-storage.kubectl.io/held-claim': 'shop/data-db-0' });
     const step = plan.steps[0]!;
-    expect(step.kind === 'patch' && step.patch.at(-1)).toEqual({ op: 'remove', path: '/metadata/annotations/pv.kubernetes.io~1bound-by-controller' });
+    expect(step.kind === 'patch' && step.patch.slice(-2)).toEqual([
+      { op: 'remove', path: '/metadata/annotations/pv.kubernetes.io~1bound-by-controller' },
+      { op: 'add', path: '/metadata/annotations/sts-storage.kubectl.io~1held-claim', value: 'shop/data-db-0' },
+    ]);
+    expect(plan.owned).toContain('/metadata/annotations/sts-storage.kubectl.io~1held-claim');
   });
 
   it('refuses an incompatible pair with every reason', () => {
@@ -136,6 +179,7 @@ describe('planPrebind', () => {
       { op: 'add', path: '/spec/claimRef', value: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: 'shop', name: 'data-db-0' } },
       { op: 'replace', path: '/spec/persistentVolumeReclaimPolicy', value: 'Retain' },
       { op: 'remove', path: '/metadata/annotations/pv.kubernetes.io~1bound-by-controller' },
+      { op: 'add', path: '/metadata/annotations/sts-storage.kubectl.io~1held-claim', value: 'shop/data-db-0' },
     ]);
     expect(plan.owned).toContain('/spec/persistentVolumeReclaimPolicy');
     expect(plan.summary).toBe('reserve PV pv-1 for claim shop/data-db-0 (was old/data-db-0, uid gone), reclaimPolicy Delete -> Retain');
