@@ -24,16 +24,33 @@ function markStdin(argv: string[]): string[] {
  * meant. Choices ("Invalid values: … Choices: …") are kept whole.
  */
 function explainUsage(message: string, known: string[]): string {
+  // "Invalid values: Argument: output, Given: "yml", Choices: …": said as kubectl would, with the nearest choice.
+  const choice = /^Invalid values:\s*Argument: ([\w-]+), Given: "([^"]*)", Choices: (.*)$/s.exec(message);
+  if (choice) {
+    const choices = [...choice[3]!.matchAll(/"([^"]*)"/g)].map((c) => c[1]!);
+    // A choice is short: one edit away at most ("yml"), or "tcsh" would suggest "bash".
+    const near = nearest(choice[2]!, choices, 1);
+    return `invalid value "${choice[2]}" for ${choice[1]}: choose ${choices.join(', ')}${near ? ` (did you mean ${near}?)` : ''}`;
+  }
+  // recommendCommands' "Did you mean audit?" alone does not say what was wrong.
+  const command = /^Did you mean (\S+)\?$/.exec(message);
+  if (command) return `unknown command; did you mean ${command[1]}?`;
   const m = /^Unknown arguments?: (.*)$/.exec(message);
   if (!m) return message;
   const typed = m[1]!.split(', ').filter((a) => !/[A-Z]/.test(a) || !m[1]!.split(', ').includes(a.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)));
   const flags = known.filter((k) => !/[A-Z]/.test(k) && k.length > 1);
   return typed
     .map((a) => {
-      const near = flags.map((k) => ({ k, d: distance(a, k) })).sort((x, y) => x.d - y.d)[0];
-      return `unknown flag --${a}${near && near.d <= Math.max(2, Math.floor(a.length / 4)) ? ` (did you mean --${near.k}?)` : ''}`;
+      const near = nearest(a, flags);
+      return `unknown flag --${a}${near ? ` (did you mean --${near}?)` : ''}`;
     })
     .join('; ');
+}
+
+/** The candidate within a small edit distance of what was typed, if any. */
+function nearest(typed: string, candidates: string[], most = Math.max(2, Math.floor(typed.length / 4))): string | undefined {
+  const best = candidates.map((k) => ({ k, d: distance(typed, k) })).sort((x, y) => x.d - y.d)[0];
+  return best && best.d <= most ? best.k : undefined;
 }
 
 /** Builds the CLI, runs one command, and maps every error to an exit code. */

@@ -7,8 +7,9 @@ import { applyPlan, changeLabel, type ApplyOutcome, type DryRun } from '../fixes
 import type { Backup } from '../fixes/backup.js';
 import type { Plan } from '../fixes/plan.js';
 import { renderPlan } from '../output/plan.js';
+import { wrapCommand, wrapText } from '../output/text.js';
 import { EXIT, UsageError } from './errors.js';
-import { stdoutPaint, type IO } from './io.js';
+import { outputWidth, stdoutPaint, type IO } from './io.js';
 
 export interface RunPlanOptions {
   dryRun: DryRun;
@@ -44,7 +45,10 @@ function ask(io: IO, question: string): Promise<Answer> {
 export async function runPlan(client: KubeClient, plan: Plan, opts: RunPlanOptions): Promise<number> {
   const { io } = opts;
   const paint = stdoutPaint(io);
-  io.stdout.write(renderPlan(plan, paint));
+  // Everything read before the `y` fits the terminal, identifiers whole.
+  const width = outputWidth(io);
+  const say = (text: string) => io.stdout.write(`${wrapText(text, width, '    ').join('\n')}\n`);
+  io.stdout.write(renderPlan(plan, paint, width));
   const refused = plan.refusals.some((r) => !r.noop);
   const asked: { answer?: Answer } = {};
   const result = await applyPlan(client, plan, {
@@ -60,10 +64,10 @@ export async function runPlan(client: KubeClient, plan: Plan, opts: RunPlanOptio
     report: (event) => {
       switch (event.kind) {
         case 'server-dry-run':
-          io.stdout.write(`${event.accepted ? 'server dry run accepted' : `server dry run REJECTED: ${event.message}`}: ${changeLabel(event.change)}\n`);
+          say(`${event.accepted ? 'server dry run accepted' : `server dry run REJECTED: ${event.message}`}: ${changeLabel(event.change)}`);
           break;
         case 'backup':
-          io.stdout.write(`Backup: ${event.backup.dir}\n`);
+          say(`Backup: ${event.backup.dir}`);
           opts.onBackup?.(event.backup);
           break;
         case 'interrupted':
@@ -95,10 +99,16 @@ export async function runPlan(client: KubeClient, plan: Plan, opts: RunPlanOptio
       return EXIT.FINDINGS;
     case 'done':
     case 'interrupted': {
-      for (const o of result.outcomes) io.stdout.write(`${outcomeLine(o, paint)}\n`);
+      for (const o of result.outcomes) say(outcomeLine(o, paint));
       const applied = result.outcomes.filter((o) => o.status === 'applied').length;
-      io.stdout.write(`${applied} of ${plan.changes.length} change(s) applied; backup in ${result.backup!.dir}\n`);
-      if (applied > 0) io.stdout.write(`Undo with: kubectl sts-storage undo ${result.backup!.dir}\n`);
+      say(`${applied} of ${plan.changes.length} change(s) applied; backup in ${result.backup!.dir}`);
+      if (applied > 0) {
+        const undo = `kubectl sts-storage undo ${result.backup!.dir}`;
+        // A command stays one command: continued with " \\" where it must break.
+        io.stdout.write(
+          width && undo.length + 11 > width ? `Undo with:\n  ${wrapCommand(undo, width - 2, width - 6).join('\n      ')}\n` : `Undo with: ${undo}\n`,
+        );
+      }
       if (result.status === 'interrupted') return EXIT.INTERRUPTED;
       return result.outcomes.every((o) => o.status === 'applied') && !refused ? EXIT.OK : EXIT.FINDINGS;
     }

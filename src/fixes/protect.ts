@@ -57,7 +57,7 @@ function planRetention(sts: StatefulSet, exposure: SetExposure): PlannedChange |
   after.spec!.persistentVolumeClaimRetentionPolicy = policy;
   return {
     target: targetOf('StatefulSet', sts),
-    summary: `set persistentVolumeClaimRetentionPolicy of statefulset ${name} from whenDeleted: ${exposure.whenDeleted}, whenScaled: ${exposure.whenScaled} to Retain, Retain`,
+    summary: `set persistentVolumeClaimRetentionPolicy of statefulset ${name} from whenDeleted: ${exposure.whenDeleted}, whenScaled: ${exposure.whenScaled} to whenDeleted: Retain, whenScaled: Retain`,
     before: sts,
     after,
     steps: [
@@ -146,7 +146,17 @@ export function planProtect(exposure: SetExposure, opts: ProtectOptions, command
   // Claims before the set: once the policy is Retain the controller rewrites the claims'
   // references, which would move their resourceVersion under our preconditions.
   const threatened = exposure.claims.filter((c) => c.ownerThreats.length > 0);
-  if (opts.ownerReferences) for (const c of threatened) push(planOwnerReferences(c.claim, c.ownerThreats, opts.retention));
+  if (opts.ownerReferences) {
+    const before = plan.changes.length;
+    for (const c of threatened) push(planOwnerReferences(c.claim, c.ownerThreats, opts.retention));
+    // Asked for, and nothing found: said, so silence is never read as "done".
+    if (plan.changes.length === before)
+      plan.refusals.push({
+        target: { kind: 'StatefulSet', namespace: exposure.sts.metadata?.namespace, name: exposure.sts.metadata?.name ?? '' },
+        reasons: ['--owner-references: no claim of this set has an ownerReference that would delete it'],
+        noop: true,
+      });
+  }
   if (opts.retention) push(planRetention(exposure.sts, exposure));
 
   const set = exposure.sts.metadata?.name ?? '';

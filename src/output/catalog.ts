@@ -6,6 +6,7 @@ import { BORDERLESS } from './borderless.js';
 import type { Check } from '../checks/check.js';
 import { exampleOf } from '../checks/examples.js';
 import type { Paint } from './colors.js';
+import { wrapText } from './text.js';
 
 /** The catalog as a table; with a width, titles wrap so that each line fits it. */
 export function renderCatalogTable(checks: Check[], severity: (c: Check) => string, width?: number): string {
@@ -21,34 +22,23 @@ export function renderCatalogTable(checks: Check[], severity: (c: Check) => stri
   return table.toString() + '\n\nRun "kubectl sts-storage explain CODE" for details.\n';
 }
 
-export function renderCheckText(check: Check, paint: Paint): string {
+/** `explain CODE`, wrapped to `width` (the terminal's, 80 when unknown) without splitting an identifier. */
+export function renderCheckText(check: Check, paint: Paint, width = 80): string {
+  const block = (text: string) => wrapText(`  ${text}`, width, '  ').join('\n');
   return [
-    `${paint('bold', check.code)} (${check.severity}) ${check.title}`,
-    `check id: ${check.id}; reads: ${check.needs.join(', ')}`,
+    ...wrapText(`${paint('bold', check.code)} (${check.severity}) ${check.title}`, width, '  '),
+    ...wrapText(`check id: ${check.id}; reads: ${check.needs.join(', ')}`, width, '  '),
     '',
     paint('bold', 'What it means and why it happens'),
-    wrap(check.rationale),
+    block(check.rationale),
     '',
     paint('bold', 'How to repair it'),
-    wrap(check.remediation),
+    block(check.remediation),
     '',
     paint('bold', 'Example'),
-    `  ${exampleOf(check)}`,
+    block(exampleOf(check)),
     '',
   ].join('\n');
-}
-
-function wrap(text: string, width = 78): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/)) {
-    if (line && line.length + word.length + 1 > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(line);
-  return lines.map((l) => `  ${l}`).join('\n');
 }
 
 /** The README's catalog table. */

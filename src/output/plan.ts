@@ -1,5 +1,6 @@
 import type { Plan, PlannedChange } from '../fixes/plan.js';
 import type { Paint } from './colors.js';
+import { wrapText } from './text.js';
 
 function flatten(value: unknown, prefix: string, out: Map<string, string>): void {
   if (value !== null && typeof value === 'object') {
@@ -32,29 +33,36 @@ export function diffObjects(before: unknown, after: unknown): string[] {
   return lines;
 }
 
-export function renderChange(change: PlannedChange, paint: Paint): string {
+/** One change of a plan, each line wrapped to `width` (the terminal's) without splitting an identifier. */
+export function renderChange(change: PlannedChange, paint: Paint, width?: number): string {
   const t = change.target;
-  const lines = [
+  const lines = wrapText(
     `${paint('bold', `${t.kind} ${t.namespace ? t.namespace + '/' : ''}${t.name}`)} (uid ${t.uid}, resourceVersion ${t.resourceVersion}): ${change.summary}`,
-  ];
-  for (const d of diffObjects(change.before, change.after)) lines.push(`    ${d.startsWith('-') ? paint('red', d) : paint('green', d)}`);
-  for (const s of change.steps) lines.push(`    step: ${s.description}`);
-  for (const w of change.warnings) lines.push(`    ${paint('yellow', 'warning:')} ${w}`);
-  for (const n of change.notes) lines.push(`    note: ${n}`);
+    width,
+    '    ',
+  );
+  const item = (text: string) => lines.push(...wrapText(`    ${text}`, width, '        '));
+  for (const d of diffObjects(change.before, change.after)) item(d.startsWith('-') ? paint('red', d) : paint('green', d));
+  for (const s of change.steps) item(`step: ${s.description}`);
+  for (const w of change.warnings) item(`${paint('yellow', 'warning:')} ${w}`);
+  for (const n of change.notes) item(`note: ${n}`);
   return lines.join('\n');
 }
 
-export function renderPlan(plan: Plan, paint: Paint): string {
+export function renderPlan(plan: Plan, paint: Paint, width?: number): string {
   const out: string[] = [];
   if (plan.changes.length > 0) {
     out.push(`Plan: ${plan.changes.length} object(s) to change`);
-    for (const c of plan.changes) out.push(renderChange(c, paint));
+    for (const c of plan.changes) out.push(renderChange(c, paint, width));
   }
   for (const r of plan.refusals) {
     const label = r.noop ? paint('dim', 'skipped') : paint('red', 'refused');
-    out.push(`${label}: ${r.target.kind} ${r.target.namespace ? r.target.namespace + '/' : ''}${r.target.name}: ${r.reasons.join('; ')}`);
+    out.push(
+      ...wrapText(`${label}: ${r.target.kind} ${r.target.namespace ? r.target.namespace + '/' : ''}${r.target.name}: ${r.reasons.join('; ')}`, width, '    '),
+    );
   }
-  for (const w of plan.warnings ?? []) out.push(`${paint('yellow', 'warning')}: ${w}`);
-  if (plan.changes.length === 0) out.push('Nothing to change.');
+  for (const w of plan.warnings ?? []) out.push(...wrapText(`${paint('yellow', 'warning')}: ${w}`, width, '    '));
+  // After a refusal "nothing to change" would read as "all is well".
+  if (plan.changes.length === 0) out.push(plan.refusals.some((r) => !r.noop) ? 'Nothing was planned.' : 'Nothing to change.');
   return out.join('\n') + '\n';
 }

@@ -13,6 +13,8 @@ export interface AuditReport {
     server?: string;
     serverVersion?: string;
     namespace?: string;
+    /** audit -f --preflight: the manifests' namespaces, reported on */
+    namespaces?: string[];
     allNamespaces: boolean;
     selector?: string;
     statefulSets?: string[];

@@ -4,11 +4,10 @@
 // the object's full name is never cut, and no line is wider than the
 // terminal. Piped, lines are not wrapped and carry no trailing spaces.
 import stringWidth from 'string-width';
-import wrapAnsi from 'wrap-ansi';
 import type { Finding } from '../checks/check.js';
 import type { AuditReport } from './report.js';
 import { paintSeverity, type Paint } from './colors.js';
-import { wrapCommand } from './text.js';
+import { wrapCommand, wrapText } from './text.js';
 import { listOf } from '../checks/helpers.js';
 
 export interface TableOptions {
@@ -58,11 +57,6 @@ function byCause(findings: ReportFinding[]): Array<{ finding: ReportFinding; dep
 
 const pad = (text: string, width: number) => text + ' '.repeat(Math.max(0, width - stringWidth(text)));
 
-function wrap(text: string, width: number | undefined): string[] {
-  if (!width) return text.split('\n');
-  return wrapAnsi(text, Math.max(1, width), { hard: true, trim: true }).split('\n');
-}
-
 /** The API server's dry run, per document: refusals and warnings quoted; what it was not asked, and why. */
 function serverVerdictLines(verdicts: NonNullable<AuditReport['serverVerdicts']>, opts: TableOptions, paint: Paint): string[] {
   const out: string[] = [];
@@ -74,7 +68,7 @@ function serverVerdictLines(verdicts: NonNullable<AuditReport['serverVerdicts']>
   );
   const where = (v: (typeof verdicts)[number]) =>
     `${v.kind} ${v.namespace ? `${v.namespace}/` : ''}${v.name}${v.location ? ` (${v.location.file}${v.location.line ? `:${v.location.line}` : ''})` : ''}`;
-  const say = (text: string) => out.push(...wrap(text, opts.width && opts.width - 4).map((l, i) => `${i === 0 ? '  ' : '    '}${l}`));
+  const say = (text: string) => out.push(...wrapText(`  ${text}`, opts.width, '    '));
   for (const v of refused) say(`${paint('red', 'refused')} ${where(v)}: ${v.message}`);
   for (const v of verdicts) for (const w of v.warnings) say(`warning ${where(v)}: ${w}`);
   if (notAsked.length) {
@@ -114,18 +108,24 @@ export function renderTable(report: AuditReport, opts: TableOptions): string {
     const textWidth = stacked ? opts.width! - indent.length : messageWidth;
     const head = [pad('SEVERITY', w.severity), pad('CODE', w.code), stacked ? 'OBJECT' : pad('OBJECT', w.object), stacked ? '' : 'MESSAGE'].join(GAP);
     out.push(paint('bold', head.trimEnd()));
+    const textOf = (f: Finding, room: number | undefined) => [
+      ...wrapText(f.message, room),
+      ...(opts.wide ? f.evidence.flatMap((e) => wrapText(`- ${e}`, room, '  ')) : []),
+    ];
     for (const r of rows) {
-      const message = wrap(r.f.message, textWidth);
-      const evidence = opts.wide ? r.f.evidence.flatMap((e) => wrap(e, textWidth && textWidth - 2).map((line, i) => `${i === 0 ? '- ' : '  '}${line}`)) : [];
+      let text = textOf(r.f, textWidth);
+      // An identifier wider than the column is never split: this row's text goes on its own lines.
+      const rowStacked = stacked || (textWidth !== undefined && text.some((l) => stringWidth(l) > textWidth));
+      if (rowStacked && !stacked) text = textOf(r.f, opts.width! - indent.length);
       const leftColumn = [r.object, ...(r.where ? [paint('dim', r.where)] : [])];
       const first = [paintSeverity(paint, r.severity, pad(r.severity, w.severity)), pad(r.code, w.code)];
-      if (stacked) {
+      if (rowStacked) {
         out.push([...first, leftColumn[0]].join(GAP));
         if (r.where) out.push(`${' '.repeat(w.severity + w.code + 2 * GAP.length)}${leftColumn[1]}`);
-        for (const line of [...message, ...evidence]) out.push(`${indent}${line}`.trimEnd());
+        for (const line of text) out.push(`${indent}${line}`.trimEnd());
         continue;
       }
-      const right = [...message, ...evidence];
+      const right = text;
       const height = Math.max(right.length, leftColumn.length);
       for (let i = 0; i < height; i++) {
         const left = i === 0 ? first.join(GAP) : ' '.repeat(w.severity + w.code + GAP.length);
@@ -146,14 +146,14 @@ export function renderTable(report: AuditReport, opts: TableOptions): string {
         ? ` by the checks that could run (${report.skipped.length} could not, below)`
         : '';
     const readable = refused > 0 ? ` in the documents that could be read (${refused} problem(s) refused a document, above)` : '';
-    out.push(...wrap(`No storage problems found${scope}${readable}${skipped}${opts.emptyHint ? `; ${opts.emptyHint}` : ''}.`, opts.width), '');
+    out.push(...wrapText(`No storage problems found${scope}${readable}${skipped}${opts.emptyHint ? `; ${opts.emptyHint}` : ''}.`, opts.width), '');
   }
   if (report.serverVerdicts?.length) out.push(...serverVerdictLines(report.serverVerdicts, opts, paint));
   if (report.preflight?.length) {
     out.push(paint('bold', "After apply, the StatefulSets' claims:"));
     for (const p of report.preflight) {
       const mark = p.outcome === 'stays-pending' ? paint('red', p.outcome) : p.outcome;
-      out.push(...wrap(`  ${p.statefulSet} ${p.claim}: ${mark}: ${p.detail}`, opts.width).map((l, i) => (i === 0 ? l : `    ${l}`)));
+      out.push(...wrapText(`  ${p.statefulSet} ${p.claim}: ${mark}: ${p.detail}`, opts.width, '    '));
     }
     out.push('');
   }
@@ -162,19 +162,19 @@ export function renderTable(report: AuditReport, opts: TableOptions): string {
   if (report.findings.length > 0) {
     const follow = s.consequences > 0 ? `; ${s.consequences} more finding(s) follow from them` : '';
     const unread = refused > 0 ? `; ${refused} refusal(s) of documents not audited, above` : '';
-    out.push(...wrap(`${roots} problem(s)${scope}: ${s.error} error(s), ${s.warning} warning(s), ${s.info} info${follow}${unread}`, opts.width));
+    out.push(...wrapText(`${roots} problem(s)${scope}: ${s.error} error(s), ${s.warning} warning(s), ${s.info} info${follow}${unread}`, opts.width));
   }
   if (report.offline) {
     const o = report.offline;
     const needs = o.needCluster > 0 ? `; ${o.needCluster} more need the cluster's ${listOf(o.kinds)} (add --preflight)` : '';
-    out.push(...wrap(`Checked offline: ${o.checks} check(s) on ${o.statefulSets} StatefulSet(s)${needs}.`, opts.width));
+    out.push(...wrapText(`Checked offline: ${o.checks} check(s) on ${o.statefulSets} StatefulSet(s)${needs}.`, opts.width));
   } else if (report.skipped.length > 0) {
     out.push(paint('yellow', `Skipped ${report.skipped.length} check(s):`));
     // One line per reason, with the checks it stopped.
     const byReason = new Map<string, string[]>();
     for (const sk of report.skipped) byReason.set(sk.reason, [...(byReason.get(sk.reason) ?? []), sk.check]);
     for (const [reason, checks] of byReason) {
-      out.push(...wrap(`${checks.join(', ')}: ${reason}`, opts.width && opts.width - 4).map((l, i) => `${i === 0 ? '  ' : '    '}${l}`));
+      out.push(...wrapText(`  ${checks.join(', ')}: ${reason}`, opts.width, '    '));
     }
   }
   return out.join('\n') + '\n';
@@ -200,7 +200,7 @@ function repairLines(findings: ReportFinding[], opts: TableOptions): string[] {
   }
   if (unrepaired.length > 0) {
     lines.push(
-      ...wrap(
+      ...wrapText(
         `No automatic repair for ${unrepaired.join(', ')}: kubectl sts-storage explain ${unrepaired.length === 1 ? unrepaired[0] : 'CODE'} says what to do.`,
         opts.width,
       ),

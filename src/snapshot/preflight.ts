@@ -5,7 +5,7 @@
 // 002 stale-claimRef trap) before anything is applied; analysis/predict-claims.ts
 // says what happens to each claim.
 import type { Claim, KubeObject, StatefulSet } from '../kube/types.js';
-import { keyOf, objectKey } from '../kube/types.js';
+import { objectKey } from '../kube/types.js';
 import { KINDS } from '../kube/resources.js';
 import { claimHasClass } from '../kube/binding.js';
 import { ordinalClaims } from '../kube/statefulset.js';
@@ -19,9 +19,11 @@ export function mergeForPreflight(
   cluster: ClusterSnapshot,
   objects: KubeObject[],
   locations: Map<KubeObject, SourceLocation>,
+  /** the namespaces to report on (the manifests'); undefined: as the cluster was read */
+  namespaces?: string[],
 ): { snapshot: ClusterSnapshot; statefulSets: StatefulSet[] } {
   const fromFiles = snapshotFromObjects(objects);
-  const data: SnapshotData = { ...cluster, locations: new Map(locations), liveStatefulSets: new Map() };
+  const data: SnapshotData = { ...cluster, locations: new Map(locations), liveStatefulSets: new Map(), ...(namespaces ? { namespaces } : {}) };
   for (const { kind, field } of KINDS.filter((k) => k.inManifests)) {
     const incoming = fromFiles[field] as KubeObject[];
     if (incoming.length === 0) continue;
@@ -46,7 +48,8 @@ export function mergeForPreflight(
         metadata: {
           name,
           namespace: sts.metadata?.namespace,
-          uid: `predicted:${keyOf(sts.metadata?.namespace, name)}`,
+          // Never equal to a real uid; said as it is wherever a check quotes a claim's uid.
+          uid: '(not created yet)',
           annotations: { [PREDICTED_ANNOTATION]: 'true' },
           labels: template.metadata?.labels,
         },

@@ -169,7 +169,15 @@ describe.skipIf(!!skipReason)('audit -f --preflight on the real control plane', 
     expect(pre.report.findings.every((f) => f.object.namespace === ns || f.object.kind === 'PersistentVolume')).toBe(true);
     expect(pre.report.findings.some((f) => f.object.name === 'stray')).toBe(false);
     expect(pre.report.scope).toMatchObject({ namespace: ns, allNamespaces: false });
-    const wide = await audit(['-f', file, '--preflight']);
+    // Without -n the preflight speaks of the manifests' namespaces (issue #25), not of every namespace.
+    const own = await audit(['-f', file, '--preflight']);
+    expect(own.report.findings.some((f) => f.object.name === 'stray')).toBe(false);
+    expect(own.report.findings.some((f) => f.object.name === 'orphan')).toBe(true);
+    expect(own.report.scope).toMatchObject({ namespaces: [ns], allNamespaces: false });
+    const table = await runCli(['audit', '-f', file, '--preflight']);
+    expect(table.stdout).toContain(`, namespace ${ns}`);
+    expect(table.stdout).not.toMatch(/predicted:[a-z0-9-]+\//);
+    const wide = await audit(['-f', file, '--preflight', '-A']);
     expect(wide.report.findings.some((f) => f.object.name === 'stray')).toBe(true);
   });
 

@@ -101,7 +101,7 @@ describe.skipIf(!!skipReason)('what would delete the data, and protect, on the r
     expect(preview.stdout).toContain('Plan: 4 object(s) to change');
     expect(preview.stdout).toContain(`set reclaimPolicy of PV ${pvName(ns, 0)} (claim data-web-0) from Delete to Retain`);
     expect(preview.stdout).toContain(
-      'set persistentVolumeClaimRetentionPolicy of statefulset web from whenDeleted: Delete, whenScaled: Delete to Retain, Retain',
+      'set persistentVolumeClaimRetentionPolicy of statefulset web from whenDeleted: Delete, whenScaled: Delete to whenDeleted: Retain, whenScaled: Retain',
     );
     expect(preview.stdout).toMatch(/server dry run accepted/);
     const refused = await runCli(['protect', 'web', '-n', ns, '--retention'], { env: sandbox.env() });

@@ -17,22 +17,30 @@ import { undoCommand } from './undo.js';
 import { versionCommand } from './version.js';
 
 /** Every command, registered explicitly, in the order --help lists them. */
+export const COMMANDS = [
+  auditCommand,
+  showCommand,
+  fixClaimRefCommand,
+  prebindCommand,
+  restoreCommand,
+  generateTemplateCommand,
+  fixMountsCommand,
+  protectCommand,
+  resizeCommand,
+  recoverExpansionCommand,
+  recoverNodeCommand,
+  undoCommand,
+  explainCommand,
+  versionCommand,
+  completionCommand,
+];
+
 export function registerCommands(y: Argv, ctx: CommandContext): Argv {
-  return [
-    auditCommand,
-    showCommand,
-    fixClaimRefCommand,
-    prebindCommand,
-    restoreCommand,
-    generateTemplateCommand,
-    fixMountsCommand,
-    protectCommand,
-    resizeCommand,
-    recoverExpansionCommand,
-    recoverNodeCommand,
-    undoCommand,
-    explainCommand,
-    versionCommand,
-    completionCommand,
-  ].reduce((acc, make) => acc.command(make(ctx) as never), y);
+  return COMMANDS.reduce((acc, make) => acc.command(make(ctx) as never), y);
+}
+
+/** The name each registered command is typed as ("fix-claimref"). */
+export function commandNames(): string[] {
+  const ctx = { io: undefined as never, exitCode: 0 };
+  return COMMANDS.map((make) => String(make(ctx).command).split(' ')[0]!);
 }

@@ -12,7 +12,7 @@ import { ManifestValidator, serverSchema } from '../../snapshot/validate-manifes
 import type { KubeClient } from '../../kube/client.js';
 import { predictClaims, type ClaimPrediction } from '../../analysis/predict-claims.js';
 import type { ClusterSnapshot, SnapshotData } from '../../snapshot/cluster-snapshot.js';
-import { KINDS, resourceInfo } from '../../kube/resources.js';
+import { KINDS, kindInfo, resourceInfo } from '../../kube/resources.js';
 import type { SkippedCheck } from '../../checks/run-checks.js';
 import { runChecks } from '../../checks/run-checks.js';
 import { ALL_CHECKS } from '../../checks/index.js';
@@ -150,22 +150,24 @@ async function readFilesWith(args: AuditArgs, ctx: CommandContext, client: KubeC
   if (client) {
     const spinner = await startSpinner(ctx.io, `Reading ${client.server} for the preflight…`);
     try {
-      // -n narrows the preflight to one namespace, as it narrows a cluster audit.
+      // The preflight reports on what the manifests touch: their namespaces (or -n), the whole cluster only with -A.
       const namespace = args.namespace && !args['all-namespaces'] ? args.namespace : undefined;
+      const fileNamespaces = [...new Set(objects.flatMap((o) => (kindInfo(o.kind)?.namespaced && o.metadata?.namespace ? [o.metadata.namespace] : [])))].sort();
+      const reported = namespace ? [namespace] : args['all-namespaces'] || fileNamespaces.length === 0 ? undefined : fileNamespaces;
       const cluster = await loadSnapshotFromCluster(client, { scope: { namespace }, chunkSize: args['chunk-size'] });
-      const { snapshot, statefulSets } = mergeForPreflight(cluster, objects, load.locations);
+      const { snapshot, statefulSets } = mergeForPreflight(cluster, objects, load.locations, reported);
       const predictions = predictClaims(snapshot, statefulSets);
       const serverVerdicts = await askServer(client, objects, load.locations);
       return {
         snapshot,
         serverVerdicts,
-        predictions: namespace ? predictions.filter((p) => p.statefulSet.startsWith(`${namespace}/`)) : predictions,
+        predictions: reported ? predictions.filter((p) => reported.includes(p.statefulSet.split('/')[0]!)) : predictions,
         errors,
         scope: {
           ...scope,
           server: cluster.server,
           serverVersion: cluster.serverVersion?.gitVersion,
-          ...(namespace ? { namespace, allNamespaces: false } : {}),
+          ...(namespace ? { namespace, allNamespaces: false } : reported ? { namespaces: reported, allNamespaces: false } : {}),
         },
       };
     } finally {
@@ -291,7 +293,12 @@ export function writeReport(report: AuditReport, format: OutputFormat, ctx: Comm
 export function scopeText(scope: AuditReport['scope']): string {
   if (scope.source === 'manifests') {
     const files = scope.files ?? [];
-    return `in ${files.length === 1 ? files[0] : `${files.length} files`}${scope.server ? ` laid over ${scope.server}${scope.serverVersion ? ` (Kubernetes ${scope.serverVersion})` : ''}` : ''}`;
+    const where = scope.namespace
+      ? `, namespace ${scope.namespace}`
+      : scope.namespaces?.length
+        ? `, namespace${scope.namespaces.length > 1 ? 's' : ''} ${scope.namespaces.join(', ')}`
+        : '';
+    return `in ${files.length === 1 ? files[0] : `${files.length} files`}${scope.server ? ` laid over ${scope.server}${scope.serverVersion ? ` (Kubernetes ${scope.serverVersion})` : ''}${where}` : ''}`;
   }
   const where = `${scope.allNamespaces ? 'all namespaces' : `namespace ${scope.namespace}`}${scope.serverVersion ? ` (Kubernetes ${scope.serverVersion})` : ''}`;
   const what = scope.statefulSets?.length

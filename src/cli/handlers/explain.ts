@@ -18,6 +18,6 @@ export async function handle(args: ExplainArgs, ctx: CommandContext): Promise<vo
   }
   const check = findCheck(args.code);
   if (!check) throw new UsageError(`unknown code "${args.code}"; run "kubectl sts-storage explain" for the catalog`);
-  ctx.io.stdout.write(renderCheckText(check, paint));
+  ctx.io.stdout.write(renderCheckText(check, paint, outputWidth(ctx.io) ?? 80));
   ctx.exitCode = EXIT.OK;
 }

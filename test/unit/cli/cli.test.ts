@@ -195,9 +195,10 @@ describe('an answer that is not Kubernetes JSON', () => {
 
 describe('usage errors keep their details', () => {
   const rows: Array<[string[], string]> = [
-    [['audit', '-o', 'yml'], 'error: Invalid values: Argument: output, Given: "yml", Choices: "table", "wide", "json", "yaml", "sarif"'],
-    [['audit', '--fail-on', 'critical'], 'error: Invalid values: Argument: fail-on, Given: "critical", Choices: "error", "warning", "info", "never"'],
-    [['completion', 'tcsh'], 'error: Invalid values: Argument: shell, Given: "tcsh", Choices: "bash", "zsh", "fish", "powershell"'],
+    [['audit', '-o', 'yml'], 'error: invalid value "yml" for output: choose table, wide, json, yaml, sarif (did you mean yaml?)'],
+    [['audit', '--fail-on', 'critical'], 'error: invalid value "critical" for fail-on: choose error, warning, info, never'],
+    [['completion', 'tcsh'], 'error: invalid value "tcsh" for shell: choose bash, zsh, fish, powershell'],
+    [['audti'], 'error: unknown command; did you mean audit?'],
     [['fix-claimref', 'pv-a', '--dry-run=maybe'], 'error: --dry-run must be server, client or none (got "maybe")'],
     [['audit', '--all-namespace'], 'error: unknown flag --all-namespace (did you mean --all-namespaces?)'],
     [['audit', '--namspace', 'x'], 'error: unknown flag --namspace (did you mean --namespace?)'],
