@@ -5,6 +5,7 @@ import type { Finding, Severity } from '../checks/check.js';
 import type { StatefulSet } from '../kube/types.js';
 import { keyOf } from '../kube/types.js';
 import { claimClass, claimHasClass, requestOf, capacityOf } from '../kube/binding.js';
+import { expansionState } from '../kube/expansion.js';
 import { formatBytes } from '../kube/quantity.js';
 import { phaseSince } from '../kube/lifecycle.js';
 import { claimNameFor, replicasOf, startOrdinal } from '../kube/statefulset.js';
@@ -24,7 +25,17 @@ export interface OrdinalLink {
   ordinal: number;
   inRange: boolean;
   /** deletedBy: what would delete the claim (retention policy, ownerReferences), empty when nothing does */
-  claim: { name: string; phase: string; why?: string; deletedBy: string[]; findings: ChainFinding[] };
+  /** request/capacity: what it asks and what its volume has; resizing: an expansion in progress or stuck */
+  claim: {
+    name: string;
+    phase: string;
+    why?: string;
+    request?: string;
+    capacity?: string;
+    resizing?: string;
+    deletedBy: string[];
+    findings: ChainFinding[];
+  };
   /** phaseSince: "Released for 3h (since …)", from status.lastPhaseTransitionTime when the PV has it;
    *  deletedWithClaim: reclaimPolicy Delete, so the data goes when the claim does */
   volume?: {
@@ -142,6 +153,13 @@ export function buildStorageChain(snapshot: ClusterSnapshot, sts: StatefulSet, f
                 : 'none (ordinal out of range)',
           },
         };
+        if (claim) {
+          const e = expansionState(claim);
+          if (e.request !== undefined) link.claim.request = formatBytes(e.request);
+          if (e.capacity !== undefined) link.claim.capacity = formatBytes(e.capacity);
+          if (e.midResize || e.infeasible)
+            link.claim.resizing = [e.status, ...e.conditions.map((c) => c.type)].filter(Boolean).join(', ') || 'requested, not started';
+        }
         if (!claim)
           link.claim.why = !inRange
             ? 'not created'

@@ -43,9 +43,11 @@ function toNodes(chain: StorageChain): Node {
         label: `template ${t.name}`,
         detail: `${t.size} ${t.accessModes.join(',')}, ${t.storageClass.note}`,
         children: t.ordinals.map((o) => {
+          const size = o.claim.request ? `(request ${o.claim.request}${o.claim.capacity ? `, capacity ${o.claim.capacity}` : ''})` : undefined;
           const claimNode: Node = {
-            label: `claim ${o.claim.name}: ${o.claim.phase}`,
-            detail: o.claim.why,
+            // An expansion under way is part of the claim's state, never cut off.
+            label: `claim ${o.claim.name}: ${o.claim.phase}${o.claim.resizing ? ` (resizing: ${o.claim.resizing})` : ''}`,
+            detail: [size, o.claim.why].filter(Boolean).join('; ') || undefined,
             codes: o.claim.findings,
             children: [
               ...(o.claim.deletedBy.length ? [{ label: 'deleted by:', detail: o.claim.deletedBy.join('; '), children: [] }] : []),
@@ -54,8 +56,10 @@ function toNodes(chain: StorageChain): Node {
           };
           if (o.volume) {
             claimNode.children.push({
-              label: `PV ${o.volume.name}: ${o.volume.phaseSince ?? o.volume.phase}`,
-              detail: `${o.volume.capacity}, reclaim ${o.volume.reclaimPolicy}${o.volume.deletedWithClaim ? ': deleted with its claim' : ''}`,
+              // The reclaim policy and the data-loss marker are in the label, which is never cut;
+              // the timestamp goes last, in the detail, which may be.
+              label: `PV ${o.volume.name} (${o.volume.capacity}): ${o.volume.phase}, reclaim ${o.volume.reclaimPolicy}${o.volume.deletedWithClaim ? ': deleted with its claim' : ''}`,
+              detail: o.volume.phaseSince,
               codes: o.volume.findings,
               children: [
                 ...(o.claimRef

@@ -194,9 +194,15 @@ describe('show tree', () => {
     expect(data.map((o) => o.volume?.deletedWithClaim)).toEqual([false, true, false]);
     const out = render(exposed, 200);
     expect(out).toContain('├─ deleted by: a scale-down to 1 replica or fewer (whenScaled: Delete)');
-    expect(out).toContain('PV pv-data-1: Bound 100Gi, reclaim Delete: deleted with its claim');
+    expect(out).toContain('PV pv-data-1 (100Gi): Bound, reclaim Delete: deleted with its claim');
     expect(out).toMatch(/\[STS-013\].*\[STS-015\]/);
     expect(out).toContain('[PVC-009]');
+    // At 80 columns every PV line still says its reclaim policy, and the data-loss marker (issue #25).
+    const narrow = render(exposed, 80);
+    const pvLines = narrow.split('\n').filter((l) => /─ PV pv-/.test(l));
+    expect(pvLines).toHaveLength(6);
+    for (const line of pvLines) expect(line).toMatch(/reclaim (Retain|Delete: deleted with its claim)$/);
+    expect(narrow).toContain('claim data-kafka-0: Bound (request 100Gi)');
   });
 
   it('fits 80 columns by truncating details, keeping every node and complete commands', () => {
