@@ -62,7 +62,7 @@ export async function main(rawArgv: string[], io: IO = processIO()): Promise<num
   }
   // Like kubectl: no command at all is a request for help, not a mistake.
   const argv = rawArgv.length === 0 ? ['--help'] : markStdin(rawArgv);
-  const ctx: CommandContext = { io, exitCode: EXIT.OK };
+  const ctx: CommandContext = { io, exitCode: EXIT.OK, argv: rawArgv };
   const debug = argv.includes('--debug');
   // The flags of the command being parsed, for "did you mean" (read when a parse fails).
   const knownFlags = (): string[] => Object.keys((parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key);

@@ -16,6 +16,8 @@ export interface RunPlanOptions {
   yes: boolean;
   backupRoot: string;
   io: IO;
+  /** the arguments as typed: the backup records them whole (every flag, -f included), not a summary */
+  argv?: string[];
   /** told where this run's backup went (undo records it) */
   onBackup?: (backup: Backup) => void;
 }
@@ -42,8 +44,14 @@ function ask(io: IO, question: string): Promise<Answer> {
   });
 }
 
-export async function runPlan(client: KubeClient, plan: Plan, opts: RunPlanOptions): Promise<number> {
+/** Arguments as a shell would take them back: quoted only where needed. */
+export function shellWords(argv: string[]): string {
+  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+export async function runPlan(client: KubeClient, given: Plan, opts: RunPlanOptions): Promise<number> {
   const { io } = opts;
+  const plan = opts.argv?.length ? { ...given, command: shellWords(opts.argv) } : given;
   const paint = stdoutPaint(io);
   // Everything read before the `y` fits the terminal, identifiers whole.
   const width = outputWidth(io);

@@ -20,8 +20,11 @@ describe.skipIf(!!skipReason)('undo on the real control plane', () => {
         const fix = await runCli(['fix-claimref', pv, '--yes'], { env: sandbox.env() });
         expect(fix.code, fix.stdout + fix.stderr).toBe(0);
         expect((await sandbox.cluster.get<Volume>('PersistentVolume', pv))!.spec?.claimRef?.uid).toBeUndefined();
+        // The list records the command as typed, every flag kept, and -n narrows it (issue #25).
         const list = await runCli(['undo'], { env: sandbox.env() });
-        expect(list.stdout).toContain(`fix-claimref ${pv}`);
+        expect(list.stdout).toContain(`kubectl sts-storage fix-claimref ${pv} --yes`);
+        expect((await runCli(['undo', '-n', ns], { env: sandbox.env() })).stdout).toContain(`fix-claimref ${pv}`);
+        expect((await runCli(['undo', '-n', `not-${ns}`], { env: sandbox.env() })).stdout).toContain('No backups taken on');
         const name = fs.readdirSync(sandbox.backupDir)[0]!;
         const undo = await runCli(['undo', name, '--yes'], { env: sandbox.env() });
         expect(undo.code, undo.stdout + undo.stderr).toBe(0);

@@ -4,4 +4,6 @@ import type { IO } from '../io.js';
 export interface CommandContext {
   io: IO;
   exitCode: number;
+  /** the arguments as the user typed them, for the record a repair's backup keeps */
+  argv?: string[];
 }

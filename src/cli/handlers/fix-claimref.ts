@@ -59,7 +59,7 @@ export async function handle(args: FixClaimRefArgs, ctx: CommandContext): Promis
       else plan.refusals.push(r);
     }
     if (args.all && volumes.length === 0) ctx.io.stdout.write('No Released PV with a stale claimRef in scope.\n');
-    ctx.exitCode = await runPlan(client, plan, { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io });
+    ctx.exitCode = await runPlan(client, plan, { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io, argv: ctx.argv });
   } finally {
     client.close();
   }

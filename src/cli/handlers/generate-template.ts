@@ -80,7 +80,7 @@ export async function handle(args: GenerateTemplateArgs, ctx: CommandContext): P
         changes: 'steps' in result ? [result] : [],
         refusals: 'steps' in result ? [] : [result],
       },
-      { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io },
+      { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io, argv: ctx.argv },
     );
   } finally {
     client.close();

@@ -96,7 +96,7 @@ export async function handle(args: PrebindArgs, ctx: CommandContext): Promise<vo
     const plan: Plan = { command: `prebind ${args.volume} --claim ${target.namespace}/${target.name}`, changes: [], refusals: [] };
     if ('steps' in result) plan.changes.push(result);
     else plan.refusals.push(result);
-    ctx.exitCode = await runPlan(client, plan, { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io });
+    ctx.exitCode = await runPlan(client, plan, { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io, argv: ctx.argv });
   } finally {
     client.close();
   }

@@ -32,7 +32,7 @@ export async function handle(args: ProtectArgs, ctx: CommandContext): Promise<vo
       { retention: !!args.retention, ownerReferences: !!args['owner-references'] },
       `protect ${args.statefulset} -n ${namespace}${flags}`,
     );
-    ctx.exitCode = await runPlan(client, plan, { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io });
+    ctx.exitCode = await runPlan(client, plan, { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io, argv: ctx.argv });
   } finally {
     client.close();
   }

@@ -33,7 +33,7 @@ export async function handle(args: RecoverArgs, ctx: CommandContext): Promise<vo
     const plan: Plan = { command: `recover-expansion ${args.claim} -n ${namespace} --to ${args.to}`, changes: [], refusals: [] };
     if ('steps' in result) plan.changes.push(result);
     else plan.refusals.push(result);
-    ctx.exitCode = await runPlan(client, plan, { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io });
+    ctx.exitCode = await runPlan(client, plan, { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io, argv: ctx.argv });
   } finally {
     client.close();
   }

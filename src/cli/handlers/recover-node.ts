@@ -55,7 +55,7 @@ export async function handle(args: RecoverNodeArgs, ctx: CommandContext): Promis
     const plan: Plan = { command: `recover-node ${args.node}`, changes: [], refusals: [] };
     if ('steps' in result) plan.changes.push(result);
     else plan.refusals.push(result);
-    const code = await runPlan(client, plan, { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io });
+    const code = await runPlan(client, plan, { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io, argv: ctx.argv });
     if (missingStatement && plan.changes.length > 0) {
       ctx.io.stderr.write(
         `error: recover-node lets other nodes take ${args.node}'s volumes: check that it is powered off (not only unreachable), then pass --confirm-powered-off=${args.node} (--yes alone is not enough)\n`,

@@ -94,7 +94,7 @@ export async function handle(args: ResizeArgs, ctx: CommandContext): Promise<voi
     );
     if (!quotas) plan.warnings.push('cannot list ResourceQuotas: the API server will judge each claim against them');
     if (!limitRanges) plan.warnings.push('cannot list LimitRanges: the API server will judge each claim against them');
-    ctx.exitCode = await runPlan(client, plan, { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io });
+    ctx.exitCode = await runPlan(client, plan, { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io, argv: ctx.argv });
     const live = await getObject<StatefulSet>(client, 'StatefulSet', args.statefulset, namespace);
     if (dryRun === 'none' && ctx.exitCode === 0 && live) {
       const done = await reportProgress(client, live, template, size, ctx.io, waitMs);

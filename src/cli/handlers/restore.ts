@@ -90,7 +90,7 @@ export async function handle(args: RestoreArgs, ctx: CommandContext): Promise<vo
     ].join('');
     const plan = planVolumeRestore({ target, sources, claims, currentClaims, classes, nodes }, `restore ${args.statefulset} -n ${namespace}${flags}`);
     if (!sts) plan.warnings.push(`statefulset ${args.statefulset} is not known (not live, no -f): each PV is checked only when its claim appears`);
-    ctx.exitCode = await runPlan(client, plan, { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io });
+    ctx.exitCode = await runPlan(client, plan, { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io, argv: ctx.argv });
   } finally {
     client.close();
   }

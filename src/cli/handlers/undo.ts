@@ -1,16 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Table from 'cli-table3';
-import { BORDERLESS } from '../../output/borderless.js';
 import type { CommandContext } from '../commands/context.js';
 import { clientFrom, type ClusterArgs } from '../options/cluster-options.js';
 import { backupRootFrom, dryRunFrom, type RepairArgs } from '../options/repair-options.js';
 import { EXIT, UsageError } from '../errors.js';
 import { Backup, listBackups, type BackupEntry } from '../../fixes/backup.js';
 import { runPlan } from '../run-plan.js';
+import { outputWidth } from '../io.js';
+import { wrapText } from '../../output/text.js';
 import { planUndo } from '../../fixes/undo.js';
 import { getObject } from '../../fixes/read.js';
-import type { KubeObject } from '../../kube/types.js';
+import type { KubeObject, Volume } from '../../kube/types.js';
 
 export interface UndoArgs extends ClusterArgs, RepairArgs {
   backup?: string;
@@ -22,32 +22,54 @@ function resolveBackup(root: string, ref: string): Backup {
   return Backup.open(dir);
 }
 
+/**
+ * The backups that concern you: this cluster's (by its server), narrowed by
+ * -n, newest first, each as a block that fits the terminal.
+ */
+async function listForThisCluster(args: UndoArgs, root: string, ctx: CommandContext): Promise<void> {
+  const io = ctx.io;
+  let server: string | undefined;
+  try {
+    const client = await clientFrom(args);
+    server = client.server;
+    client.close();
+  } catch {
+    // No usable kubeconfig: every cluster's backups, said so below.
+  }
+  const all = listBackups(root).sort((a, b) => b.record.created.localeCompare(a.record.created));
+  const here = server ? all.filter((b) => !b.record.server || b.record.server === server) : all;
+  const ns = args.namespace;
+  // A PV belongs to the namespace of the claim its backed-up claimRef names.
+  const namespaceOf = (b: Backup, o: BackupEntry) => o.namespace ?? (b.object(o) as Volume).spec?.claimRef?.namespace;
+  const shown = ns ? here.filter((b) => b.record.objects.some((o) => namespaceOf(b, o) === ns)) : here;
+  const width = outputWidth(io);
+  const lines: string[] = [];
+  for (const b of shown) {
+    lines.push(...wrapText(`${b.name}  ${b.record.created}${server ? '' : `  ${b.record.server ?? 'unknown server'}`}`, width, '    '));
+    lines.push(...wrapText(`    kubectl sts-storage ${b.record.command}`, width, '        '));
+    if (b.record.restoredBy) lines.push(...wrapText(`    restored by ${b.record.restoredBy}`, width, '        '));
+    for (const o of b.record.objects)
+      lines.push(...wrapText(`    ${o.kind} ${o.namespace ? o.namespace + '/' : ''}${o.name} (${o.status})`, width, '        '));
+    if (b.record.objects.length === 0) lines.push('    (no objects)');
+  }
+  const hidden = all.length - shown.length;
+  const scope = [server ? `taken on ${server}` : 'of every cluster (no current context)', ns ? `touching namespace ${ns}` : ''].filter(Boolean).join(', ');
+  if (shown.length === 0) lines.push(`No backups ${scope} in ${root}${hidden ? ` (${hidden} of other clusters or namespaces)` : ''}.`);
+  else {
+    lines.push('');
+    lines.push(
+      ...wrapText(`${shown.length} backup(s) ${scope}, newest first, in ${root}${hidden ? `; ${hidden} more of other clusters or namespaces` : ''}.`, width),
+    );
+    lines.push(...wrapText('Restore one with: kubectl sts-storage undo BACKUP', width));
+  }
+  io.stdout.write(lines.join('\n') + '\n');
+  ctx.exitCode = EXIT.OK;
+}
+
 export async function handle(args: UndoArgs, ctx: CommandContext): Promise<void> {
   const root = backupRootFrom(args, ctx.io.env);
   if (!args.backup) {
-    const backups = listBackups(root);
-    if (backups.length === 0) {
-      ctx.io.stdout.write(`No backups in ${root}.\n`);
-      ctx.exitCode = EXIT.OK;
-      return;
-    }
-    const table = new Table({
-      head: ['BACKUP', 'CREATED', 'SERVER', 'COMMAND', 'OBJECTS'],
-      style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 2 },
-      chars: BORDERLESS,
-    });
-    for (const b of backups) {
-      const objects = b.record.objects.map((o) => `${o.kind} ${o.namespace ? o.namespace + '/' : ''}${o.name} (${o.status})`).join('\n');
-      table.push([
-        b.name,
-        b.record.created,
-        b.record.server ?? 'unknown',
-        b.record.command + (b.record.restoredBy ? `\nrestored by ${b.record.restoredBy}` : ''),
-        objects || '(none)',
-      ]);
-    }
-    ctx.io.stdout.write(`${table.toString()}\n\nBackups in ${root}. Restore one with: kubectl sts-storage undo BACKUP\n`);
-    ctx.exitCode = EXIT.OK;
+    await listForThisCluster(args, root, ctx);
     return;
   }
   const backup = resolveBackup(root, args.backup);
@@ -68,7 +90,7 @@ export async function handle(args: UndoArgs, ctx: CommandContext): Promise<void>
     ctx.exitCode = await runPlan(
       client,
       { command: `undo ${backup.name}`, changes, refusals },
-      { dryRun, yes: !!args.yes, backupRoot: root, io: ctx.io, onBackup: (b) => (written = b) },
+      { dryRun, yes: !!args.yes, backupRoot: root, io: ctx.io, argv: ctx.argv, onBackup: (b) => (written = b) },
     );
     if (ctx.exitCode === EXIT.OK && written && changes.length > 0) {
       backup.record.restoredBy = written.name;
