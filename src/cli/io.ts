@@ -28,11 +28,13 @@ export function stderrPaint(io: IO): Paint {
 export interface Spinner {
   update(text: string): void;
   stop(): void;
+  /** writes a line while spinning: the spinner steps aside and comes back */
+  around(write: () => void): void;
 }
 
 /** ora on stderr, only when stderr is a terminal: pipes and CI logs stay clean. */
 export async function startSpinner(io: IO, text: string): Promise<Spinner> {
-  if (!io.stderr.isTTY || io.env['CI'] === 'true') return { update() {}, stop() {} };
+  if (!io.stderr.isTTY || io.env['CI'] === 'true') return { update() {}, stop() {}, around: (write) => write() };
   const { default: ora } = await import('ora');
   const spinner = ora({ text, stream: io.stderr as NodeJS.WriteStream, color: 'cyan', isEnabled: true }).start();
   return {
@@ -40,6 +42,11 @@ export async function startSpinner(io: IO, text: string): Promise<Spinner> {
       spinner.text = t;
     },
     stop: () => spinner.stop(),
+    around: (write) => {
+      spinner.clear();
+      write();
+      spinner.render();
+    },
   };
 }
 

@@ -160,5 +160,13 @@ export function planUndo(backup: Backup, currents: Map<BackupEntry, KubeObject |
     if ('steps' in r) changes.push(r);
     else refusals.push(r);
   }
+  // Claims that cannot go back stay larger than the template that does: said before the `y`,
+  // since the audit will report it (STS-017) and a scale-up creates claims of the old size.
+  const kept = backup.record.objects.filter((e) => e.kind === 'PersistentVolumeClaim' && e.irreversible);
+  for (const c of changes.filter((x) => x.target.kind === 'StatefulSet'))
+    if (kept.length > 0)
+      c.warnings.push(
+        `claims ${kept.map((e) => e.name).join(', ')} keep their grown size (claims cannot shrink), and the template goes back below them: the audit will report STS-017, and a scale-up creates claims of the old size; to keep the set in step, do not undo this backup`,
+      );
   return { changes, refusals };
 }

@@ -46,7 +46,7 @@ describe.skipIf(!!skipReason)('audit on the real control plane', () => {
     const pv = await releasedClaimGone(cluster, ns);
     const { report } = await audit(['-n', ns]);
     expect(codesFor(report, 'PersistentVolume', pv)).toEqual(['PV-001']);
-    expect(report.findings.find((f) => f.code === 'PV-001')!.fix?.command).toBe(`kubectl sts-storage fix-claimref ${pv} --full`);
+    expect(report.findings.find((f) => f.code === 'PV-001')!.fix?.command).toBe(`kubectl sts-storage fix-claimref ${pv}`);
     // The PV controller stamps status.lastPhaseTransitionTime on every phase change (GA in 1.31).
     expect(report.findings.find((f) => f.code === 'PV-001')!.evidence).toContainEqual(
       expect.stringMatching(/^Released for \S+ \(since \d{4}-\d\d-\d\dT[\d:]+Z\)$/),

@@ -44,18 +44,26 @@ describe.skipIf(!!skipReason)('repairs on the real control plane', () => {
     expect(codesFor(again.report, 'PersistentVolumeClaim', 'pvc-shiqi-redis')).toEqual([]);
   });
 
-  it('fix-claimref --full (the PV-001 fix) makes a Released PV Available to any claim', async () => {
+  it('the PV-001 fix keeps a Released PV for the claim of its name; --full, asked for, makes it Available to any claim', async () => {
     const ns = await sandbox.cluster.namespace('fixfull');
     const pv = await releasedClaimGone(sandbox.cluster, ns);
     const { report } = await audit(['-n', ns]);
     const command = report.findings.find((f) => f.code === 'PV-001')!.fix!.command;
+    // The audit's advice never clears a claimRef (issue #25).
+    expect(command).toBe(`kubectl sts-storage fix-claimref ${pv}`);
     const result = await runCli([...command.split(' ').slice(2), '--yes'], { env: sandbox.env() });
     expect(result.code, result.stderr).toBe(0);
     await waitFor('PV Available', async () => (await sandbox.cluster.get<Volume>('PersistentVolume', pv))?.status?.phase === 'Available');
-    expect((await sandbox.cluster.get<Volume>('PersistentVolume', pv))!.spec?.claimRef).toBeUndefined();
-    expect(result.stdout).toMatch(/ANY claim that matches/);
+    expect((await sandbox.cluster.get<Volume>('PersistentVolume', pv))!.spec?.claimRef).toMatchObject({ namespace: ns, name: 'gone' });
+    expect((await sandbox.cluster.get<Volume>('PersistentVolume', pv))!.spec?.claimRef?.uid).toBeUndefined();
+    // PV-001 is gone; what remains is true: the PV waits, reserved, for a claim named "gone".
     const again = await audit(['-n', ns]);
-    expect(codesFor(again.report, 'PersistentVolume', pv)).toEqual([]);
+    expect(codesFor(again.report, 'PersistentVolume', pv)).toEqual(['PV-004']);
+    // "gone" is no StatefulSet ordinal's claim: --full needs no statement, and warns.
+    const full = await runCli(['fix-claimref', pv, '--full', '--yes'], { env: sandbox.env() });
+    expect(full.code, full.stdout + full.stderr).toBe(0);
+    expect(full.stdout).toMatch(/ANY claim that matches/);
+    await waitFor('PV Available, claimRef gone', async () => !(await sandbox.cluster.get<Volume>('PersistentVolume', pv))?.spec?.claimRef);
   });
 
   it('fix-claimref --all repairs every flagged PV of the namespace and nothing else', async () => {

@@ -113,10 +113,22 @@ describe.skipIf(!!skipReason)('resize on the real control plane', () => {
     await waitFor('data-web-3 created', async () => !!(await claimOf(cluster, ns, 3)));
     expect((await claimOf(cluster, ns, 3))!.spec!.resources!.requests!['storage']).toBe('2Gi');
 
-    const name = fs.readdirSync(sandbox.backupDir)[0]!;
+    // No resizer runs here (the harness has no CSI driver): the wait says what it waits for, quotes the
+    // claim's events, names the claims no resizer acts on, and ends with its own exit code (issue #25).
+    const wait = await runCli(['resize', 'web', '-n', ns, '--to', '2Gi', '--wait', '--timeout', '3s', '--yes'], { env: sandbox.env() });
+    expect(wait.code, wait.stdout + wait.stderr).toBe(4);
+    expect(wait.stdout).toContain('data-web-0: event ExternalExpanding: waiting for an external controller to expand this PVC');
+    expect(wait.stdout).toContain('did not reach 2Gi before --timeout');
+    expect(wait.stdout).toContain(
+      "data-web-0: no resizer acts on it (handed to an external resizer, which recorded nothing): run the CSI driver's external-resizer sidecar",
+    );
+
+    const name = fs.readdirSync(sandbox.backupDir).sort()[0]!;
     const undo = await runCli(['undo', name, '--yes'], { env: sandbox.env() });
     expect(undo.code, undo.stdout + undo.stderr).toBe(0);
     expect(undo.stdout).toContain('skipped: PersistentVolumeClaim ' + `${ns}/data-web-0: claims cannot shrink`);
+    // What the undo cannot undo is said before the `y`, with what the audit will then report.
+    expect(undo.stdout.indexOf('the audit will report STS-017')).toBeLessThan(undo.stdout.indexOf('change(s) applied'));
     expect((await cluster.get<StatefulSet>('StatefulSet', 'web', ns))!.spec!.volumeClaimTemplates![0]!.spec!.resources!.requests!['storage']).toBe('1Gi');
     expect(await requests(cluster, ns)).toEqual(['2Gi', '2Gi', '2Gi']);
     // The claims are now larger than the template: STS-017 says what a scale-up would do.

@@ -1,19 +1,17 @@
 import type { CommandContext } from '../commands/context.js';
 import { clientFrom, type ClusterArgs } from '../options/cluster-options.js';
 import { backupRootFrom, dryRunFrom, type RepairArgs } from '../options/repair-options.js';
-import { UsageError } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
+import { waitForExpansion } from '../resize-wait.js';
 import { validateName, validateNamespace } from '../validate.js';
 import { runPlan } from '../run-plan.js';
 import { getObject, listIfAllowed, readStatefulSet } from '../../fixes/read.js';
-import { claimsOfTemplate, largestRequest, planResize, type LimitRange, type Quota } from '../../fixes/resize.js';
+import { largestRequest, planResize, type LimitRange, type Quota } from '../../fixes/resize.js';
 import { collectionPath } from '../../kube/resources.js';
-import { expansionState } from '../../kube/expansion.js';
 import { formatBytes, parseQuantity } from '../../kube/quantity.js';
 import { parseDuration } from '../../kube/time.js';
 import { templateNames } from '../../kube/statefulset.js';
 import type { Claim, StatefulSet, StorageClass } from '../../kube/types.js';
-import type { ReadClient } from '../../kube/read-client.js';
-import type { IO } from '../io.js';
 
 export interface ResizeArgs extends ClusterArgs, RepairArgs {
   statefulset: string;
@@ -21,36 +19,6 @@ export interface ResizeArgs extends ClusterArgs, RepairArgs {
   template?: string;
   wait?: boolean;
   timeout: string;
-}
-
-/** One line per claim: what it asks, what it has, and what the resizer and kubelet say. */
-export function progressLine(claim: Claim): string {
-  const s = expansionState(claim);
-  const parts = [`asks ${formatBytes(s.request)}`, `has ${formatBytes(s.capacity)}`];
-  if (s.allocated !== undefined) parts.push(`allocated ${formatBytes(s.allocated)}`);
-  if (s.status) parts.push(s.status);
-  for (const c of s.conditions) parts.push(c.type);
-  const done = s.request !== undefined && s.capacity !== undefined && s.capacity >= s.request;
-  return `  ${claim.metadata?.name}: ${done ? 'done' : 'resizing'} (${parts.join(', ')})`;
-}
-
-async function reportProgress(client: ReadClient, sts: StatefulSet, template: string, size: number, io: IO, waitMs: number | undefined): Promise<boolean> {
-  const deadline = Date.now() + (waitMs ?? 0);
-  for (;;) {
-    const claims = claimsOfTemplate(sts, template, await client.list<Claim>(collectionPath('v1', 'persistentvolumeclaims', sts.metadata?.namespace)));
-    const done = claims.every((c) => (expansionState(c).capacity ?? 0) >= size);
-    if (done || waitMs === undefined || Date.now() >= deadline) {
-      io.stdout.write(
-        `Expansion ${done ? 'complete' : waitMs === undefined ? 'in progress' : 'not complete before --timeout'}:\n${claims.map(progressLine).join('\n')}\n`,
-      );
-      if (!done && waitMs === undefined)
-        io.stdout.write(
-          `Follow it (nothing left to change, it only waits):\n  kubectl sts-storage resize ${sts.metadata?.name} -n ${sts.metadata?.namespace} --to ${formatBytes(size)} --wait\n`,
-        );
-      return done;
-    }
-    await new Promise((r) => setTimeout(r, 2000));
-  }
 }
 
 export async function handle(args: ResizeArgs, ctx: CommandContext): Promise<void> {
@@ -97,8 +65,9 @@ export async function handle(args: ResizeArgs, ctx: CommandContext): Promise<voi
     ctx.exitCode = await runPlan(client, plan, { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io, argv: ctx.argv });
     const live = await getObject<StatefulSet>(client, 'StatefulSet', args.statefulset, namespace);
     if (dryRun === 'none' && ctx.exitCode === 0 && live) {
-      const done = await reportProgress(client, live, template, size, ctx.io, waitMs);
-      if (args.wait && !done) ctx.exitCode = 1;
+      const outcome = await waitForExpansion(client, live, template, size, ctx.io, { waitMs });
+      // Applied, but not yet in effect: a code of its own, not a failure of the repair.
+      if (outcome === 'timed-out') ctx.exitCode = EXIT.WAIT_TIMED_OUT;
     }
   } finally {
     client.close();
