@@ -59,11 +59,13 @@ describe.skipIf(!!skipReason)('repairs on the real control plane', () => {
     // PV-001 is gone; what remains is true: the PV waits, reserved, for a claim named "gone".
     const again = await audit(['-n', ns]);
     expect(codesFor(again.report, 'PersistentVolume', pv)).toEqual(['PV-004']);
-    // "gone" is no StatefulSet ordinal's claim: --full needs no statement, and warns.
-    const full = await runCli(['fix-claimref', pv, '--full', '--yes'], { env: sandbox.env() });
+    // A claim of no StatefulSet ordinal: --full, asked for, needs no statement, and warns.
+    const other = await releasedClaimGone(sandbox.cluster, ns, 'other');
+    const full = await runCli(['fix-claimref', other, '--full', '--yes'], { env: sandbox.env() });
     expect(full.code, full.stdout + full.stderr).toBe(0);
     expect(full.stdout).toMatch(/ANY claim that matches/);
-    await waitFor('PV Available, claimRef gone', async () => !(await sandbox.cluster.get<Volume>('PersistentVolume', pv))?.spec?.claimRef);
+    await waitFor('PV Available', async () => (await sandbox.cluster.get<Volume>('PersistentVolume', other))?.status?.phase === 'Available');
+    expect((await sandbox.cluster.get<Volume>('PersistentVolume', other))!.spec?.claimRef).toBeUndefined();
   });
 
   it('fix-claimref --all repairs every flagged PV of the namespace and nothing else', async () => {

@@ -54,8 +54,11 @@ export async function reserveVolumeFor(cluster: Cluster, ns: string, claimName: 
 /** A Released PV whose claim is gone for good. */
 export async function releasedClaimGone(cluster: Cluster, ns: string, name = 'gone'): Promise<string> {
   const pv = `pv-${name}-${ns}`;
-  await cluster.create(volume(pv, { claimRef: { namespace: ns, name } }));
-  await cluster.create(claim(name), ns);
+  // A class of this namespace's own: repairs may clear the claimRef (--full), and a free PV of
+  // class "" would then go to any other test's Pending claim.
+  const storageClassName = `released-${ns}`;
+  await cluster.create(volume(pv, { claimRef: { namespace: ns, name }, storageClassName }));
+  await cluster.create(claim(name, { storageClassName }), ns);
   await waitFor(`${name} Bound`, async () => (await cluster.get<Claim>('PersistentVolumeClaim', name, ns))?.status?.phase === 'Bound');
   await cluster.remove('PersistentVolumeClaim', name, ns);
   await waitFor('PV Released', async () => (await cluster.get<Volume>('PersistentVolume', pv))?.status?.phase === 'Released');
