@@ -1,7 +1,8 @@
 // `show`: the storage chain as a tree. Fits the width by truncating the
 // details of a line (messages, evidence), never its structure or codes.
 import type { ChainFinding, StorageChain } from './storage-chain.js';
-import { wrapCommand } from './text.js';
+import stringWidth from 'string-width';
+import { wrapCommand, wrapText } from './text.js';
 import { paintSeverity, type Paint } from './colors.js';
 
 export interface TreeOptions {
@@ -114,6 +115,14 @@ export function renderTree(chain: StorageChain, opts: TreeOptions): string {
       const [first, ...rest] = wrapCommand(node.detail, opts.width - fixed - 1, opts.width - childPrefix.length - 4);
       lines.push(`${prefix}${connector}${label} ${first}`);
       for (const r of rest) lines.push(`${childPrefix}    ${r}`);
+    } else if (head.length > opts.width) {
+      // A label wider than the terminal (a long PV name) wraps under its node, whole words kept;
+      // the detail fills what room the last line leaves.
+      const wrapped = wrapText(`${prefix}${connector}${label}`, opts.width, `${childPrefix}   `);
+      const last = wrapped.pop()!;
+      const room = opts.width - stringWidth(last) - codeWidth(shown, hidden) - 1;
+      const detail = node.detail && room > 3 ? truncate(node.detail, room, opts.ascii) : '';
+      lines.push(...wrapped, [last, detail, codes.join(' ')].filter(Boolean).join(' '));
     } else {
       const detail = node.detail ? truncate(node.detail, opts.width - fixed - 1, opts.ascii) : '';
       lines.push([`${prefix}${connector}${label}`, detail, codes.join(' ')].filter(Boolean).join(' '));
