@@ -5,9 +5,12 @@
 // avoids client-node's per-field model deserialization on 50k-object lists,
 // and lets every request be counted and bounded by --request-timeout.
 import type { AccessAttributes, ApplyJudgement, ReadClient, ReadOptions } from './read-client.js';
+import { VERSION_INFO } from '../version.js';
 
 /** The field manager of every write this tool makes (managedFields name it). */
 export const FIELD_MANAGER = 'kubectl-sts-storage';
+/** As kubectl's "kubectl/v1.37.2 (linux/amd64)": the API server's audit log names the tool and its version. */
+const USER_AGENT = `kubectl-sts-storage/${VERSION_INFO.version} (${process.platform}/${process.arch}) ${VERSION_INFO.commit}`;
 import { createRequire } from 'node:module';
 import type http from 'node:http';
 import type https from 'node:https';
@@ -171,7 +174,10 @@ export class KubeClient implements ReadClient {
     const base = await this.connectionOptions();
     const url = new URL(this.server + path);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
-    const headers: Record<string, string> = { Accept: 'application/json' };
+    // Every write names this tool as its field manager (managedFields say who owns what, and
+    // server-side appliers such as Helm 4 see these fields as ours, not "unknown").
+    if (['POST', 'PUT', 'PATCH'].includes(method) && !url.searchParams.has('fieldManager')) url.searchParams.set('fieldManager', FIELD_MANAGER);
+    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': USER_AGENT };
     for (const [k, v] of Object.entries(base.headers ?? {})) if (typeof v === 'string') headers[k] = v;
     if (base.auth) headers['Authorization'] = 'Basic ' + Buffer.from(base.auth).toString('base64');
     let payload: string | undefined;

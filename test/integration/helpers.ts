@@ -13,6 +13,8 @@ import { collectionPath, kindInfo } from '../../src/kube/resources.js';
 import type { AuditReport } from '../../src/output/report.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
+/** The tests write as a person with kubectl would, under a manager of their own: what says kubectl-sts-storage was the tool's. */
+export const TEST_MANAGER = 'integration-test';
 export const kubeconfig = inject('kubeconfig');
 export const skipReason = inject('skipReason');
 
@@ -62,6 +64,7 @@ export class Cluster {
     const kind = object.kind!;
     const ns = object.metadata?.namespace ?? namespace;
     const created = await this.client.request<T>('POST', objectPath(kind, undefined, ns), {
+      query: { fieldManager: TEST_MANAGER },
       body: { ...object, metadata: { ...object.metadata, ...(kindOf(kind)!.namespaced ? { namespace: ns } : {}) } },
     });
     if (!kindOf(kind)!.namespaced && kind !== 'Namespace') this.clusterScoped.push({ kind, name: object.metadata!.name! });
@@ -86,7 +89,7 @@ export class Cluster {
   }
 
   async patch(kind: string, name: string, namespace: string | undefined, body: unknown, contentType = 'application/merge-patch+json'): Promise<KubeObject> {
-    return this.client.request('PATCH', objectPath(kind, name, namespace), { body, contentType });
+    return this.client.request('PATCH', objectPath(kind, name, namespace), { body, contentType, query: { fieldManager: TEST_MANAGER } });
   }
 
   /** The server's minor version (33 for v1.33.13), read once. */

@@ -42,6 +42,12 @@ describe.skipIf(!!skipReason)('advice followed to the letter keeps each ordinal 
       expect(r.code, `${command}\n${r.stdout}${r.stderr}`).toBe(0);
     }
 
+    // The repair's writes carry its field manager (managedFields name it, never "unknown"); the test's own are integration-test's.
+    const managers = (await cluster.get<Volume>('PersistentVolume', names[0]!))!.metadata?.managedFields?.map((m) => m.manager);
+    expect(managers).toContain('kubectl-sts-storage');
+    expect(managers).toContain('integration-test');
+    expect(managers).not.toContain('unknown');
+
     const bound = await applyAndBind(cluster, setManifest('web', 3), ns);
     expect(bound).toEqual({ 'data-web-0': names[0], 'data-web-1': names[1], 'data-web-2': names[2] });
     const after = await audit(['-n', ns]);
