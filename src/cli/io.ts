@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import { wrapText } from '../output/text.js';
 import { colorEnabled, makePaint, type Paint } from '../output/colors.js';
 
 export interface IO {
@@ -15,6 +16,15 @@ export function processIO(): IO {
 /** The width output should fit: the terminal's, or COLUMNS when piped (undefined: no limit). */
 export function outputWidth(io: IO): number | undefined {
   return io.stdout.isTTY ? io.stdout.columns : Number(io.env['COLUMNS']) || undefined;
+}
+
+/**
+ * A message on a stream, wrapped to the terminal it goes to (COLUMNS when piped,
+ * else whole lines), at spaces only so names and commands stay whole.
+ */
+export function say(stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number }, io: IO, text: string): void {
+  const width = stream.isTTY ? stream.columns : Number(io.env['COLUMNS']) || undefined;
+  stream.write(`${wrapText(text, width, '    ').join('\n')}\n`);
 }
 
 export function stdoutPaint(io: IO): Paint {

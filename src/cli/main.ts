@@ -3,7 +3,7 @@ import { distance } from 'fastest-levenshtein';
 import type { CommandContext } from './commands/context.js';
 import { registerCommands } from './commands/index.js';
 import { EXIT, InputError, UsageError, describeError, exitCodeFor } from './errors.js';
-import { outputWidth, processIO, type IO } from './io.js';
+import { outputWidth, processIO, say, type IO } from './io.js';
 import { requestLog } from '../kube/client.js';
 import { phaseLog } from '../kube/timing.js';
 
@@ -97,7 +97,7 @@ export async function main(rawArgv: string[], io: IO = processIO()): Promise<num
     });
   } catch (err) {
     const code = exitCodeFor(err);
-    io.stderr.write(`error: ${describeError(err)}\n`);
+    say(io.stderr, io, `error: ${describeError(err)}`);
     if (err instanceof UsageError && !(err instanceof InputError)) io.stderr.write('See "kubectl sts-storage --help".\n');
     if (debug && err instanceof Error && err.stack) io.stderr.write(err.stack + '\n');
     return code;

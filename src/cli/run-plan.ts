@@ -9,7 +9,7 @@ import type { Plan } from '../fixes/plan.js';
 import { renderPlan } from '../output/plan.js';
 import { wrapCommand, wrapText } from '../output/text.js';
 import { EXIT, UsageError } from './errors.js';
-import { outputWidth, stdoutPaint, type IO } from './io.js';
+import { outputWidth, say as sayOn, stdoutPaint, type IO } from './io.js';
 
 export interface RunPlanOptions {
   dryRun: DryRun;
@@ -90,7 +90,7 @@ export async function runPlan(client: KubeClient, given: Plan, opts: RunPlanOpti
     case 'nothing-to-do':
       return refused ? EXIT.FINDINGS : EXIT.OK;
     case 'forbidden':
-      io.stderr.write(`error: refusing to start: the current user (${client.user}) may not ${result.missing!.join(', ')}; nothing was changed\n`);
+      sayOn(io.stderr, io, `error: refusing to start: the current user (${client.user}) may not ${result.missing!.join(', ')}; nothing was changed`);
       return EXIT.FINDINGS;
     case 'dry-run':
       io.stdout.write(opts.dryRun === 'client' ? 'Dry run (client): nothing was sent.\n' : 'Dry run: nothing was changed.\n');

@@ -58,7 +58,7 @@ function expectFits(label: string, text: string, identifiers: string[]): void {
 describe.skipIf(!!skipReason)('every plan, refusal and list fits an 80-column terminal, identifiers whole', () => {
   const sandbox = useSandbox();
 
-  it('audit, explain, fix-claimref, restore, undo, show, protect, resize and prebind', async () => {
+  it('audit, explain, show, undo, and every repair: fix-claimref, restore, prebind, protect, resize, generate-template, fix-mounts, recover-expansion, recover-node', async () => {
     const { cluster } = sandbox;
     const ns = await cluster.namespace('width');
     // Names long enough that a careless wrap would split them.
@@ -89,6 +89,11 @@ describe.skipIf(!!skipReason)('every plan, refusal and list fits an 80-column te
     run(['show', 'web', '-n', ns]);
     run(['protect', 'web', '-n', ns, '--retention', '--owner-references']);
     run(['resize', 'web', '-n', ns, '--to', '2Gi']);
+    // The rest of the repairs, each refusing on this healthy set: their refusals are read too.
+    run(['generate-template', 'web', '-n', ns]);
+    run(['fix-mounts', 'web', '-n', ns, '--rename', 'a-mount-that-does-not-exist=data']);
+    run(['recover-expansion', 'data-web-0', '-n', ns, '--to', '1Gi']);
+    run(['recover-node', `node-${ns}-that-does-not-exist`, `--confirm-powered-off=node-${ns}-that-does-not-exist`]);
 
     // The identifiers checked are there to be split: each PV's uid and name appear in what was shown.
     for (const id of [...names, ...volumes.map((v) => v.metadata!.uid!)])

@@ -1,6 +1,6 @@
 import type { CommandContext } from '../commands/context.js';
 import { clientFrom, namespaceFrom, type ClusterArgs } from '../options/cluster-options.js';
-import { outputWidth, startSpinner, stderrPaint, stdoutPaint, unicodeTerminal } from '../io.js';
+import { outputWidth, say, startSpinner, stderrPaint, stdoutPaint, unicodeTerminal } from '../io.js';
 import { EXIT, InputError, UsageError } from '../errors.js';
 import { loadSnapshotFromCluster } from '../../snapshot/load-from-cluster.js';
 import { readManifests } from '../../snapshot/load-from-manifests.js';
@@ -124,10 +124,10 @@ async function readFilesWith(args: AuditArgs, ctx: CommandContext, client: KubeC
   });
   // As the API server: unknown and duplicate fields are warnings (errors under --strict).
   const paint = stderrPaint(ctx.io);
-  for (const w of load.warnings) ctx.io.stderr.write(paint('yellow', `warning: ${w.message}\n`));
+  for (const w of load.warnings) say(ctx.io.stderr, ctx.io, paint('yellow', `warning: ${w.message}`));
   const errors = load.errors.map((e) => e.message);
   if (errors.length > 0 && !args['continue-on-error']) {
-    for (const e of errors) ctx.io.stderr.write(`error: ${e}\n`);
+    for (const e of errors) say(ctx.io.stderr, ctx.io, `error: ${e}`);
     const documents = new Set(load.errors.map((e) => `${e.file}#${e.document ?? ''}`)).size;
     throw new InputError(`${documents} document(s) could not be read or are invalid; fix them, or pass --continue-on-error to audit the rest`);
   }
@@ -236,7 +236,7 @@ async function runAudit(args: AuditArgs, ctx: CommandContext): Promise<number> {
   const { findings, skipped } = timed('checks', () => runChecks(source.snapshot, { pendingThresholdMs: threshold }));
   if (source.scope.selector && source.snapshot.statefulSets.length === 0 && !source.snapshot.unavailable.statefulsets) {
     // As kubectl says "No resources found": the selector matched nothing, so nothing was checked.
-    io.stderr.write(`No StatefulSet matches -l ${source.scope.selector} ${scopeText({ ...source.scope, selector: undefined })}.\n`);
+    say(io.stderr, io, `No StatefulSet matches -l ${source.scope.selector} ${scopeText({ ...source.scope, selector: undefined })}.`);
   }
   if (source.predictions) {
     markPredicted(findings, source.snapshot);
@@ -249,15 +249,17 @@ async function runAudit(args: AuditArgs, ctx: CommandContext): Promise<number> {
     ...(source.serverVerdicts ? { serverVerdicts: source.serverVerdicts } : {}),
   });
   // Refusals first: a report never opens with an all-clear on a document it could not read.
-  for (const e of source.errors) io.stderr.write(`error: ${e}\n`);
+  for (const e of source.errors) say(io.stderr, io, `error: ${e}`);
   timed('render', () => writeReport(report, args.output, ctx));
   if (skipped.length > 0 && !source.offline) {
     const paint = stderrPaint(io);
     const reasons = new Set(skipped.map((s) => s.reason));
-    io.stderr.write(
+    say(
+      io.stderr,
+      io,
       paint(
         'yellow',
-        `warning: ${skipped.length} check(s) could not run: ${skipped[0]!.reason}${reasons.size > 1 ? ` (and ${reasons.size - 1} other reason(s))` : ''}\n`,
+        `warning: ${skipped.length} check(s) could not run: ${skipped[0]!.reason}${reasons.size > 1 ? ` (and ${reasons.size - 1} other reason(s))` : ''}`,
       ),
     );
   }

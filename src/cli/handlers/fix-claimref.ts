@@ -1,5 +1,6 @@
 import { notFound } from '../../kube/errors.js';
 import type { CommandContext } from '../commands/context.js';
+import { say } from '../io.js';
 import { clientFrom, namespaceFrom, type ClusterArgs } from '../options/cluster-options.js';
 import { backupRootFrom, dryRunFrom, type RepairArgs } from '../options/repair-options.js';
 import { UsageError } from '../errors.js';
@@ -58,7 +59,7 @@ export async function handle(args: FixClaimRefArgs, ctx: CommandContext): Promis
       if ('steps' in r) plan.changes.push(r);
       else plan.refusals.push(r);
     }
-    if (args.all && volumes.length === 0) ctx.io.stdout.write('No Released PV with a stale claimRef in scope.\n');
+    if (args.all && volumes.length === 0) say(ctx.io.stdout, ctx.io, 'No Released PV with a stale claimRef in scope.');
     ctx.exitCode = await runPlan(client, plan, { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io, argv: ctx.argv });
   } finally {
     client.close();

@@ -1,4 +1,5 @@
 import type { CommandContext } from '../commands/context.js';
+import { say } from '../io.js';
 import { clientFrom, type ClusterArgs } from '../options/cluster-options.js';
 import { backupRootFrom, dryRunFrom, type RepairArgs } from '../options/repair-options.js';
 import { UsageError } from '../errors.js';
@@ -41,7 +42,7 @@ export async function handle(args: FixMountsArgs, ctx: CommandContext): Promise<
         );
     }
     const chosen = renames ?? proposeRenames(sts);
-    if (!renames && chosen.length > 0) ctx.io.stdout.write(`Proposed: ${chosen.map(([a, b]) => `rename mount "${a}" to template "${b}"`).join(', ')}\n`);
+    if (!renames && chosen.length > 0) say(ctx.io.stdout, ctx.io, `Proposed: ${chosen.map(([a, b]) => `rename mount "${a}" to template "${b}"`).join(', ')}`);
     const result = planMountRename(sts, chosen);
     ctx.exitCode = await runPlan(
       client,

@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import type { CommandContext } from '../commands/context.js';
+import { say } from '../io.js';
 import { clientFrom, type ClusterArgs } from '../options/cluster-options.js';
 import { backupRootFrom, dryRunFrom, type RepairArgs } from '../options/repair-options.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -45,18 +46,20 @@ export async function handle(args: GenerateTemplateArgs, ctx: CommandContext): P
     // A template whose claims would stay Pending is refused with --apply, and flagged otherwise.
     const stranded = classes ? strandedTemplates(sts, generated, { volumes: volumes ?? [], storageClasses: classes, volumesRead: !!volumes }) : [];
     if (generated.length === 0) {
-      ctx.io.stderr.write(`statefulset ${ns}/${args.statefulset}: every mount names a volume or a volumeClaimTemplate; nothing to generate\n`);
+      say(ctx.io.stderr, ctx.io, `statefulset ${ns}/${args.statefulset}: every mount names a volume or a volumeClaimTemplate; nothing to generate`);
       ctx.exitCode = EXIT.OK;
       return;
     }
-    for (const g of generated) for (const p of g.provenance) ctx.io.stderr.write(`template "${g.template.metadata?.name}": ${p}\n`);
-    if (!args.apply) for (const s of stranded) ctx.io.stderr.write(`warning: ${s}\n`);
+    for (const g of generated) for (const p of g.provenance) say(ctx.io.stderr, ctx.io, `template "${g.template.metadata?.name}": ${p}`);
+    if (!args.apply) for (const s of stranded) say(ctx.io.stderr, ctx.io, `warning: ${s}`);
     if (!args.apply) {
       const manifest = cleanManifest(sts);
       manifest.spec!.volumeClaimTemplates = [...(manifest.spec!.volumeClaimTemplates ?? []), ...generated.map((g) => g.template)];
       ctx.io.stdout.write(stringify(manifest, { lineWidth: 0 }));
-      ctx.io.stderr.write(
-        'volumeClaimTemplates are immutable: `kubectl apply` of this manifest is refused; use --apply for the orphaning delete-and-recreate.\n',
+      say(
+        ctx.io.stderr,
+        ctx.io,
+        'volumeClaimTemplates are immutable: `kubectl apply` of this manifest is refused; use --apply for the orphaning delete-and-recreate.',
       );
       ctx.exitCode = EXIT.OK;
       return;

@@ -1,4 +1,5 @@
 import type { CommandContext } from '../commands/context.js';
+import { say } from '../io.js';
 import { clientFrom, type ClusterArgs } from '../options/cluster-options.js';
 import { backupRootFrom, dryRunFrom, type RepairArgs } from '../options/repair-options.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -57,8 +58,10 @@ export async function handle(args: RecoverNodeArgs, ctx: CommandContext): Promis
     else plan.refusals.push(result);
     const code = await runPlan(client, plan, { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io, argv: ctx.argv });
     if (missingStatement && plan.changes.length > 0) {
-      ctx.io.stderr.write(
-        `error: recover-node lets other nodes take ${args.node}'s volumes: check that it is powered off (not only unreachable), then pass --confirm-powered-off=${args.node} (--yes alone is not enough)\n`,
+      say(
+        ctx.io.stderr,
+        ctx.io,
+        `error: recover-node lets other nodes take ${args.node}'s volumes: check that it is powered off (not only unreachable), then pass --confirm-powered-off=${args.node} (--yes alone is not enough)`,
       );
       ctx.exitCode = EXIT.USAGE;
     } else ctx.exitCode = code;
