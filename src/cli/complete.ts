@@ -6,40 +6,50 @@ import type { IO } from './io.js';
 
 const NO_FILE_COMPLETION = 4;
 
-const CLUSTER_FLAGS = ['--kubeconfig', '--context', '--namespace', '-n', '--all-namespaces', '-A', '--request-timeout', '--debug', '--help'];
-const REPAIR_FLAGS = ['--dry-run', '--yes', '--force', '--backup-dir'];
-export const COMMAND_FLAGS: Record<string, string[]> = {
-  audit: [
-    '--selector',
-    '-l',
-    '--output',
-    '-o',
-    '--fail-on',
-    '--pending-threshold',
-    '--filename',
-    '-f',
-    '--recursive',
-    '-R',
-    '--preflight',
-    '--continue-on-error',
-  ],
-  show: ['--output', '-o', '--ascii'],
-  'fix-claimref': ['--full', '--all', ...REPAIR_FLAGS],
-  prebind: ['--claim', '--statefulset', '--ordinal', '--template', ...REPAIR_FLAGS],
-  'generate-template': ['--size', '--storage-class', '--access-mode', '--apply', '--roll-pods', ...REPAIR_FLAGS],
-  'fix-mounts': ['--rename', ...REPAIR_FLAGS],
-  undo: REPAIR_FLAGS,
-  explain: [],
-  version: [],
-  completion: [],
-};
-const VALUES: Record<string, string[]> = {
-  '--output': ['table', 'wide', 'json', 'yaml', 'sarif', 'tree'],
-  '-o': ['table', 'wide', 'json', 'yaml', 'sarif', 'tree'],
-  '--fail-on': ['error', 'warning', 'info', 'never'],
-  '--dry-run': ['server', 'client', 'none'],
-  '--access-mode': ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'],
-};
+/** What completion offers, read from the commands' own yargs definitions, so it cannot drift from them. */
+interface Grammar {
+  commands: string[];
+  /** per command: every visible flag, long and short */
+  flags: Record<string, string[]>;
+  /** per command: a flag's choices */
+  values: Record<string, Record<string, string[]>>;
+  /** the flags every command takes (kubectl's), before a command is typed */
+  common: string[];
+}
+
+interface ParsedOptions {
+  key: Record<string, unknown>;
+  alias: Record<string, string[]>;
+  choices: Record<string, string[]>;
+  hiddenOptions: string[];
+}
+
+let grammar: Grammar | undefined;
+
+async function readGrammar(): Promise<Grammar> {
+  if (grammar) return grammar;
+  const [{ default: yargs }, { COMMANDS }] = await Promise.all([import('yargs'), import('./commands/index.js')]);
+  const g: Grammar = { commands: [], flags: {}, values: {}, common: [] };
+  const dash = (k: string) => (k.length === 1 ? `-${k}` : `--${k}`);
+  for (const make of COMMANDS) {
+    const module = make({ io: undefined as never, exitCode: 0 });
+    const name = String(module.command).split(' ')[0]!;
+    const positionals = [...String(module.command).matchAll(/[[<](\w[\w-]*)/g)].map((m) => m[1]!);
+    const built = (module.builder as (y: ReturnType<typeof yargs>) => ReturnType<typeof yargs>)(yargs([]));
+    // getOptions() is yargs' own view of what the builder declared (public at run time, not in its types).
+    const o = (built as unknown as { getOptions(): ParsedOptions }).getOptions();
+    const keys = Object.keys(o.key).filter(
+      (k) => !o.hiddenOptions.includes(k) && !positionals.includes(k) && k !== 'version' && !(k.length > 1 && /[A-Z]/.test(k)),
+    );
+    g.commands.push(name);
+    g.flags[name] = [...new Set(keys.flatMap((k) => [k, ...(o.alias[k] ?? []).filter((a) => a.length === 1 || !/[A-Z]/.test(a))]))].map(dash);
+    g.values[name] = {};
+    for (const [k, choices] of Object.entries(o.choices ?? {})) for (const n of [k, ...(o.alias[k] ?? [])]) g.values[name]![dash(n)] = choices.map(String);
+  }
+  // The flags every command shares are kubectl's own (withClusterOptions).
+  g.common = g.flags[g.commands[0]!]!.filter((f) => g.commands.every((c) => g.flags[c]!.includes(f)));
+  return (grammar = g);
+}
 
 function flagValue(words: string[], ...names: string[]): string | undefined {
   for (let i = words.length - 2; i >= 0; i--) if (names.includes(words[i]!)) return words[i + 1];
@@ -77,33 +87,42 @@ async function contexts(words: string[]): Promise<string[]> {
 }
 
 export async function candidates(words: string[]): Promise<string[]> {
+  const g = await readGrammar();
   const partial = words.at(-1) ?? '';
   const before = words.slice(0, -1);
-  const command = before.find((w) => w in COMMAND_FLAGS);
+  const command = before.find((w) => g.commands.includes(w));
   const previous = before.at(-1);
-  if (previous && VALUES[previous]) return VALUES[previous]!;
+  const choices = previous && command ? g.values[command]![previous] : undefined;
+  if (choices) return choices;
   if (previous === '-n' || previous === '--namespace') return names(words, () => '/api/v1/namespaces');
   if (previous === '--context') return contexts(words);
   if (previous === '--statefulset') return names(words, (ns) => `/apis/apps/v1/namespaces/${ns}/statefulsets`);
-  if (!command) return partial.startsWith('-') ? CLUSTER_FLAGS : Object.keys(COMMAND_FLAGS);
-  if (partial.startsWith('-')) return [...COMMAND_FLAGS[command]!, ...CLUSTER_FLAGS];
+  if (!command) return partial.startsWith('-') ? g.common : g.commands;
+  if (partial.startsWith('-')) return g.flags[command]!;
+  // What the command's first argument names.
   switch (command) {
     case 'audit':
     case 'show':
     case 'fix-mounts':
     case 'generate-template':
+    case 'restore':
+    case 'protect':
+    case 'resize':
       return names(words, (ns) => `/apis/apps/v1/namespaces/${ns}/statefulsets`);
     case 'fix-claimref':
     case 'prebind':
       return names(words, () => '/api/v1/persistentvolumes');
-    case 'completion':
-      return ['bash', 'zsh', 'fish', 'powershell'];
+    case 'recover-expansion':
+      return names(words, (ns) => `/api/v1/namespaces/${ns}/persistentvolumeclaims`);
+    case 'recover-node':
+      return names(words, () => '/api/v1/nodes');
     case 'explain': {
       const { ALL_CHECKS } = await import('../checks/index.js');
       return ALL_CHECKS.map((c) => c.code);
     }
     default:
-      return [];
+      // A positional with choices (completion SHELL).
+      return Object.values(g.values[command]!).flat();
   }
 }
 
