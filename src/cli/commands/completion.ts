@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { withClusterOptions } from '../options/cluster-options.js';
 import type { CommandContext } from './context.js';
-import { completionScript } from '../complete.js';
+import { completionScript } from '../completion-script.js';
 import { EXIT } from '../errors.js';
 
 interface CompletionArgs {
