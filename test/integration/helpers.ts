@@ -270,7 +270,18 @@ export async function withComponentPaused<T>(component: string, fn: () => Promis
 export async function killApiServer(): Promise<() => Promise<void>> {
   const state = harnessState();
   if (!state?.components['apiserver']) throw new Error('no API server process to stop');
-  process.kill(state.components['apiserver'], 'SIGKILL');
+  const pid = state.components['apiserver'];
+  process.kill(pid, 'SIGKILL');
+  // Gone for good only once the process has closed every descriptor (it exits, or waits as a
+  // zombie): its listening socket may close a moment before the keep-alive connections of other
+  // clients, whose FIN must reach them before they write again.
+  await waitFor('the API server process to exit', async () => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? true;
+    } catch {
+      return true;
+    }
+  });
   const client = admin();
   await waitFor('the API server to be down', async () => {
     try {
@@ -280,6 +291,10 @@ export async function killApiServer(): Promise<() => Promise<void>> {
       return true;
     }
   });
+  // Two turns of the event loop: a poll phase reads that FIN, and the pooled socket it closes is
+  // dropped, so a client's next request opens a connection (refused: nothing sent) rather than
+  // writing into a dead one (reset: perhaps sent). The batch-fault test told these apart by chance.
+  for (let turn = 0; turn < 2; turn++) await new Promise((r) => setImmediate(r));
   return async () => {
     process.kill(state.pid, 'SIGHUP');
     await waitFor(
