@@ -14,17 +14,23 @@ export function processIO(): IO {
 }
 
 /** The width output should fit: the terminal's, or COLUMNS when piped (undefined: no limit). */
+type Stream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+
+/** The width of the terminal a stream goes to; piped, COLUMNS if set, else none (whole lines). */
+function widthOf(stream: Stream, io: IO): number | undefined {
+  return stream.isTTY ? stream.columns : Number(io.env['COLUMNS']) || undefined;
+}
+
 export function outputWidth(io: IO): number | undefined {
-  return io.stdout.isTTY ? io.stdout.columns : Number(io.env['COLUMNS']) || undefined;
+  return widthOf(io.stdout, io);
 }
 
 /**
- * A message on a stream, wrapped to the terminal it goes to (COLUMNS when piped,
- * else whole lines), at spaces only so names and commands stay whole.
+ * A message on a stream, wrapped to the terminal it goes to at spaces only, so
+ * names and commands stay whole; continuation lines start with `indent`.
  */
-export function say(stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number }, io: IO, text: string): void {
-  const width = stream.isTTY ? stream.columns : Number(io.env['COLUMNS']) || undefined;
-  stream.write(`${wrapText(text, width, '    ').join('\n')}\n`);
+export function say(stream: Stream, io: IO, text: string, indent = '    '): void {
+  stream.write(`${wrapText(text, widthOf(stream, io), indent).join('\n')}\n`);
 }
 
 export function stdoutPaint(io: IO): Paint {

@@ -9,8 +9,7 @@ import { claimsOfTemplate } from '../fixes/resize.js';
 import { collectionPath } from '../kube/resources.js';
 import { expansionState } from '../kube/expansion.js';
 import { formatBytes } from '../kube/quantity.js';
-import { startSpinner, outputWidth, type IO } from './io.js';
-import { wrapText } from '../output/text.js';
+import { say as sayOn, startSpinner, type IO } from './io.js';
 
 export type WaitOutcome = 'done' | 'in-progress' | 'timed-out';
 
@@ -55,8 +54,7 @@ export async function waitForExpansion(
   const now = opts.now ?? Date.now;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const ns = sts.metadata?.namespace;
-  const width = outputWidth(io);
-  const say = (text: string) => io.stdout.write(`${wrapText(text, width, '      ').join('\n')}\n`);
+  const say = (text: string) => sayOn(io.stdout, io, text, '      ');
   const deadline = now() + (opts.waitMs ?? 0);
   const lastLine = new Map<string, string>();
   const seenEvents = new Set<string>();

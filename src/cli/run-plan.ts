@@ -7,9 +7,9 @@ import { applyPlan, changeLabel, type ApplyOutcome, type DryRun } from '../fixes
 import type { Backup } from '../fixes/backup.js';
 import type { Plan } from '../fixes/plan.js';
 import { renderPlan } from '../output/plan.js';
-import { wrapCommand, wrapText } from '../output/text.js';
+import { wrapCommand } from '../output/text.js';
 import { EXIT, UsageError } from './errors.js';
-import { outputWidth, say as sayOn, stdoutPaint, type IO } from './io.js';
+import { outputWidth, say, stdoutPaint, type IO } from './io.js';
 
 export interface RunPlanOptions {
   dryRun: DryRun;
@@ -55,7 +55,6 @@ export async function runPlan(client: KubeClient, given: Plan, opts: RunPlanOpti
   const paint = stdoutPaint(io);
   // Everything read before the `y` fits the terminal, identifiers whole.
   const width = outputWidth(io);
-  const say = (text: string) => io.stdout.write(`${wrapText(text, width, '    ').join('\n')}\n`);
   io.stdout.write(renderPlan(plan, paint, width));
   const refused = plan.refusals.some((r) => !r.noop);
   const asked: { answer?: Answer } = {};
@@ -72,10 +71,10 @@ export async function runPlan(client: KubeClient, given: Plan, opts: RunPlanOpti
     report: (event) => {
       switch (event.kind) {
         case 'server-dry-run':
-          say(`${event.accepted ? 'server dry run accepted' : `server dry run REJECTED: ${event.message}`}: ${changeLabel(event.change)}`);
+          say(io.stdout, io, `${event.accepted ? 'server dry run accepted' : `server dry run REJECTED: ${event.message}`}: ${changeLabel(event.change)}`);
           break;
         case 'backup':
-          say(`Backup: ${event.backup.dir}`);
+          say(io.stdout, io, `Backup: ${event.backup.dir}`);
           opts.onBackup?.(event.backup);
           break;
         case 'interrupted':
@@ -90,7 +89,7 @@ export async function runPlan(client: KubeClient, given: Plan, opts: RunPlanOpti
     case 'nothing-to-do':
       return refused ? EXIT.FINDINGS : EXIT.OK;
     case 'forbidden':
-      sayOn(io.stderr, io, `error: refusing to start: the current user (${client.user}) may not ${result.missing!.join(', ')}; nothing was changed`);
+      say(io.stderr, io, `error: refusing to start: the current user (${client.user}) may not ${result.missing!.join(', ')}; nothing was changed`);
       return EXIT.FINDINGS;
     case 'dry-run':
       io.stdout.write(opts.dryRun === 'client' ? 'Dry run (client): nothing was sent.\n' : 'Dry run: nothing was changed.\n');
@@ -107,9 +106,9 @@ export async function runPlan(client: KubeClient, given: Plan, opts: RunPlanOpti
       return EXIT.FINDINGS;
     case 'done':
     case 'interrupted': {
-      for (const o of result.outcomes) say(outcomeLine(o, paint));
+      for (const o of result.outcomes) say(io.stdout, io, outcomeLine(o, paint));
       const applied = result.outcomes.filter((o) => o.status === 'applied').length;
-      say(`${applied} of ${plan.changes.length} change(s) applied; backup in ${result.backup!.dir}`);
+      say(io.stdout, io, `${applied} of ${plan.changes.length} change(s) applied; backup in ${result.backup!.dir}`);
       if (applied > 0) {
         const undo = `kubectl sts-storage undo ${result.backup!.dir}`;
         // A command stays one command: continued with " \\" where it must break.

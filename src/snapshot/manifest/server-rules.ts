@@ -40,31 +40,31 @@ class Problems {
   }
 }
 
-function dnsLabel(p: Problems, path: Path, name: string) {
-  if (name.length > 63) p.invalid(path, name, 'must be no more than 63 characters');
-  else if (!DNS1123_LABEL.test(name))
-    p.invalid(
-      path,
-      name,
-      "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
-    );
+type NameRule = (p: Problems, path: Path, name: string) => void;
+
+/** A name format as apimachinery's validation checks it: a length limit, then a pattern, each in its words. */
+function nameFormat(pattern: RegExp, max: number, rule: string): NameRule {
+  return (p, path, name) => {
+    if (name.length > max) p.invalid(path, name, `must be no more than ${max} characters`);
+    else if (!pattern.test(name)) p.invalid(path, name, rule);
+  };
 }
 
-function dnsSubdomain(p: Problems, path: Path, name: string) {
-  if (name === '')
-    p.invalid(
-      path,
-      name,
-      "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
-    );
-  else if (name.length > 253) p.invalid(path, name, 'must be no more than 253 characters');
-  else if (!DNS1123_SUBDOMAIN.test(name))
-    p.invalid(
-      path,
-      name,
-      "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
-    );
-}
+const dnsLabel = nameFormat(
+  DNS1123_LABEL,
+  63,
+  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
+);
+const dnsSubdomain = nameFormat(
+  DNS1123_SUBDOMAIN,
+  253,
+  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
+);
+const dns1035Label = nameFormat(
+  DNS1035_LABEL,
+  63,
+  "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character",
+);
 
 function qualifiedName(p: Problems, path: Path, key: string) {
   const parts = key.split('/');
@@ -91,8 +91,6 @@ function annotations(p: Problems, path: Path, value: unknown) {
   if (!isObj(value)) return;
   for (const k of Object.keys(value)) qualifiedName(p, path, k.toLowerCase());
 }
-
-type NameRule = (p: Problems, path: Path, name: string) => void;
 
 /** ValidateObjectMeta: the name (by the kind's rule), the namespace, labels and annotations. */
 function objectMeta(p: Problems, meta: unknown, nameRule: NameRule, namespaced: boolean) {
@@ -445,19 +443,7 @@ function persistentVolume(p: Problems, o: Obj) {
 }
 
 function service(p: Problems, o: Obj) {
-  objectMeta(
-    p,
-    o.metadata,
-    (pp, path, name) => {
-      if (name.length > 63 || !DNS1035_LABEL.test(name))
-        pp.invalid(
-          path,
-          name,
-          "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character",
-        );
-    },
-    true,
-  );
+  objectMeta(p, o.metadata, dns1035Label, true);
   const spec = isObj(o.spec) ? o.spec : {};
   const ports = list(spec.ports);
   const headless = spec.clusterIP === 'None';
