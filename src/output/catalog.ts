@@ -1,7 +1,6 @@
 // Documentation generated from the checks' own metadata, so the README
 // catalog, docs/checks.md, `explain` and SARIF rules cannot drift apart.
 import Table from 'cli-table3';
-import wrapAnsi from 'wrap-ansi';
 import { BORDERLESS } from './borderless.js';
 import type { Check } from '../checks/check.js';
 import { exampleOf } from '../checks/examples.js';
@@ -18,7 +17,7 @@ export function renderCatalogTable(checks: Check[], severity: (c: Check) => stri
   const codeWidth = Math.max(4, ...checks.map((c) => c.code.length));
   const severityWidth = Math.max(8, ...checks.map((c) => c.severity.length));
   const titleWidth = width === undefined ? undefined : Math.max(20, width - codeWidth - severityWidth - 4);
-  for (const c of checks) table.push([c.code, severity(c), titleWidth === undefined ? c.title : wrapAnsi(c.title, titleWidth, { hard: true })]);
+  for (const c of checks) table.push([c.code, severity(c), wrapText(c.title, titleWidth).join('\n')]);
   return table.toString() + '\n\nRun "kubectl sts-storage explain CODE" for details.\n';
 }
 
