@@ -71,6 +71,12 @@ export interface Check {
   remediation: string;
   /** the resources the check reads; it is skipped when one could not be read */
   needs: ResourceName[];
+  /**
+   * it reads who owns each set (snapshot.owners: Helm release Secrets, the
+   * owners' resources, GitOps objects), which only a cluster has: skipped
+   * when auditing files
+   */
+  needsOwners?: boolean;
   /** the findings this check's findings are consequences of, when they are present */
   followsFrom?: FollowsFrom | FollowsFrom[];
   find(snapshot: ClusterSnapshot, options: CheckOptions): FindingDraft[];

@@ -45,6 +45,8 @@ import { pvCsiDriverMissing } from './pv-csi-driver-missing.js';
 import { pvInTreePluginRemoved } from './pv-in-tree-plugin-removed.js';
 import { pvOrphanedOrdinals } from './pv-orphaned-ordinals.js';
 import { pvBoundToOtherOrdinal } from './pv-bound-to-other-ordinal.js';
+import { stsOwnerRendersOtherTemplate } from './sts-owner-renders-other-template.js';
+import { stsOwnerRevertsTemplate } from './sts-owner-reverts-template.js';
 
 export const ALL_CHECKS: Check[] = [
   stsMountUndefined,
@@ -65,6 +67,8 @@ export const ALL_CHECKS: Check[] = [
   stsRetainedVolumes,
   stsClaimSizesUneven,
   stsPodStuckOnLostNode,
+  stsOwnerRendersOtherTemplate,
+  stsOwnerRevertsTemplate,
   pvcPendingNoMatch,
   pvcPendingClassMissing,
   pvcPendingStaleClaimref,

@@ -9,6 +9,8 @@ export interface SkippedCheck {
   reason: string;
 }
 
+export const OWNERS_OFFLINE = "needs the owners of the cluster's StatefulSets (Helm release Secrets, the owners' resources): files do not carry them";
+
 export interface CheckRun {
   findings: Finding[];
   skipped: SkippedCheck[];
@@ -25,6 +27,10 @@ export function runChecks(snapshot: ClusterSnapshot, options: CheckOptions = DEF
     const missing = missingResource(check, snapshot);
     if (missing) {
       skipped.push({ check: check.code, reason: `needs ${missing}: ${snapshot.unavailable[missing]}` });
+      continue;
+    }
+    if (check.needsOwners && snapshot.source === 'manifests') {
+      skipped.push({ check: check.code, reason: OWNERS_OFFLINE });
       continue;
     }
     for (const draft of check.find(snapshot, options)) {

@@ -29,7 +29,17 @@ export interface ApplyOptions {
   report?: (event: ApplyEvent) => void;
   /** Awaited after each object's outcome is recorded (tests stop the server here). */
   afterChange?: (outcome: ApplyOutcome) => Promise<void> | void;
+  /** What the waits (garbage collector, adoption) read time from; unit tests pass their own. */
+  clock?: Clock;
 }
+
+/** Time for the waits between steps. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const realClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
 
 export interface ApplyOutcome {
   change: PlannedChange;
@@ -56,6 +66,7 @@ export interface ApplyResult {
 
 export async function applyPlan(client: KubeClient, plan: Plan, opts: ApplyOptions): Promise<ApplyResult> {
   if (plan.changes.length === 0) return { status: 'nothing-to-do', outcomes: [] };
+  const clock = opts.clock ?? realClock;
 
   const missing = await missingPermissions(
     client,
@@ -68,7 +79,7 @@ export async function applyPlan(client: KubeClient, plan: Plan, opts: ApplyOptio
     let rejected = false;
     const outcomes: ApplyOutcome[] = [];
     for (const change of plan.changes) {
-      const r = await runSteps(client, change, true);
+      const r = await runSteps(client, change, true, clock);
       rejected ||= r.status !== 'dry-run';
       outcomes.push({ change, status: r.status, message: r.message });
       opts.report?.({ kind: 'server-dry-run', change, accepted: r.status === 'dry-run', message: r.message });
@@ -99,7 +110,7 @@ export async function applyPlan(client: KubeClient, plan: Plan, opts: ApplyOptio
         continue;
       }
       const entry = backup.add(change);
-      const outcome = await runSteps(client, change, false);
+      const outcome = await runSteps(client, change, false, clock);
       record(entry, outcome);
       // What the server stored (with its defaults) is what undo compares against later.
       if (outcome.status === 'applied' && outcome.result) backup.setAfter(entry, outcome.result);
@@ -127,7 +138,7 @@ function record(entry: BackupEntry, outcome: ApplyOutcome & { result?: KubeObjec
   if (outcome.result?.metadata?.resourceVersion) entry.resourceVersionAfter = outcome.result.metadata.resourceVersion;
 }
 
-async function runSteps(client: KubeClient, change: PlannedChange, dryRun: boolean): Promise<ApplyOutcome & { result?: KubeObject }> {
+async function runSteps(client: KubeClient, change: PlannedChange, dryRun: boolean, clock: Clock): Promise<ApplyOutcome & { result?: KubeObject }> {
   let last: KubeObject | undefined;
   let done = 0;
   // A replacement deletes before it creates. Validate the create first, so an
@@ -136,7 +147,7 @@ async function runSteps(client: KubeClient, change: PlannedChange, dryRun: boole
   const replacement = change.steps.find((s) => s.kind === 'create');
   if (!dryRun && replacement && change.steps.some((s) => s.kind === 'delete-orphan')) {
     try {
-      await runStep(client, replacement, true, undefined);
+      await runStep(client, replacement, true, undefined, clock);
     } catch (err) {
       return {
         change,
@@ -146,9 +157,10 @@ async function runSteps(client: KubeClient, change: PlannedChange, dryRun: boole
     }
   }
   for (const step of change.steps) {
-    if (dryRun && step.kind === 'wait-adoption') continue;
+    // Nothing was created under the name in a dry run: nothing to hand back or wait for.
+    if (dryRun && (step.kind === 'wait-adoption' || step.kind === 'hand-back-fields')) continue;
     try {
-      const result = await runStep(client, step, dryRun, last);
+      const result = await runStep(client, step, dryRun, last, clock);
       if (result?.metadata?.resourceVersion) last = result;
       done++;
     } catch (err) {
@@ -161,15 +173,36 @@ async function runSteps(client: KubeClient, change: PlannedChange, dryRun: boole
   return { change, status: dryRun ? 'dry-run' : 'applied', result: last };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+async function waitUntil(clock: Clock, what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = clock.now() + timeoutMs;
+  while (clock.now() < deadline) {
     if (await probe()) return;
-    await sleep(500);
+    await clock.sleep(500);
   }
   throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
+}
+
+/** Who wrote an object: its managers (status writers aside) and its controller. */
+function writersOf(object: KubeObject): string {
+  const meta = object.metadata as Owned['metadata'] & { managedFields?: Array<{ manager?: string; subresource?: string }> };
+  const managers = [...new Set((meta?.managedFields ?? []).filter((m) => !m.subresource).map((m) => m.manager || '(no name)'))];
+  const controller = meta?.ownerReferences?.find((o) => o.controller);
+  return [managers.length ? `written by ${managers.join(', ')}` : '', controller ? `controlled by ${controller.kind} ${controller.name}` : '']
+    .filter(Boolean)
+    .join(', ');
+}
+
+/**
+ * The name was taken by another writer between our delete and our create:
+ * most often the set's owner (an operator, a GitOps controller) re-creating
+ * it from its own template. Not a time-out, not ours to overwrite.
+ */
+class NameTakenError extends Error {
+  constructor(path: string, object: KubeObject) {
+    super(
+      `another writer created ${object.metadata?.name ?? path} again (uid ${object.metadata?.uid}${writersOf(object) ? `; ${writersOf(object)}` : ''}) before this repair could: its owner re-creates it from its own template, so change the size there (see the plan's owner notes); the claims and pods are as the steps before left them`,
+    );
+  }
 }
 
 async function exists(client: KubeClient, path: string): Promise<KubeObject | undefined> {
@@ -182,7 +215,7 @@ async function exists(client: KubeClient, path: string): Promise<KubeObject | un
 }
 
 /** Runs one step; `previous` is what the previous step of this change returned. */
-async function runStep(client: KubeClient, step: Step, dryRun: boolean, previous: KubeObject | undefined): Promise<KubeObject | undefined> {
+async function runStep(client: KubeClient, step: Step, dryRun: boolean, previous: KubeObject | undefined, clock: Clock): Promise<KubeObject | undefined> {
   const query = dryRun ? { dryRun: 'All' } : {};
   switch (step.kind) {
     case 'patch':
@@ -212,7 +245,18 @@ async function runStep(client: KubeClient, step: Step, dryRun: boolean, previous
             },
           });
           // The garbage collector orphans the dependents, then removes the object.
-          if (!dryRun) await waitUntil('the garbage collector to finish the orphaning delete', async () => !(await exists(client, step.path)), 120_000);
+          // An object of the same name with another uid is a new one: someone re-created it.
+          if (!dryRun)
+            await waitUntil(
+              clock,
+              'the garbage collector to finish the orphaning delete (the delete was accepted: the object may still go, and then only the create remains to run)',
+              async () => {
+                const now = await exists(client, step.path);
+                if (now && now.metadata?.uid !== step.uid) throw new NameTakenError(step.path, now);
+                return !now;
+              },
+              120_000,
+            );
           return deleted;
         } catch (err) {
           if (err instanceof ApiError && err.conflict && attempt < 5) continue; // only status moved on: read again
@@ -223,20 +267,43 @@ async function runStep(client: KubeClient, step: Step, dryRun: boolean, previous
     case 'create': {
       // During a dry run the old object still exists: validate the new one under a generated name.
       const body = dryRun ? { ...step.body, metadata: { ...step.body.metadata, name: undefined, generateName: `${step.body.metadata?.name}-` } } : step.body;
-      return client.request<KubeObject>('POST', step.path, { query, body });
+      try {
+        return await client.request<KubeObject>('POST', step.path, { query, body });
+      } catch (err) {
+        if (!dryRun && err instanceof ApiError && err.status === 409) {
+          const taken = await exists(client, `${step.path}/${encodeURIComponent(step.body.metadata?.name ?? '')}`);
+          if (taken) throw new NameTakenError(step.path, taken);
+        }
+        throw err;
+      }
+    }
+    case 'hand-back-fields': {
+      // The create made this tool the manager of every field. Putting the old
+      // managedFields back (the API server takes them as sent when a request
+      // changes them) returns each field to whoever set it: Helm 4's and
+      // GitOps controllers' server-side applies then change their own fields,
+      // and conflict with nobody. The uid test pins it to the object just created.
+      const uid = previous?.metadata?.uid;
+      return client.request<KubeObject>('PATCH', step.path, {
+        contentType: 'application/json-patch+json',
+        body: [
+          { op: 'test', path: '/metadata/uid', value: uid },
+          { op: 'replace', path: '/metadata/managedFields', value: step.managedFields },
+        ],
+      });
     }
     case 'wait-adoption':
-      await waitForAdoption(client, step, previous);
+      await waitForAdoption(client, step, previous, clock);
       return previous;
     case 'release-claims':
-      if (!dryRun) await releaseClaims(client, step);
+      if (!dryRun) await releaseClaims(client, step, clock);
       return previous;
   }
 }
 
 /** An object with the ownerReferences the claim release and the pod adoption read. */
 interface Owned extends KubeObject {
-  metadata?: KubeObject['metadata'] & { ownerReferences?: Array<{ uid?: string; controller?: boolean }> };
+  metadata?: KubeObject['metadata'] & { ownerReferences?: Array<{ uid?: string; controller?: boolean; kind?: string; name?: string }> };
 }
 
 /**
@@ -245,9 +312,10 @@ interface Owned extends KubeObject {
  * be removing them at the same moment (its own reaction to Retain), so a
  * patch whose check fails only means "read again".
  */
-async function releaseClaims(client: KubeClient, step: Extract<Step, { kind: 'release-claims' }>): Promise<void> {
+async function releaseClaims(client: KubeClient, step: Extract<Step, { kind: 'release-claims' }>, clock: Clock): Promise<void> {
   const claimsPath = `/api/v1/namespaces/${encodeURIComponent(step.namespace)}/persistentvolumeclaims`;
   await waitUntil(
+    clock,
     "the claims to be free of the StatefulSet's ownerReference",
     async () => {
       const held = (await client.list<Owned>(claimsPath)).filter((c) => c.metadata?.ownerReferences?.some((o) => o.uid === step.ownerUid));
@@ -271,18 +339,34 @@ async function releaseClaims(client: KubeClient, step: Extract<Step, { kind: 're
   );
 }
 
-/** Pods are adopted (ClaimPods) when their controller ownerReference carries the new uid. */
-async function waitForAdoption(client: KubeClient, step: Extract<Step, { kind: 'wait-adoption' }>, created: KubeObject | undefined): Promise<void> {
+/**
+ * Adopted: the controller has synced the new set (status.observedGeneration
+ * caught up with its generation: ClaimPods runs in that sync) and every
+ * ordinal pod that exists carries the new uid as its controller. A set at
+ * replicas 0 has no pods to wait for, and is done once observed.
+ */
+async function waitForAdoption(
+  client: KubeClient,
+  step: Extract<Step, { kind: 'wait-adoption' }>,
+  created: KubeObject | undefined,
+  clock: Clock,
+): Promise<void> {
   const uid = created?.metadata?.uid;
   const podsPath = `/api/v1/namespaces/${encodeURIComponent(step.namespace)}/pods`;
+  const setPath = `/apis/apps/v1/namespaces/${encodeURIComponent(step.namespace)}/statefulsets/${encodeURIComponent(step.name)}`;
   const prefix = `${step.name}-`;
   const ours = (pods: Owned[]) =>
     pods.filter((p) => (p.metadata?.name ?? '').startsWith(prefix) && /^\d+$/.test((p.metadata?.name ?? '').slice(prefix.length)));
   await waitUntil(
+    clock,
     'the new StatefulSet to adopt or create its pods',
     async () => {
+      const set = (await exists(client, setPath)) as (KubeObject & { status?: { observedGeneration?: number } }) | undefined;
+      if (!set || set.metadata?.uid !== uid)
+        throw new Error(`the StatefulSet this repair created is gone${set ? ` (uid ${set.metadata?.uid} holds the name now)` : ''}`);
+      if ((set.status?.observedGeneration ?? 0) < (set.metadata?.generation ?? 1)) return false;
       const pods = ours(await client.list<Owned>(podsPath));
-      return pods.length > 0 && pods.every((p) => p.metadata?.ownerReferences?.some((o) => o.controller && o.uid === uid));
+      return pods.every((p) => p.metadata?.ownerReferences?.some((o) => o.controller && o.uid === uid));
     },
     120_000,
   );
@@ -292,6 +376,7 @@ async function waitForAdoption(client: KubeClient, step: Extract<Step, { kind: '
     if (!pod) continue;
     await client.request('DELETE', podPath, { body: { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid: pod.metadata?.uid } } });
     await waitUntil(
+      clock,
       `pod ${podName} to be recreated`,
       async () => {
         const again = await exists(client, podPath);

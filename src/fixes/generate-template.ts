@@ -1,10 +1,8 @@
 // generate-template: writes the volumeClaimTemplates that STS-001 mounts
 // lack. Templates are immutable (ValidateStatefulSetUpdate), so applying them
-// means the standard orphaning procedure: back up, delete with
-// propagationPolicy Orphan (pods and claims stay; the garbage collector only
-// removes their ownerReferences), create the new object, and let the
-// controller adopt the pods (ClaimPods) and reuse the claims
-// (createPersistentVolumeClaims only creates missing ones).
+// means re-creating the set (recreate.ts); the controller adopts the pods
+// (ClaimPods) and reuses the claims (createPersistentVolumeClaims only
+// creates missing ones).
 import type { V1PersistentVolumeClaim } from '@kubernetes/client-node';
 import type { Claim, StatefulSet, StorageClass, Volume } from '../kube/types.js';
 import { claimClass, claimHasClass, capacityOf, requestOf, requirementsOfTemplate, satisfyReasons, volumeClass } from '../kube/binding.js';
@@ -13,8 +11,9 @@ import { stsTemplateClassMissing } from '../checks/sts-template-class-missing.js
 import { snapshotFromObjects } from '../snapshot/from-objects.js';
 import { formatBytes } from '../kube/quantity.js';
 import { mountsOf, ordinalOfPod, templateNames } from '../kube/statefulset.js';
-import { clone, specPreconditions, targetOf, type Permission, type PlannedChange, type Refusal, type Step } from './plan.js';
-import { collectionPath, objectPath } from '../kube/resources.js';
+import { clone, type PlannedChange, type Refusal } from './plan.js';
+import { planRecreate, withoutServerFields } from './recreate.js';
+import { LAST_APPLIED } from '../kube/owner-marks.js';
 
 export const DEFAULT_SIZE = '1Gi';
 export const DEFAULT_ACCESS_MODE = 'ReadWriteOnce';
@@ -33,30 +32,20 @@ export interface GeneratedTemplate {
   provenance: string[];
 }
 
-/** Fields the API server owns; a manifest for `kubectl apply` must not carry them. */
+/**
+ * The set as a manifest to print for `kubectl apply`: without what the API
+ * server owns, its ownerReferences (a manifest names no uid) and the
+ * last-applied copy kubectl writes itself.
+ */
 export function cleanManifest(sts: StatefulSet): StatefulSet {
-  const out = clone(sts);
-  delete out.status;
+  const out = withoutServerFields(sts);
   if (out.metadata) {
-    for (const k of [
-      'uid',
-      'resourceVersion',
-      'creationTimestamp',
-      'generation',
-      'managedFields',
-      'selfLink',
-      'deletionTimestamp',
-      'deletionGracePeriodSeconds',
-      'ownerReferences',
-    ] as const)
-      delete (out.metadata as Record<string, unknown>)[k];
+    delete out.metadata.ownerReferences;
     if (out.metadata.annotations) {
-      delete out.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'];
+      delete out.metadata.annotations[LAST_APPLIED];
       if (Object.keys(out.metadata.annotations).length === 0) delete out.metadata.annotations;
     }
   }
-  out.apiVersion = 'apps/v1';
-  out.kind = 'StatefulSet';
   return out;
 }
 
@@ -162,129 +151,38 @@ function freeVolumesFitting(template: V1PersistentVolumeClaim, volumes: Volume[]
   return byClass;
 }
 
-/**
- * Before an orphaning delete of a set whose policy is whenDeleted: Delete
- * (its claims then carry an ownerReference to it): switch to Retain, and
- * remove the references. The controller drops them only as it syncs each pod
- * (there may be none), and the garbage collector orphans only the dependents
- * its graph already knows: a claim whose reference it has not seen yet would
- * be collected once the set is gone.
- */
-export function keepClaimsThroughDelete(sts: StatefulSet): { steps: Step[]; permissions: Permission[]; warnings: string[] } {
-  if (sts.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted !== 'Delete') return { steps: [], permissions: [], warnings: [] };
-  const ns = sts.metadata?.namespace ?? '';
-  return {
-    steps: [
-      {
-        kind: 'patch',
-        path: objectPath('StatefulSet', sts.metadata?.name ?? '', ns),
-        patch: [...specPreconditions(sts), { op: 'replace', path: '/spec/persistentVolumeClaimRetentionPolicy/whenDeleted', value: 'Retain' }],
-        description: 'set persistentVolumeClaimRetentionPolicy.whenDeleted to Retain so no claim can be deleted with the StatefulSet',
-      },
-      {
-        kind: 'release-claims',
-        namespace: ns,
-        ownerUid: sts.metadata?.uid ?? '',
-        description: "remove the StatefulSet's ownerReference from its claims (JSON patch, uid-checked), so no claim can be collected with it",
-      },
-    ],
-    permissions: [
-      { verb: 'patch', group: 'apps', resource: 'statefulsets', namespace: ns },
-      { verb: 'list', group: '', resource: 'persistentvolumeclaims', namespace: ns },
-      { verb: 'patch', group: '', resource: 'persistentvolumeclaims', namespace: ns },
-    ],
-    warnings: ['persistentVolumeClaimRetentionPolicy.whenDeleted is Delete: it is switched to Retain before the delete and restored on the new StatefulSet'],
-  };
-}
-
 export interface TemplateApplyInput {
   sts: StatefulSet;
   generated: GeneratedTemplate[];
   rollPods: string[];
+  /** what the set's owner must change to stay in step */
+  ownerNotes?: string[];
 }
 
 /** The orphan-delete-and-recreate plan. Refuses what it cannot make safe. */
-export function planTemplateApply({ sts, generated, rollPods }: TemplateApplyInput): PlannedChange | Refusal {
-  // A set being deleted is refused (by planReplaceStatefulSet) before "nothing to add".
+export function planTemplateApply({ sts, generated, rollPods, ownerNotes }: TemplateApplyInput): PlannedChange | Refusal {
+  // A set being deleted is refused (by planRecreate) before "nothing to add".
   if (generated.length === 0 && !sts.metadata?.deletionTimestamp)
     return {
       target: { kind: 'StatefulSet', namespace: sts.metadata?.namespace, name: sts.metadata?.name ?? '' },
       reasons: ['every mount already names a volume or a volumeClaimTemplate: nothing to add'],
       noop: true,
     };
-  const newObject = cleanManifest(sts);
-  newObject.spec!.volumeClaimTemplates = [...(newObject.spec!.volumeClaimTemplates ?? []), ...generated.map((g) => g.template)];
-  return planReplaceStatefulSet(sts, newObject, {
-    summary: `add volumeClaimTemplate${generated.length > 1 ? 's' : ''} ${generated.map((g) => `"${g.template.metadata?.name}"`).join(', ')} to statefulset ${sts.metadata?.name} (orphaning delete + create)`,
-    createDescription: 'create the StatefulSet with the added volumeClaimTemplates',
-    rollPods,
-    notes: generated.flatMap((g) => g.provenance.map((p) => `template "${g.template.metadata?.name}" ${p}`)),
-  });
-}
-
-/**
- * Changing volumeClaimTemplates, which the API server refuses to update:
- * delete the set with propagationPolicy Orphan (pods and claims stay, guarded
- * by uid and spec generation), after making sure no claim can be collected
- * with it (keepClaimsThroughDelete), create it again with the new templates,
- * and wait until its pods are adopted. apply-plan validates the create by a
- * server dry run before the delete.
- */
-export function planReplaceStatefulSet(
-  sts: StatefulSet,
-  newObject: StatefulSet,
-  opts: { summary: string; createDescription: string; rollPods: string[]; notes: string[] },
-): PlannedChange | Refusal {
-  const name = sts.metadata?.name ?? '';
-  const ns = sts.metadata?.namespace;
-  const refusal = (...reasons: string[]): Refusal => ({ target: { kind: 'StatefulSet', namespace: ns, name }, reasons });
-  if (sts.metadata?.deletionTimestamp) return refusal('it is being deleted');
-  if ((sts.metadata?.finalizers ?? []).length > 0)
-    return refusal(`it has finalizers (${sts.metadata!.finalizers!.join(', ')}): another controller manages its deletion`);
-  const { rollPods } = opts;
-  const steps: Step[] = [];
-  const warnings: string[] = [];
-  const path = objectPath('StatefulSet', name, ns);
-  const keep = keepClaimsThroughDelete(sts);
-  steps.push(...keep.steps);
-  warnings.push(...keep.warnings);
-  steps.push({
-    kind: 'delete-orphan',
-    path,
-    uid: sts.metadata?.uid ?? '',
-    generation: sts.metadata?.generation ?? 0,
-    description: 'delete with propagationPolicy: Orphan, only if uid and spec generation are still as planned (pods and claims stay)',
-  });
-  steps.push({ kind: 'create', path: collectionPath('apps/v1', 'statefulsets', ns), body: newObject, description: opts.createDescription });
-  steps.push({
-    kind: 'wait-adoption',
-    namespace: ns ?? '',
-    name,
-    rollPods,
-    description: rollPods.length
-      ? `wait for the pods to be adopted, then delete ${rollPods.join(', ')} one at a time (highest ordinal first)`
-      : 'wait until the existing pods are adopted or new pods are created',
-  });
-  const after = clone(sts);
-  after.spec!.volumeClaimTemplates = newObject.spec!.volumeClaimTemplates;
-  return {
-    target: targetOf('StatefulSet', sts),
-    summary: opts.summary,
-    before: sts,
-    after,
-    steps,
-    permissions: [
-      { verb: 'get', group: 'apps', resource: 'statefulsets', namespace: ns },
-      { verb: 'delete', group: 'apps', resource: 'statefulsets', namespace: ns },
-      { verb: 'create', group: 'apps', resource: 'statefulsets', namespace: ns },
-      ...keep.permissions,
-      ...(rollPods.length ? [{ verb: 'delete', group: '', resource: 'pods', namespace: ns }] : []),
-    ],
-    warnings,
-    owned: ['/spec/volumeClaimTemplates'],
-    replaces: true,
-    notes: opts.notes,
-  };
+  const added = generated.map((g) => g.template);
+  return planRecreate(
+    sts,
+    (set) => {
+      set.spec = { ...set.spec!, volumeClaimTemplates: [...(set.spec?.volumeClaimTemplates ?? []), ...clone(added)] };
+    },
+    {
+      summary: `add volumeClaimTemplate${generated.length > 1 ? 's' : ''} ${generated.map((g) => `"${g.template.metadata?.name}"`).join(', ')} to statefulset ${sts.metadata?.name} (orphaning delete + create)`,
+      createDescription: 'create the StatefulSet with the added volumeClaimTemplates',
+      rollPods,
+      notes: generated.flatMap((g) => g.provenance.map((p) => `template "${g.template.metadata?.name}" ${p}`)),
+      owned: ['/spec/volumeClaimTemplates'],
+      ownerNotes,
+    },
+  );
 }
 
 /** Existing pods cannot gain a volume in place (pod volumes are immutable): these need a restart. */

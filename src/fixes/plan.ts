@@ -1,6 +1,9 @@
 // A repair is planned first (pure: objects in, plan out) and applied by
 // apply-plan.ts, the only module that writes to the cluster.
 import type { KubeObject, ObjectRef } from '../kube/types.js';
+import type { ManagedFieldsEntry } from '../kube/owner-marks.js';
+
+export type { ManagedFieldsEntry } from '../kube/owner-marks.js';
 
 export type JsonPatchOp =
   { op: 'test'; path: string; value: unknown } | { op: 'remove'; path: string } | { op: 'add' | 'replace'; path: string; value: unknown };
@@ -18,7 +21,9 @@ export type Step =
   | { kind: 'delete-orphan'; path: string; uid: string; generation: number; description: string }
   | { kind: 'create'; path: string; body: KubeObject; description: string }
   | { kind: 'wait-adoption'; namespace: string; name: string; description: string; rollPods: string[] }
-  | { kind: 'release-claims'; namespace: string; ownerUid: string; description: string };
+  | { kind: 'release-claims'; namespace: string; ownerUid: string; description: string }
+  /** after a create: managedFields as the deleted object had them, so each field is back with its manager */
+  | { kind: 'hand-back-fields'; path: string; managedFields: ManagedFieldsEntry[]; description: string };
 
 /** One object changed by one atomic request (or, for generate-template, a fixed sequence). */
 export interface PlannedChange {

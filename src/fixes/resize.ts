@@ -2,7 +2,7 @@
 // volumeClaimTemplates. Each existing claim of the template gets the larger
 // request (the PersistentVolumeClaimResize admission plugin and ResourceQuota
 // judge each patch), then the set is re-created with the larger template by an
-// orphaning delete (planReplaceStatefulSet), so new ordinals get the new size.
+// orphaning delete (recreate.ts), so new ordinals get the new size.
 // Everything the API server would refuse is refused here first, for the whole
 // plan: a set whose claims are half grown is the state users write by hand today.
 import type { Claim, StatefulSet, StorageClass } from '../kube/types.js';
@@ -10,7 +10,7 @@ import { claimClass, requestOf } from '../kube/binding.js';
 import { allowsExpansion, expansionState, RESIZE_FORBIDDEN } from '../kube/expansion.js';
 import { formatBytes, parseQuantity } from '../kube/quantity.js';
 import { ordinalOfClaim } from '../kube/statefulset.js';
-import { cleanManifest, planReplaceStatefulSet } from './generate-template.js';
+import { planRecreate } from './recreate.js';
 import { dropChangesIfRefused, type Plan } from './plan.js';
 import { planClaimRequest } from './claim-request.js';
 
@@ -34,6 +34,8 @@ export interface ResizeInput {
   classes: StorageClass[];
   quotas: Quota[];
   limitRanges: LimitRange[];
+  /** what the set's owner must change to stay in step */
+  ownerNotes?: string[];
 }
 
 export const CANNOT_SHRINK = 'claims cannot shrink: Kubernetes lowers a request only to recover a failed expansion, and never to status.capacity or below';
@@ -149,15 +151,21 @@ export function planResize(input: ResizeInput, command: string): Plan & { warnin
   if (current !== undefined && current >= size) {
     plan.refusals.push({ target: setTarget, reasons: [`volumeClaimTemplate ${template} already asks for ${formatBytes(current)}`], noop: true });
   } else {
-    const newObject = cleanManifest(sts);
-    const t = newObject.spec!.volumeClaimTemplates![index]!;
-    t.spec = { ...t.spec, resources: { ...t.spec?.resources, requests: { ...t.spec?.resources?.requests, storage: sizeText } } };
-    const replace = planReplaceStatefulSet(sts, newObject, {
-      summary: `re-create statefulset ${setName} with volumeClaimTemplate ${template} at ${sizeText} (was ${formatBytes(current)}; orphaning delete + create)`,
-      createDescription: `create the StatefulSet with volumeClaimTemplate ${template} asking for ${sizeText}`,
-      rollPods: [],
-      notes: ['pods and claims stay (same uids); new ordinals get claims of the new size'],
-    });
+    const replace = planRecreate(
+      sts,
+      (set) => {
+        const t = set.spec?.volumeClaimTemplates?.find((x) => x.metadata?.name === template);
+        if (t) t.spec = { ...t.spec, resources: { ...t.spec?.resources, requests: { ...t.spec?.resources?.requests, storage: sizeText } } };
+      },
+      {
+        summary: `re-create statefulset ${setName} with volumeClaimTemplate ${template} at ${sizeText} (was ${formatBytes(current)}; orphaning delete + create)`,
+        createDescription: `create the StatefulSet with volumeClaimTemplate ${template} asking for ${sizeText}`,
+        rollPods: [],
+        notes: ['pods and claims stay (same uids); new ordinals get claims of the new size'],
+        owned: ['/spec/volumeClaimTemplates'],
+        ownerNotes: input.ownerNotes,
+      },
+    );
     if ('steps' in replace) plan.changes.push(replace);
     else plan.refusals.push(replace);
   }

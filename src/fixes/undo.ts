@@ -5,7 +5,7 @@
 import { stringify } from 'yaml';
 import type { KubeObject, StatefulSet } from '../kube/types.js';
 import type { Backup, BackupEntry } from './backup.js';
-import { cleanManifest, keepClaimsThroughDelete } from './generate-template.js';
+import { planRecreate } from './recreate.js';
 import {
   concretePointer,
   deepEqual,
@@ -19,7 +19,7 @@ import {
   type PlannedChange,
   type Refusal,
 } from './plan.js';
-import { apiGroupOf, collectionPath, kindInfo, objectPath } from '../kube/resources.js';
+import { apiGroupOf, kindInfo, objectPath } from '../kube/resources.js';
 
 // Values as a person reads them: YAML's flow style ({ name: data, uid: 7f0c… }), not raw JSON.
 const show = (v: unknown) => (v === undefined ? '(absent)' : stringify(v, { collectionStyle: 'flow', lineWidth: 0 }).trim());
@@ -47,41 +47,20 @@ export function planRestore(entry: BackupEntry, before: KubeObject, after: KubeO
   const path = objectPath(entry.kind, entry.name, entry.namespace);
   if (entry.replaces) {
     // The repair deleted and recreated it: recreate it the same way, as it is now but for the
-    // fields the repair owned (a scale since the repair stays).
-    const manifest = cleanManifest(current as StatefulSet);
-    for (const p of entry.owned) setAt(manifest, p, valueAt(before, p));
-    const keep = keepClaimsThroughDelete(current as StatefulSet);
-    return {
-      target: targetOf(entry.kind, current),
-      summary: `recreate ${entry.kind} ${entry.name} from the backup (orphaning delete + create)`,
-      before: current,
-      after: { ...manifest, metadata: { ...manifest.metadata, uid: current.metadata?.uid, resourceVersion: current.metadata?.resourceVersion } },
-      steps: [
-        ...keep.steps,
-        {
-          kind: 'delete-orphan',
-          path,
-          uid: current.metadata?.uid ?? '',
-          generation: current.metadata?.generation ?? 0,
-          description: 'delete with propagationPolicy: Orphan (pods and claims stay)',
-        },
-        {
-          kind: 'create',
-          path: collectionPath('apps/v1', 'statefulsets', entry.namespace),
-          body: manifest,
-          description: 'create the StatefulSet as it is, with the fields the repair changed as they were before it',
-        },
-        { kind: 'wait-adoption', namespace: entry.namespace ?? '', name: entry.name, rollPods: [], description: 'wait until the pods are adopted' },
-      ],
-      permissions: [
-        ...['get', 'delete', 'create'].map((verb) => ({ verb, group: 'apps', resource: 'statefulsets', namespace: entry.namespace })),
-        ...keep.permissions,
-      ],
-      warnings: keep.warnings,
-      notes: [],
-      owned: entry.owned,
-      replaces: true,
-    };
+    // fields the repair owned (a scale since the repair stays; labels, annotations, owners too).
+    return planRecreate(
+      current as StatefulSet,
+      (set) => {
+        for (const p of entry.owned) setAt(set, p, valueAt(before, p));
+      },
+      {
+        summary: `recreate ${entry.kind} ${entry.name} from the backup (orphaning delete + create)`,
+        createDescription: 'create the StatefulSet as it is, with the fields the repair changed as they were before it',
+        rollPods: [],
+        notes: [],
+        owned: entry.owned,
+      },
+    );
   }
   const patch: JsonPatchOp[] = entry.kind === 'StatefulSet' ? specPreconditions(current) : preconditions(current);
   for (const p of entry.owned) {

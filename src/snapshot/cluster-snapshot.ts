@@ -20,6 +20,7 @@ import { parseOrdinalName, templateNames } from '../kube/statefulset.js';
 import { timeOf } from '../kube/time.js';
 
 import type { ResourceName } from '../kube/resources.js';
+import { NO_OWNER_RECORDS, type OwnerRecords } from './owners/owner-records.js';
 
 export type { ResourceName } from '../kube/resources.js';
 export { ALL_RESOURCES } from '../kube/resources.js';
@@ -68,6 +69,8 @@ export interface SnapshotData {
   locations?: Map<KubeObject, SourceLocation>;
   /** --preflight: the cluster's current version of each StatefulSet the manifests replace */
   liveStatefulSets?: Map<string, StatefulSet>;
+  /** who writes the sets: Helm releases, controlling resources, GitOps objects (read from a cluster only) */
+  owners?: OwnerRecords;
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string | undefined): Map<string, T[]> {
@@ -109,6 +112,7 @@ export class ClusterSnapshot implements SnapshotData {
   namespaces?: string[];
   locations?: Map<KubeObject, SourceLocation>;
   liveStatefulSets?: Map<string, StatefulSet>;
+  owners!: OwnerRecords;
 
   private readonly claimsByKey: Map<string, Claim>;
   private readonly volumesByName: Map<string, Volume>;
@@ -125,6 +129,7 @@ export class ClusterSnapshot implements SnapshotData {
 
   constructor(data: SnapshotData) {
     Object.assign(this, data);
+    this.owners ??= NO_OWNER_RECORDS;
     this.claimsByKey = indexBy(this.claims, objectKey);
     this.volumesByName = indexBy(this.volumes, (v) => v.metadata?.name ?? '');
     this.volumesByClaimRef = groupBy(this.volumes, (v) => (v.spec?.claimRef ? keyOf(v.spec.claimRef.namespace, v.spec.claimRef.name) : undefined));

@@ -6,6 +6,7 @@ import { timed } from '../kube/timing.js';
 import { ApiError, notFound } from '../kube/errors.js';
 import type { KubeObject } from '../kube/types.js';
 import { collectionPath, KINDS, type KindInfo } from '../kube/resources.js';
+import { readOwnerRecords } from './owners/read-owner-records.js';
 import { ClusterSnapshot, type ResourceName, type ServerVersion, type SnapshotData, type SnapshotScope } from './cluster-snapshot.js';
 
 type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -18,7 +19,9 @@ type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-e
  */
 function slim(resource: ResourceName, item: Loose): Loose {
   const meta = item['metadata'];
-  if (meta) {
+  // A set keeps who wrote its claim templates and its last-applied copy: its owner is read from them.
+  if (meta && resource === 'statefulsets') meta['managedFields'] = templateManagers(meta['managedFields']);
+  else if (meta) {
     delete meta['managedFields'];
     if (meta['annotations']) delete meta['annotations']['kubectl.kubernetes.io/last-applied-configuration'];
   }
@@ -52,6 +55,17 @@ function slim(resource: ResourceName, item: Loose): Loose {
     default:
       return item;
   }
+}
+
+/** managedFields cut down to who wrote what of a set's spec.volumeClaimTemplates. */
+function templateManagers(entries: Loose[] | undefined): Loose[] | undefined {
+  return entries?.map((e) => ({
+    manager: e['manager'],
+    operation: e['operation'],
+    time: e['time'],
+    ...(e['subresource'] ? { subresource: e['subresource'] } : {}),
+    fieldsV1: e['fieldsV1']?.['f:spec']?.['f:volumeClaimTemplates'] ? { 'f:spec': { 'f:volumeClaimTemplates': {} } } : {},
+  }));
 }
 
 export interface LoadOptions {
@@ -131,6 +145,7 @@ export async function loadSnapshotFromCluster(client: ReadClient, options: LoadO
       throw notFound('StatefulSet', missing, scope.namespace ?? 'any namespace');
     }
   }
+  const owners = await readOwnerRecords(client, statefulSets as SnapshotData['statefulSets']);
 
   return timed(
     'index',
@@ -154,6 +169,7 @@ export async function loadSnapshotFromCluster(client: ReadClient, options: LoadO
         csiNodes: (results.csinodes ?? []) as SnapshotData['csiNodes'],
         unavailable,
         namespaces: scope.namespace === undefined ? undefined : [scope.namespace],
+        owners,
       }),
   );
 }

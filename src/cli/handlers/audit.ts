@@ -194,11 +194,12 @@ function offlineCoverage(snapshot: ClusterSnapshot, skipped: SkippedCheck[]): Of
   const skippedCodes = new Set(skipped.map((s) => s.check));
   const kinds = new Set<string>();
   for (const check of ALL_CHECKS) if (skippedCodes.has(check.code)) for (const r of check.needs) if (!snapshot.has(r)) kinds.add(resourceInfo(r).kind);
+  const owners = ALL_CHECKS.some((c) => c.needsOwners && skippedCodes.has(c.code));
   return {
     checks: ALL_CHECKS.length - skipped.length,
     statefulSets: snapshot.statefulSets.length,
     needCluster: skipped.length,
-    kinds: KINDS.map((k) => k.kind).filter((k) => kinds.has(k)),
+    kinds: [...KINDS.map((k) => k.kind).filter((k) => kinds.has(k)), ...(owners ? ['StatefulSet owners'] : [])],
   };
 }
 

@@ -6,6 +6,7 @@ import { runChecks } from '../../../src/checks/run-checks.js';
 import { snapshotFromObjects } from '../../../src/snapshot/from-objects.js';
 import { parseDuration } from '../../../src/kube/time.js';
 import { FIXTURE_NOW, loadFixture } from './fixture-loader.js';
+import { NO_OWNER_RECORDS } from '../../../src/snapshot/owners/owner-records.js';
 
 for (const check of ALL_CHECKS) {
   describe(`${check.code} ${check.id}`, () => {
@@ -20,6 +21,7 @@ for (const check of ALL_CHECKS) {
           unavailable: c.unavailable ?? {},
           liveStatefulSets: c.live ? new Map(c.live.map((o) => [`${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`, o as never])) : undefined,
           serverVersion: major ? { major: Number(major), minor: Number(minor), gitVersion: c.serverVersion! } : undefined,
+          owners: { ...NO_OWNER_RECORDS, ...c.owners },
           locations: c.manifest ? new Map(c.objects.map((o, i) => [o, { file: 'app.yaml', document: i + 1 }])) : undefined,
         });
         const { findings } = runChecks(snapshot, { pendingThresholdMs: parseDuration(c.pendingThreshold ?? '5m') }, [check]);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../../src/kube/types.js';
 import type { ResourceName } from '../../../src/snapshot/cluster-snapshot.js';
+import type { OwnerRecords } from '../../../src/snapshot/owners/owner-records.js';
 
 export const FIXTURE_DIR = path.join(import.meta.dirname, 'fixtures');
 
@@ -29,6 +30,8 @@ export interface FixtureCase {
   evidence?: string[];
   /** the exact repair command of each finding, in the order of expect */
   fixes?: Array<string | null>;
+  /** who owns the sets: Helm release records, controlling resources, GitOps objects (as read-owner-records.ts distils them) */
+  owners?: Partial<OwnerRecords>;
   /** an earlier case in the file whose objects and live objects this one reuses (YAML anchors stop at a document's end) */
   from?: string;
 }
@@ -45,6 +48,7 @@ export function loadFixture(id: string): FixtureCase[] {
       if (!base) throw new Error(`${file} document ${i + 1}: from: no earlier case named ${c.from}`);
       c.objects ??= structuredClone(base.objects);
       if (base.live) c.live ??= structuredClone(base.live);
+      if (base.owners) c.owners ??= structuredClone(base.owners);
     }
     c.expect ??= [];
     c.objects ??= [];

@@ -13,7 +13,8 @@ import { planClaimRefFix } from '../../../src/fixes/fix-claimref.js';
 import type { Plan, PlannedChange } from '../../../src/fixes/plan.js';
 import { KubeClient } from '../../../src/kube/client.js';
 import { ApiError, ConnectionError } from '../../../src/kube/errors.js';
-import type { Volume } from '../../../src/kube/types.js';
+import type { KubeObject, StatefulSet, Volume } from '../../../src/kube/types.js';
+import { planRecreate } from '../../../src/fixes/recreate.js';
 
 interface Call {
   method: string;
@@ -207,5 +208,98 @@ describe('applyPlan', () => {
         .filter((c) => !c.query?.['dryRun'])
         .map((c) => c.path),
     ).toEqual(['/api/v1/persistentvolumes/pv-a']);
+  });
+
+  describe('a re-create (planRecreate), with the waits on a test clock', () => {
+    const setPath = '/apis/apps/v1/namespaces/shop/statefulsets/db';
+    const old = {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'db', namespace: 'shop', uid: 'u1', resourceVersion: '3', generation: 1, managedFields: [{ manager: 'helm', operation: 'Apply' }] },
+      spec: { replicas: 0, selector: { matchLabels: { app: 'db' } }, serviceName: 'db', template: {}, volumeClaimTemplates: [] },
+    } as StatefulSet;
+    const testClock = () => {
+      let t = 0;
+      return { now: () => t, sleep: async (ms: number) => void (t += ms) };
+    };
+
+    /** The set's name as the server holds it: the old object until its DELETE, then whatever `after` says. */
+    function server(after: (deletes: number) => KubeObject | undefined) {
+      let deletes = 0;
+      let created: KubeObject | undefined;
+      return recordingClient((call) => {
+        if (call.method === 'DELETE') return void deletes++;
+        if (call.method === 'POST') {
+          if (call.query?.['dryRun']) return {};
+          const taken = after(deletes);
+          if (taken) throw new ApiError(409, 'AlreadyExists', 'statefulsets.apps "db" already exists');
+          created = { ...(call.body as KubeObject), metadata: { ...(call.body as KubeObject).metadata, uid: 'u2', generation: 1, resourceVersion: '9' } };
+          return created;
+        }
+        if (call.method === 'PATCH') return created;
+        if (call.method === 'GET' && call.path === setPath) {
+          if (deletes === 0) return old;
+          const now = created ? { ...created, status: { observedGeneration: 1 } } : after(deletes);
+          if (!now) throw new ApiError(404, 'NotFound', 'not found');
+          return now;
+        }
+        return {};
+      });
+    }
+
+    it('at replicas 0 is done once the controller has observed the new set (no pods to adopt)', async () => {
+      const { client, writes } = server(() => undefined);
+      const change = planRecreate(old, () => {}, { summary: 's', createDescription: 'c', rollPods: [], notes: [], owned: [] }) as PlannedChange;
+      const result = await applyPlan(
+        client,
+        { command: 'resize', changes: [change], refusals: [] },
+        { dryRun: 'none', backupRoot: backupRoot(), confirm: yes, clock: testClock() },
+      );
+      expect(result.outcomes.map((o) => [o.status, o.message])).toEqual([['applied', undefined]]);
+      const patch = writes().find((c) => c.method === 'PATCH')!;
+      expect(patch.body).toEqual([
+        { op: 'test', path: '/metadata/uid', value: 'u2' },
+        { op: 'replace', path: '/metadata/managedFields', value: [{ manager: 'helm', operation: 'Apply' }] },
+      ]);
+    });
+
+    it('reports a name taken by another writer after the delete as such, not as a time-out, and creates nothing', async () => {
+      const operators = {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: {
+          name: 'db',
+          uid: 'u-operator',
+          managedFields: [{ manager: 'PrometheusOperator', operation: 'Update' }],
+          ownerReferences: [{ kind: 'Prometheus', name: 'p', uid: 'cr', controller: true }],
+        },
+      } as KubeObject;
+      const { client, writes } = server(() => operators);
+      const change = planRecreate(old, () => {}, { summary: 's', createDescription: 'c', rollPods: [], notes: [], owned: [] }) as PlannedChange;
+      const result = await applyPlan(
+        client,
+        { command: 'resize', changes: [change], refusals: [] },
+        { dryRun: 'none', backupRoot: backupRoot(), confirm: yes, clock: testClock() },
+      );
+      expect(result.outcomes[0]!.status).toBe('failed');
+      expect(result.outcomes[0]!.message).toMatch(
+        /^another writer created db again \(uid u-operator; written by PrometheusOperator, controlled by Prometheus p\) before this repair could/,
+      );
+      expect(result.outcomes[0]!.message).not.toMatch(/timed out/);
+      expect(writes().filter((c) => c.method === 'POST' && !c.query?.['dryRun'])).toEqual([]);
+    });
+
+    it('gives up on a garbage collector that never finishes, after its 120 s on the test clock', async () => {
+      const { client } = server(() => old);
+      const change = planRecreate(old, () => {}, { summary: 's', createDescription: 'c', rollPods: [], notes: [], owned: [] }) as PlannedChange;
+      const result = await applyPlan(
+        client,
+        { command: 'resize', changes: [change], refusals: [] },
+        { dryRun: 'none', backupRoot: backupRoot(), confirm: yes, clock: testClock() },
+      );
+      expect(result.outcomes[0]!.message).toBe(
+        'timed out after 120s waiting for the garbage collector to finish the orphaning delete (the delete was accepted: the object may still go, and then only the create remains to run)',
+      );
+    });
   });
 });

@@ -288,7 +288,7 @@ describe('generate-template planning', () => {
     const sts = seed000();
     sts.spec!.persistentVolumeClaimRetentionPolicy = { whenDeleted: 'Delete', whenScaled: 'Retain' };
     const plan = planTemplateApply({ sts, generated: generateTemplates(sts, [], [], {}), rollPods: [] }) as PlannedChange;
-    expect(plan.steps.map((s) => s.kind)).toEqual(['patch', 'release-claims', 'delete-orphan', 'create', 'wait-adoption']);
+    expect(plan.steps.map((s) => s.kind)).toEqual(['patch', 'release-claims', 'delete-orphan', 'create', 'hand-back-fields', 'wait-adoption']);
     const create = plan.steps.find((s) => s.kind === 'create')!;
     if (create.kind !== 'create') throw new Error('expected create');
     expect(create.body.metadata).toEqual({ name: 'mysql', namespace: 'shop' });
@@ -298,6 +298,7 @@ describe('generate-template planning', () => {
       'get statefulsets',
       'delete statefulsets',
       'create statefulsets',
+      'patch statefulsets',
       'patch statefulsets',
       'list persistentvolumeclaims',
       'patch persistentvolumeclaims',

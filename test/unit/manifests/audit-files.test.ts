@@ -83,7 +83,7 @@ describe('audit -f runs the file-decidable checks on each fixture', () => {
   for (const check of ALL_CHECKS) {
     for (const c of loadFixture(check.id)) {
       // Preflight-only and namespaced-scope cases need a cluster.
-      if (c.live || c.namespace || c.unavailable || c.serverVersion) continue;
+      if (c.live || c.namespace || c.unavailable || c.serverVersion || c.owners) continue;
       it(`${check.code} ${c.name}`, async () => {
         const dir = tmpdir();
         const file = path.join(dir, 'objects.yaml');
@@ -93,7 +93,7 @@ describe('audit -f runs the file-decidable checks on each fixture', () => {
         const skipped = report.skipped.some((s) => s.check === check.code);
         const kindsInFile = new Set(c.objects.map((o) => o.kind));
         // A check runs offline exactly when everything it reads can come from files.
-        const offlineReadable = check.needs.every((n) => !['pods', 'events', 'nodes'].includes(n));
+        const offlineReadable = !check.needsOwners && check.needs.every((n) => !['pods', 'events', 'nodes'].includes(n));
         const carried = check.needs.every((n) => !resourceInfo(n).inManifests || kindsInFile.has(resourceInfo(n).kind));
         expect(skipped).toBe(!(offlineReadable && carried));
         if (skipped) return;

@@ -1,0 +1,121 @@
+// The one re-create: what the new object keeps, what it changes, and the
+// steps every re-creating repair (and undo) runs. The API server's side of it
+// (managedFields taken as sent, the garbage collector, adoption) is proven on
+// the control plane in test/integration/owners.test.ts.
+import { describe, expect, it } from 'vitest';
+import { LAST_APPLIED, planRecreate, recreatedObject } from '../../../src/fixes/recreate.js';
+import type { PlannedChange, Refusal } from '../../../src/fixes/plan.js';
+import type { StatefulSet } from '../../../src/kube/types.js';
+
+const grow = (set: StatefulSet) => {
+  set.spec!.volumeClaimTemplates![0]!.spec!.resources!.requests!['storage'] = '2Gi';
+};
+
+function owned(): StatefulSet {
+  const spec = {
+    selector: { matchLabels: { app: 'db' } },
+    serviceName: 'db',
+    template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'db:1' }] } },
+    volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
+  };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: {
+      name: 'db',
+      namespace: 'shop',
+      uid: 'old-uid',
+      resourceVersion: '41',
+      generation: 3,
+      creationTimestamp: '2026-01-01T00:00:00Z' as unknown as Date,
+      labels: { 'app.kubernetes.io/managed-by': 'Helm' },
+      annotations: {
+        'meta.helm.sh/release-name': 'r',
+        'meta.helm.sh/release-namespace': 'shop',
+        [LAST_APPLIED]: JSON.stringify({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db' }, spec }) + '\n',
+      },
+      ownerReferences: [{ apiVersion: 'example.com/v1', kind: 'Database', name: 'db', uid: 'cr-uid', controller: true, blockOwnerDeletion: true }],
+      managedFields: [
+        { manager: 'helm', operation: 'Apply', apiVersion: 'apps/v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:volumeClaimTemplates': {} } } },
+        { manager: 'kube-controller-manager', operation: 'Update', subresource: 'status', fieldsType: 'FieldsV1', fieldsV1: { 'f:status': {} } },
+      ],
+    },
+    spec: structuredClone(spec),
+    status: { replicas: 2, observedGeneration: 3 },
+  } as StatefulSet;
+}
+
+describe('recreatedObject', () => {
+  it('keeps every label, annotation and ownerReference, drops what the server sets, and changes only the template', () => {
+    const before = owned();
+    const { object, warnings } = recreatedObject(before, grow);
+    expect(warnings).toEqual([]);
+    expect(object.metadata?.labels).toEqual(before.metadata?.labels);
+    expect(object.metadata?.ownerReferences).toEqual(before.metadata?.ownerReferences);
+    expect(object.metadata?.annotations?.['meta.helm.sh/release-name']).toBe('r');
+    for (const k of ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields']) expect(object.metadata).not.toHaveProperty(k);
+    expect(object.status).toBeUndefined();
+    expect(object.spec?.volumeClaimTemplates?.[0]?.spec?.resources?.requests?.['storage']).toBe('2Gi');
+    expect(object.spec?.template).toEqual(before.spec?.template);
+    // the input is not touched
+    expect(before.spec?.volumeClaimTemplates?.[0]?.spec?.resources?.requests?.['storage']).toBe('1Gi');
+  });
+
+  it('makes the same change in last-applied-configuration, written as kubectl writes it', () => {
+    const { object } = recreatedObject(owned(), grow);
+    const text = object.metadata!.annotations![LAST_APPLIED]!;
+    expect(text.endsWith('}\n')).toBe(true);
+    const applied = JSON.parse(text) as StatefulSet;
+    expect(applied.spec?.volumeClaimTemplates?.[0]?.spec?.resources?.requests?.['storage']).toBe('2Gi');
+    expect(applied.metadata).toEqual({ name: 'db' });
+  });
+
+  it('keeps a last-applied copy it cannot read, and says so', () => {
+    const sts = owned();
+    sts.metadata!.annotations![LAST_APPLIED] = '{not json';
+    const { object, warnings } = recreatedObject(sts, grow);
+    expect(object.metadata!.annotations![LAST_APPLIED]).toBe('{not json');
+    expect(warnings.join()).toMatch(/not JSON/);
+  });
+});
+
+describe('planRecreate', () => {
+  const opts = { summary: 's', createDescription: 'c', rollPods: [], notes: [], owned: ['/spec/volumeClaimTemplates'] };
+
+  it('deletes, creates, hands the old managedFields back, then waits for adoption', () => {
+    const change = planRecreate(owned(), grow, opts) as PlannedChange;
+    expect(change.steps.map((s) => s.kind)).toEqual(['delete-orphan', 'create', 'hand-back-fields', 'wait-adoption']);
+    const handBack = change.steps[2]!;
+    if (handBack.kind !== 'hand-back-fields') throw new Error('expected hand-back-fields');
+    expect(handBack.managedFields.map((m) => m.manager)).toEqual(['helm', 'kube-controller-manager']);
+    expect(handBack.description).toMatch(/helm, kube-controller-manager/);
+    const del = change.steps[0]!;
+    if (del.kind !== 'delete-orphan') throw new Error('expected delete-orphan');
+    expect([del.uid, del.generation]).toEqual(['old-uid', 3]);
+    expect(change.replaces).toBe(true);
+    expect(change.owned).toEqual(['/spec/volumeClaimTemplates']);
+  });
+
+  it('has nothing to hand back for an object without managedFields', () => {
+    const sts = owned();
+    delete (sts.metadata as Record<string, unknown>)['managedFields'];
+    const change = planRecreate(sts, grow, opts) as PlannedChange;
+    expect(change.steps.map((s) => s.kind)).toEqual(['delete-orphan', 'create', 'wait-adoption']);
+  });
+
+  it('refuses a set with finalizers or being deleted, before any step', () => {
+    const withFinalizer = owned();
+    withFinalizer.metadata!.finalizers = ['example.com/protect'];
+    expect((planRecreate(withFinalizer, grow, opts) as Refusal).reasons).toEqual([
+      'it has finalizers (example.com/protect): another controller manages its deletion',
+    ]);
+    const deleting = owned();
+    deleting.metadata!.deletionTimestamp = '2026-01-01T00:00:00Z' as unknown as Date;
+    expect((planRecreate(deleting, grow, opts) as Refusal).reasons).toEqual(['it is being deleted']);
+  });
+
+  it('carries the owner notes after its own notes', () => {
+    const change = planRecreate(owned(), grow, { ...opts, notes: ['n'], ownerNotes: ['helm upgrade r …'] }) as PlannedChange;
+    expect(change.notes).toEqual(['n', 'helm upgrade r …']);
+  });
+});
