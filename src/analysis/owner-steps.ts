@@ -12,6 +12,17 @@ export interface SizeChange {
   size: string;
 }
 
+/** A step for the owner: what to do, and the command that does it when there is one. */
+export interface NextStep {
+  text: string;
+  command?: string;
+}
+
+/** "text: command", for evidence lines. */
+export function stepLine(step: NextStep): string {
+  return step.command ? `${step.text}: ${step.command}` : step.text;
+}
+
 /** A difference between the live claim templates and the owner's. */
 export interface TemplateDifference {
   template: string;
@@ -63,41 +74,51 @@ export function describeSizeKey(key: SizeKey | undefined): string {
  * GitOps source. Helm: the chart reference is not stored in the release
  * (only its name and version), so it stays a placeholder.
  */
-export function ownerNextSteps(owner: Owner, setName: string, changes: SizeChange[]): string[] {
+export function ownerNextSteps(owner: Owner, setName: string, changes: SizeChange[]): NextStep[] {
   switch (owner.type) {
     case 'helm': {
       const keys = changes.map((c) => ({ ...c, key: owner.rendered?.sizeKeys[c.template] }));
       const certain = keys.filter((k) => k.key?.certain);
       const unsure = keys.filter((k) => !k.key?.certain);
       const chart = owner.record ? ` (chart ${owner.record.chart.name} ${owner.record.chart.version}; the release does not record where it came from)` : '';
-      const out: string[] = [];
+      const out: NextStep[] = [];
       if (owner.flux)
-        out.push(
-          `Helm release ${owner.release} is driven by Flux HelmRelease ${owner.flux.namespace}/${owner.flux.name}: set ${keys.map((k) => `${k.key?.certain ? k.key.key : `<key of template ${k.template}>`}: ${k.size}`).join(', ')} in its spec.values (in Git), then resume or reconcile it`,
-        );
+        out.push({
+          text: `Helm release ${owner.release} is driven by Flux HelmRelease ${owner.flux.namespace}/${owner.flux.name}: set ${keys.map((k) => `${k.key?.certain ? k.key.key : `<key of template ${k.template}>`}: ${k.size}`).join(', ')} in its spec.values (in Git), then resume or reconcile it`,
+        });
       else if (certain.length > 0)
-        out.push(
-          `next step, or the next helm upgrade is refused: helm upgrade ${owner.release} <chart> -n ${owner.namespace} --reuse-values ${certain.map((k) => `--set ${(k.key as { key: string }).key}=${k.size}`).join(' ')}${chart}`,
-        );
+        out.push({
+          text: `upgrade the release with the new size${chart}, or its next upgrade is refused`,
+          command: `helm upgrade ${owner.release} <chart> -n ${owner.namespace} --reuse-values ${certain.map((k) => `--set ${(k.key as { key: string }).key}=${k.size}`).join(' ')}`,
+        });
       for (const k of unsure)
-        out.push(`template ${k.template} of statefulset ${setName}: ${describeSizeKey(k.key)}; set it to ${k.size} in the release's values`);
+        out.push({ text: `template ${k.template} of statefulset ${setName}: ${describeSizeKey(k.key)}; set it to ${k.size} in the release's values` });
       return out;
     }
     case 'operator':
       return [
-        `change ${owner.operator?.sizeField ?? 'the storage size'} of ${owner.ref.kind} ${owner.ref.namespace}/${owner.ref.name} to ${changes.map((c) => c.size).join(', ')}`,
+        {
+          text: `change ${owner.operator?.sizeField ?? 'the storage size'} of ${owner.ref.kind} ${owner.ref.namespace}/${owner.ref.name} to ${changes.map((c) => c.size).join(', ')}`,
+        },
       ];
     case 'argocd':
       return [
-        `Argo CD Application ${owner.app}: set the size of ${changes.map((c) => `template ${c.template} to ${c.size}`).join(', ')} in its source (Git or spec.source.helm values); until then it shows OutOfSync and a sync is refused`,
+        {
+          text: `Argo CD Application ${owner.app}: set the size of ${changes.map((c) => `template ${c.template} to ${c.size}`).join(', ')} in its source (Git or spec.source.helm values); until then it shows OutOfSync and a sync is refused`,
+        },
       ];
     case 'flux':
       return [
-        `Flux Kustomization ${owner.namespace}/${owner.name}: set ${changes.map((c) => `template ${c.template} to ${c.size}`).join(', ')} in the manifest in Git, then resume it (flux resume kustomization ${owner.name} -n ${owner.namespace}); do not enable force`,
+        {
+          text: `Flux Kustomization ${owner.namespace}/${owner.name}: set ${changes.map((c) => `template ${c.template} to ${c.size}`).join(', ')} in the manifest in Git, then resume it (do not enable force)`,
+          command: `flux resume kustomization ${owner.name} -n ${owner.namespace}`,
+        },
       ];
     case 'kubectl':
       return [
-        `statefulset ${setName} was written by kubectl apply: set ${changes.map((c) => `template ${c.template} to ${c.size}`).join(', ')} in your manifest, or the next kubectl apply of it is refused`,
+        {
+          text: `statefulset ${setName} was written by kubectl apply: set ${changes.map((c) => `template ${c.template} to ${c.size}`).join(', ')} in your manifest, or the next kubectl apply of it is refused`,
+        },
       ];
     case 'none':
       return [];

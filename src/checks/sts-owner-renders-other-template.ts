@@ -1,7 +1,7 @@
 import { defineCheck, type FindingDraft } from './check.js';
 import { setFinding } from './helpers.js';
 import { ownerOf } from '../analysis/owner.js';
-import { describeSizeKey, ownerNextSteps, templateDifferences } from '../analysis/owner-steps.js';
+import { describeSizeKey, ownerNextSteps, stepLine, templateDifferences } from '../analysis/owner-steps.js';
 import { immutableUpdateRefusals } from '../kube/server-messages.js';
 import { requestOf } from '../kube/binding.js';
 import { formatBytes, parseQuantity } from '../kube/quantity.js';
@@ -45,7 +45,7 @@ export const stsOwnerRendersOtherTemplate = defineCheck({
             ...(grown.length > 0
               ? [`claims larger than the release renders: ${grown.map((c) => `${c.metadata?.name} (${formatBytes(requestOf(c.spec))})`).join(', ')}`]
               : []),
-            ...steps,
+            ...steps.map(stepLine),
           ],
         }),
       );

@@ -6,7 +6,7 @@ import type { KubeClient } from '../kube/client.js';
 import { applyPlan, changeLabel, type ApplyOutcome, type DryRun } from '../fixes/apply-plan.js';
 import type { Backup } from '../fixes/backup.js';
 import type { Plan } from '../fixes/plan.js';
-import { renderPlan } from '../output/plan.js';
+import { renderNextSteps, renderPlan } from '../output/plan.js';
 import { wrapCommand } from '../output/text.js';
 import { EXIT, UsageError } from './errors.js';
 import { outputWidth, say, stdoutPaint, type IO } from './io.js';
@@ -116,6 +116,7 @@ export async function runPlan(client: KubeClient, given: Plan, opts: RunPlanOpti
           width && undo.length + 11 > width ? `Undo with:\n  ${wrapCommand(undo, width - 2, width - 6).join('\n      ')}\n` : `Undo with: ${undo}\n`,
         );
       }
+      if (applied > 0) for (const line of renderNextSteps(plan, width)) io.stdout.write(`${line}\n`);
       if (result.status === 'interrupted') return EXIT.INTERRUPTED;
       return result.outcomes.every((o) => o.status === 'applied') && !refused ? EXIT.OK : EXIT.FINDINGS;
     }

@@ -7,7 +7,8 @@
 // and turns the result into what the user sees.
 import type { KubeClient } from '../kube/client.js';
 import { ApiError, ConnectionError } from '../kube/errors.js';
-import type { KubeObject } from '../kube/types.js';
+import type { Claim, KubeObject } from '../kube/types.js';
+import { parseQuantity } from '../kube/quantity.js';
 import { Backup, type BackupEntry } from './backup.js';
 import { describePermission, missingPermissions } from './access.js';
 import type { Plan, PlannedChange, Step } from './plan.js';
@@ -158,7 +159,7 @@ async function runSteps(client: KubeClient, change: PlannedChange, dryRun: boole
   }
   for (const step of change.steps) {
     // Nothing was created under the name in a dry run: nothing to hand back or wait for.
-    if (dryRun && (step.kind === 'wait-adoption' || step.kind === 'hand-back-fields')) continue;
+    if (dryRun && (step.kind === 'wait-adoption' || step.kind === 'hand-back-fields' || step.kind === 'wait-recreated')) continue;
     try {
       const result = await runStep(client, step, dryRun, last, clock);
       if (result?.metadata?.resourceVersion) last = result;
@@ -295,6 +296,8 @@ async function runStep(client: KubeClient, step: Step, dryRun: boolean, previous
     case 'wait-adoption':
       await waitForAdoption(client, step, previous, clock);
       return previous;
+    case 'wait-recreated':
+      return waitForOwnerRecreate(client, step, clock);
     case 'release-claims':
       if (!dryRun) await releaseClaims(client, step, clock);
       return previous;
@@ -337,6 +340,36 @@ async function releaseClaims(client: KubeClient, step: Extract<Step, { kind: 're
     },
     60_000,
   );
+}
+
+/**
+ * The owner (prometheus-operator, un-paused) creates the set again from its
+ * resource: a new uid, controlled by that resource, at the new size. Anything
+ * else under the name is another writer's, reported as such; then the pods
+ * are adopted as after our own create.
+ */
+async function waitForOwnerRecreate(client: KubeClient, step: Extract<Step, { kind: 'wait-recreated' }>, clock: Clock): Promise<KubeObject> {
+  const path = `/apis/apps/v1/namespaces/${encodeURIComponent(step.namespace)}/statefulsets/${encodeURIComponent(step.name)}`;
+  let created: KubeObject | undefined;
+  await waitUntil(
+    clock,
+    `the owner to re-create statefulset ${step.name}`,
+    async () => {
+      const now = (await exists(client, path)) as (Owned & { spec?: { volumeClaimTemplates?: Claim[] } }) | undefined;
+      if (!now || now.metadata?.uid === step.oldUid) return false;
+      if (!now.metadata?.ownerReferences?.some((o) => o.controller && o.uid === step.controllerUid)) throw new NameTakenError(path, now);
+      const storage = now.spec?.volumeClaimTemplates?.find((t) => t.metadata?.name === step.template)?.spec?.resources?.requests?.['storage'];
+      if (parseQuantity(storage) !== parseQuantity(step.size))
+        throw new Error(
+          `the owner re-created statefulset ${step.name} with template ${step.template} at ${storage}, not ${step.size}: its resource does not ask for the new size`,
+        );
+      created = now;
+      return true;
+    },
+    180_000,
+  );
+  await waitForAdoption(client, { kind: 'wait-adoption', namespace: step.namespace, name: step.name, rollPods: [], description: '' }, created, clock);
+  return created!;
 }
 
 /**

@@ -20,6 +20,9 @@ export interface BackupEntry {
   owned: string[];
   replaces?: boolean;
   irreversible?: string;
+  /** for a kind outside the tool's table: where it lives and its RBAC resource */
+  objectUrl?: string;
+  rbac?: { group: string; resource: string };
   status: 'planned' | 'applied' | 'failed' | 'unknown' | 'untouched';
   resourceVersionAfter?: string;
   error?: string;
@@ -95,6 +98,8 @@ export class Backup {
       owned: change.owned,
       ...(change.replaces ? { replaces: true } : {}),
       ...(change.irreversible ? { irreversible: change.irreversible } : {}),
+      ...(change.objectUrl ? { objectUrl: change.objectUrl } : {}),
+      ...(change.rbac ? { rbac: change.rbac } : {}),
       status: 'planned',
     };
     this.record.objects.push(entry);

@@ -155,12 +155,10 @@ export interface TemplateApplyInput {
   sts: StatefulSet;
   generated: GeneratedTemplate[];
   rollPods: string[];
-  /** what the set's owner must change to stay in step */
-  ownerNotes?: string[];
 }
 
 /** The orphan-delete-and-recreate plan. Refuses what it cannot make safe. */
-export function planTemplateApply({ sts, generated, rollPods, ownerNotes }: TemplateApplyInput): PlannedChange | Refusal {
+export function planTemplateApply({ sts, generated, rollPods }: TemplateApplyInput): PlannedChange | Refusal {
   // A set being deleted is refused (by planRecreate) before "nothing to add".
   if (generated.length === 0 && !sts.metadata?.deletionTimestamp)
     return {
@@ -180,7 +178,6 @@ export function planTemplateApply({ sts, generated, rollPods, ownerNotes }: Temp
       rollPods,
       notes: generated.flatMap((g) => g.provenance.map((p) => `template "${g.template.metadata?.name}" ${p}`)),
       owned: ['/spec/volumeClaimTemplates'],
-      ownerNotes,
     },
   );
 }

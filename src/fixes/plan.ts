@@ -2,6 +2,7 @@
 // apply-plan.ts, the only module that writes to the cluster.
 import type { KubeObject, ObjectRef } from '../kube/types.js';
 import type { ManagedFieldsEntry } from '../kube/owner-marks.js';
+import type { NextStep } from '../analysis/owner-steps.js';
 
 export type { ManagedFieldsEntry } from '../kube/owner-marks.js';
 
@@ -22,6 +23,8 @@ export type Step =
   | { kind: 'create'; path: string; body: KubeObject; description: string }
   | { kind: 'wait-adoption'; namespace: string; name: string; description: string; rollPods: string[] }
   | { kind: 'release-claims'; namespace: string; ownerUid: string; description: string }
+  /** the owner re-creates the set: wait for a new uid under its controller, at the new template size, with its pods adopted */
+  | { kind: 'wait-recreated'; namespace: string; name: string; oldUid: string; controllerUid: string; template: string; size: string; description: string }
   /** after a create: managedFields as the deleted object had them, so each field is back with its manager */
   | { kind: 'hand-back-fields'; path: string; managedFields: ManagedFieldsEntry[]; description: string };
 
@@ -41,6 +44,9 @@ export interface PlannedChange {
   replaces?: boolean;
   /** why undo cannot put it back (a claim cannot shrink): undo says so instead of trying */
   irreversible?: string;
+  /** for a kind outside the tool's table (an operator's resource): its URL and RBAC resource, for undo */
+  objectUrl?: string;
+  rbac?: { group: string; resource: string };
 }
 
 export interface Refusal {
@@ -57,6 +63,10 @@ export interface Plan {
   refusals: Refusal[];
   /** about the plan as a whole: what it cannot change, what other flags would do */
   warnings?: string[];
+  /** who owns the object the repair writes ("Helm release r in shop (…)") */
+  owner?: string;
+  /** what the owner must change to stay in step: printed with the plan and again after it is applied */
+  nextSteps?: NextStep[];
   /**
    * All or nothing: every change is validated by a server dry run before the
    * first write, and the first failure leaves the rest untouched (resize,

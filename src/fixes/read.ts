@@ -3,11 +3,13 @@ import { ApiError } from '../kube/errors.js';
 import { objectPath } from '../kube/resources.js';
 import type { StatefulSet } from '../kube/types.js';
 import { notFound } from '../kube/errors.js';
+import { readOwnerRecords } from '../snapshot/owners/read-owner-records.js';
+import { ownerOf, type Owner } from '../analysis/owner.js';
 
 /** GET one object; undefined when it does not exist. Repairs read exactly what they change. */
-export async function getObject<T>(client: ReadClient, kind: string, name: string, namespace?: string): Promise<T | undefined> {
+export async function getObject<T>(client: ReadClient, kind: string, name: string, namespace?: string, url?: string): Promise<T | undefined> {
   try {
-    return await client.get<T>(objectPath(kind, name, namespace));
+    return await client.get<T>(url ?? objectPath(kind, name, namespace));
   } catch (err) {
     if (err instanceof ApiError && err.notFound) return undefined;
     throw err;
@@ -30,4 +32,10 @@ export async function listIfAllowed<T>(client: ReadClient, path: string): Promis
     if (err instanceof ApiError && err.forbidden) return undefined;
     throw err;
   }
+}
+
+/** Who owns the set a repair is about, from the same reads the audit makes (for this one set). */
+export async function readOwner(client: ReadClient, sts: StatefulSet): Promise<{ owner: Owner; skipped: string[] }> {
+  const records = await readOwnerRecords(client, [sts]);
+  return { owner: ownerOf(sts, records), skipped: records.skipped };
 }

@@ -112,8 +112,6 @@ export interface RecreateOptions {
   notes: string[];
   /** the JSON pointers the repair changes: what undo restores */
   owned: string[];
-  /** what the owner of the set must change to stay in step (a Helm values key, a manifest) */
-  ownerNotes?: string[];
 }
 
 /**
@@ -177,6 +175,6 @@ export function planRecreate(sts: StatefulSet, change: SetChange, opts: Recreate
     warnings: [...keep.warnings, ...warnings],
     owned: opts.owned,
     replaces: true,
-    notes: [...opts.notes, ...(opts.ownerNotes ?? [])],
+    notes: opts.notes,
   };
 }

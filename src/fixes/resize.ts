@@ -11,6 +11,7 @@ import { allowsExpansion, expansionState, RESIZE_FORBIDDEN } from '../kube/expan
 import { formatBytes, parseQuantity } from '../kube/quantity.js';
 import { ordinalOfClaim } from '../kube/statefulset.js';
 import { planRecreate } from './recreate.js';
+import type { OwnerVerdict } from './owner-policy.js';
 import { dropChangesIfRefused, type Plan } from './plan.js';
 import { planClaimRequest } from './claim-request.js';
 
@@ -34,8 +35,8 @@ export interface ResizeInput {
   classes: StorageClass[];
   quotas: Quota[];
   limitRanges: LimitRange[];
-  /** what the set's owner must change to stay in step */
-  ownerNotes?: string[];
+  /** what the set's owner allows, and must change to stay in step */
+  owner?: OwnerVerdict;
 }
 
 export const CANNOT_SHRINK = 'claims cannot shrink: Kubernetes lowers a request only to recover a failed expansion, and never to status.capacity or below';
@@ -143,7 +144,10 @@ export function planResize(input: ResizeInput, command: string): Plan & { warnin
   const setTarget = { kind: 'StatefulSet', namespace: sts.metadata?.namespace, name: setName };
   const quota = quotaProblems(growth, input.quotas);
   plan.warnings.push(...quota.unknown);
-  const setProblems = [...quota.problems, ...limitProblems(size, sizeText, input.limitRanges)];
+  const setProblems = [...(input.owner?.refusals ?? []), ...quota.problems, ...limitProblems(size, sizeText, input.limitRanges)];
+  if (input.owner?.owner) plan.owner = input.owner.owner;
+  plan.warnings.push(...(input.owner?.warnings ?? []));
+  if (input.owner?.nextSteps.length) plan.nextSteps = input.owner.nextSteps;
   if (setProblems.length > 0) plan.refusals.push({ target: setTarget, reasons: setProblems });
 
   const index = (sts.spec?.volumeClaimTemplates ?? []).findIndex((t) => t.metadata?.name === template);
@@ -163,7 +167,6 @@ export function planResize(input: ResizeInput, command: string): Plan & { warnin
         rollPods: [],
         notes: ['pods and claims stay (same uids); new ordinals get claims of the new size'],
         owned: ['/spec/volumeClaimTemplates'],
-        ownerNotes: input.ownerNotes,
       },
     );
     if ('steps' in replace) plan.changes.push(replace);

@@ -44,7 +44,7 @@ export function planRestore(entry: BackupEntry, before: KubeObject, after: KubeO
   const changed = movedOn(entry, after, current);
   if (changed.length > 0) return refuse(`it has moved on since the repair, and restoring would clobber that: ${changed.join('; ')}`);
   const restored = structuredClone(current);
-  const path = objectPath(entry.kind, entry.name, entry.namespace);
+  const path = entry.objectUrl ?? objectPath(entry.kind, entry.name, entry.namespace);
   if (entry.replaces) {
     // The repair deleted and recreated it: recreate it the same way, as it is now but for the
     // fields the repair owned (a scale since the repair stays; labels, annotations, owners too).
@@ -97,7 +97,12 @@ export function planRestore(entry: BackupEntry, before: KubeObject, after: KubeO
     after: restored,
     steps: [{ kind: 'patch', path, patch, description: 'JSON patch with test preconditions' }],
     permissions: [
-      { verb: 'patch', group: apiGroupOf(entry.kind), resource: kindInfo(entry.kind)!.resource, ...(entry.namespace ? { namespace: entry.namespace } : {}) },
+      {
+        verb: 'patch',
+        group: entry.rbac?.group ?? apiGroupOf(entry.kind),
+        resource: entry.rbac?.resource ?? kindInfo(entry.kind)!.resource,
+        ...(entry.namespace ? { namespace: entry.namespace } : {}),
+      },
     ],
     warnings: entry.owned.includes('/metadata/ownerReferences') ? [OWNER_REFERENCES_BACK] : [],
     notes: [],

@@ -1,6 +1,6 @@
 import type { Plan, PlannedChange } from '../fixes/plan.js';
 import type { Paint } from './colors.js';
-import { wrapText } from './text.js';
+import { wrapCommand, wrapText } from './text.js';
 
 function flatten(value: unknown, prefix: string, out: Map<string, string>): void {
   if (value !== null && typeof value === 'object') {
@@ -51,6 +51,7 @@ export function renderChange(change: PlannedChange, paint: Paint, width?: number
 
 export function renderPlan(plan: Plan, paint: Paint, width?: number): string {
   const out: string[] = [];
+  if (plan.owner) out.push(...wrapText(`Owner: ${plan.owner}`, width, '    '));
   if (plan.changes.length > 0) {
     out.push(`Plan: ${plan.changes.length} object(s) to change`);
     for (const c of plan.changes) out.push(renderChange(c, paint, width));
@@ -62,7 +63,16 @@ export function renderPlan(plan: Plan, paint: Paint, width?: number): string {
     );
   }
   for (const w of plan.warnings ?? []) out.push(...wrapText(`${paint('yellow', 'warning')}: ${w}`, width, '    '));
+  if (plan.changes.length > 0) out.push(...renderNextSteps(plan, width));
   // After a refusal "nothing to change" would read as "all is well".
   if (plan.changes.length === 0) out.push(plan.refusals.some((r) => !r.noop) ? 'Nothing was planned.' : 'Nothing to change.');
   return out.join('\n') + '\n';
+}
+
+/** The owner's next step, after the plan and again after the result: the command stays whole on its own line. */
+export function renderNextSteps(plan: Plan, width?: number): string[] {
+  return (plan.nextSteps ?? []).flatMap((s) => [
+    ...wrapText(`then: ${s.text}${s.command ? ':' : ''}`, width, '    '),
+    ...(s.command ? (width ? wrapCommand(s.command, width - 2, width - 6).map((l, i) => (i === 0 ? `  ${l}` : `      ${l}`)) : [`  ${s.command}`]) : []),
+  ]);
 }

@@ -32,6 +32,19 @@ export interface AuditReport {
   offline?: OfflineCoverage;
   /** audit -f --preflight: the API server's own verdict on applying each document (a dry run) */
   serverVerdicts?: ServerVerdict[];
+  /** who writes each StatefulSet (audits of a cluster) */
+  owners?: SetOwner[];
+  /** owner records that could not be read, and what the owner was judged by instead */
+  ownersSkipped?: string[];
+}
+
+export interface SetOwner {
+  statefulSet: string;
+  /** "helm", "operator", "argocd", "flux", "kubectl", "none" */
+  type: string;
+  owner: string;
+  /** the manager that last wrote spec.volumeClaimTemplates */
+  templateManager?: string;
 }
 
 export interface OfflineCoverage {
@@ -48,7 +61,7 @@ export function buildReport(
   scope: AuditReport['scope'],
   findings: Finding[],
   skipped: SkippedCheck[],
-  extra: Pick<AuditReport, 'preflight' | 'errors' | 'offline' | 'serverVerdicts'> = {},
+  extra: Pick<AuditReport, 'preflight' | 'errors' | 'offline' | 'serverVerdicts' | 'owners' | 'ownersSkipped'> = {},
 ): AuditReport {
   return {
     ...extra,

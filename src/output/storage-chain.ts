@@ -11,6 +11,7 @@ import { phaseSince } from '../kube/lifecycle.js';
 import { claimNameFor, replicasOf, startOrdinal } from '../kube/statefulset.js';
 import type { ClusterSnapshot } from '../snapshot/cluster-snapshot.js';
 import { deletesData, setExposure, type ClaimExposure } from '../analysis/deletion-paths.js';
+import { describeOwner, ownerOf, type Owner } from '../analysis/owner.js';
 
 export interface ChainFinding {
   code: string;
@@ -61,7 +62,17 @@ export interface TemplateLink {
 
 export interface StorageChain {
   kind: 'StorageChain';
-  statefulSet: { namespace: string; name: string; replicas: number; ordinalsStart: number; findings: ChainFinding[] };
+  statefulSet: {
+    namespace: string;
+    name: string;
+    replicas: number;
+    ordinalsStart: number;
+    findings: ChainFinding[];
+    /** who writes it (Helm, an operator, GitOps, kubectl apply), when one is recognised */
+    owner?: string;
+    /** the manager that last wrote its volumeClaimTemplates (managedFields) */
+    templateManager?: string;
+  };
   templates: TemplateLink[];
 }
 
@@ -89,6 +100,13 @@ function toChain(f: Finding): ChainFinding {
     message: f.message,
     ...(f.fix ? { fix: f.fix.command } : {}),
     ...(f.causedBy ? { causedBy: f.causedBy.code } : {}),
+  };
+}
+
+function ownerFields(owner: Owner): { owner?: string; templateManager?: string } {
+  return {
+    ...(owner.type !== 'none' ? { owner: describeOwner(owner) } : {}),
+    ...(owner.templateManager ? { templateManager: owner.templateManager } : {}),
   };
 }
 
@@ -194,7 +212,14 @@ export function buildStorageChain(snapshot: ClusterSnapshot, sts: StatefulSet, f
   });
   return {
     kind: 'StorageChain',
-    statefulSet: { namespace: ns, name: setName, replicas, ordinalsStart: start, findings: about('StatefulSet', setName, ns) },
+    statefulSet: {
+      namespace: ns,
+      name: setName,
+      replicas,
+      ordinalsStart: start,
+      findings: about('StatefulSet', setName, ns),
+      ...ownerFields(ownerOf(sts, snapshot.owners)),
+    },
     templates,
   };
 }

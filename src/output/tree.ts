@@ -39,6 +39,7 @@ function toNodes(chain: StorageChain): Node {
     detail: `replicas ${s.replicas}, ordinals ${s.ordinalsStart}..${s.ordinalsStart + s.replicas - 1}`,
     codes: s.findings,
     children: [
+      ...(s.owner ? [{ label: 'owner:', detail: s.owner, children: [] }] : []),
       ...findingNodes(s.findings),
       ...chain.templates.map((t) => ({
         label: `template ${t.name}`,

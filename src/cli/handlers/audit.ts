@@ -24,6 +24,7 @@ import { renderSarif } from '../../output/sarif.js';
 import { parseDuration } from '../../kube/time.js';
 import { matchesLabelRequirements, parseLabelSelector } from '../../kube/labels.js';
 import type { KubeObject } from '../../kube/types.js';
+import { describeOwner, ownerOf } from '../../analysis/owner.js';
 
 /** What -o accepts (the command's choices are checked against it). */
 export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml' | 'sarif';
@@ -203,6 +204,22 @@ function offlineCoverage(snapshot: ClusterSnapshot, skipped: SkippedCheck[]): Of
   };
 }
 
+/** Who writes each audited set, for the JSON report. */
+function setOwners(snapshot: ClusterSnapshot): Pick<AuditReport, 'owners' | 'ownersSkipped'> {
+  const owners = snapshot.statefulSets
+    .filter((s) => snapshot.objectInScope({ kind: 'StatefulSet', namespace: s.metadata?.namespace, name: s.metadata?.name ?? '' }))
+    .map((s) => {
+      const o = ownerOf(s, snapshot.owners);
+      return {
+        statefulSet: `${s.metadata?.namespace}/${s.metadata?.name}`,
+        type: o.type,
+        owner: describeOwner(o),
+        ...(o.templateManager ? { templateManager: o.templateManager } : {}),
+      };
+    });
+  return { owners, ...(snapshot.owners.skipped.length ? { ownersSkipped: snapshot.owners.skipped } : {}) };
+}
+
 /** Findings about claims the StatefulSets have not created yet say so. */
 function markPredicted(findings: Finding[], snapshot: ClusterSnapshot): void {
   for (const f of findings) {
@@ -248,6 +265,7 @@ async function runAudit(args: AuditArgs, ctx: CommandContext): Promise<number> {
     ...(source.errors.length ? { errors: source.errors } : {}),
     ...(source.offline ? { offline: offlineCoverage(source.snapshot, skipped) } : {}),
     ...(source.serverVerdicts ? { serverVerdicts: source.serverVerdicts } : {}),
+    ...(source.snapshot.source === 'cluster' ? setOwners(source.snapshot) : {}),
   });
   // Refusals first: a report never opens with an all-clear on a document it could not read.
   for (const e of source.errors) say(io.stderr, io, `error: ${e}`);

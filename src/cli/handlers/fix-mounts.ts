@@ -6,7 +6,8 @@ import { UsageError } from '../errors.js';
 import { validateName, validateNamespace } from '../validate.js';
 import { runPlan } from '../run-plan.js';
 import { planMountRename, proposeRenames, type Rename } from '../../fixes/fix-mounts.js';
-import { readStatefulSet } from '../../fixes/read.js';
+import { readOwner, readStatefulSet } from '../../fixes/read.js';
+import { patchVerdict, withOwner } from '../../fixes/owner-policy.js';
 import { templateNames } from '../../kube/statefulset.js';
 
 export interface FixMountsArgs extends ClusterArgs, RepairArgs {
@@ -44,13 +45,19 @@ export async function handle(args: FixMountsArgs, ctx: CommandContext): Promise<
     const chosen = renames ?? proposeRenames(sts);
     if (!renames && chosen.length > 0) say(ctx.io.stdout, ctx.io, `Proposed: ${chosen.map(([a, b]) => `rename mount "${a}" to template "${b}"`).join(', ')}`);
     const result = planMountRename(sts, chosen);
+    const { owner, skipped } = await readOwner(client, sts);
     ctx.exitCode = await runPlan(
       client,
-      {
-        command: `fix-mounts ${args.statefulset} -n ${ns}${chosen.map(([a, b]) => ` --rename ${a}=${b}`).join('')}`,
-        changes: 'steps' in result ? [result] : [],
-        refusals: 'steps' in result ? [] : [result],
-      },
+      withOwner(
+        {
+          command: `fix-mounts ${args.statefulset} -n ${ns}${chosen.map(([a, b]) => ` --rename ${a}=${b}`).join('')}`,
+          changes: 'steps' in result ? [result] : [],
+          refusals: 'steps' in result ? [] : [result],
+          warnings: skipped.map((s) => `owner: ${s}`),
+        },
+        patchVerdict(owner, "the pod template's volumeMounts"),
+        { kind: 'StatefulSet', namespace: ns, name: args.statefulset },
+      ),
       { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io, argv: ctx.argv },
     );
   } finally {

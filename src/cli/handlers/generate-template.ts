@@ -3,16 +3,18 @@ import type { CommandContext } from '../commands/context.js';
 import { say } from '../io.js';
 import { clientFrom, type ClusterArgs } from '../options/cluster-options.js';
 import { backupRootFrom, dryRunFrom, type RepairArgs } from '../options/repair-options.js';
+import type { OwnerSyncArgs } from '../options/owner-options.js';
 import { EXIT, UsageError } from '../errors.js';
 import { validateName, validateNamespace } from '../validate.js';
 import { runPlan } from '../run-plan.js';
 import { cleanManifest, generateTemplates, planTemplateApply, podsNeedingRestart, strandedTemplates } from '../../fixes/generate-template.js';
-import { listIfAllowed, readStatefulSet } from '../../fixes/read.js';
+import { listIfAllowed, readOwner, readStatefulSet } from '../../fixes/read.js';
+import { recreateVerdict, withOwner } from '../../fixes/owner-policy.js';
 import type { Claim, Pod, StorageClass, Volume } from '../../kube/types.js';
 import { defaultClass } from '../../kube/binding.js';
 import { parseQuantity } from '../../kube/quantity.js';
 
-export interface GenerateTemplateArgs extends ClusterArgs, RepairArgs {
+export interface GenerateTemplateArgs extends ClusterArgs, RepairArgs, OwnerSyncArgs {
   statefulset: string;
   size?: string;
   'storage-class'?: string;
@@ -70,7 +72,15 @@ export async function handle(args: GenerateTemplateArgs, ctx: CommandContext): P
       pods.filter((p) => p.metadata?.ownerReferences?.some((o) => o.uid === sts.metadata?.uid)).map((p) => p.metadata?.name ?? ''),
     );
     const planned = planTemplateApply({ sts, generated, rollPods: args['roll-pods'] ? stale : [] });
-    const result = stranded.length > 0 ? { target: { kind: 'StatefulSet', namespace: ns, name: args.statefulset }, reasons: stranded } : planned;
+    const setRef = { kind: 'StatefulSet', namespace: ns, name: args.statefulset };
+    const result = stranded.length > 0 ? { target: setRef, reasons: stranded } : planned;
+    const { owner, skipped } = await readOwner(client, sts);
+    const verdict = recreateVerdict(owner, args.statefulset, [], { despiteOwnerSync: !!args['despite-owner-sync'], what: 'adding claim templates' });
+    // The owner renders the set without these templates: its source must gain them too.
+    if (verdict.owner && verdict.refusals.length === 0)
+      verdict.nextSteps.push({
+        text: `add the volumeClaimTemplates ${generated.map((g) => `"${g.template.metadata?.name}"`).join(', ')} to what ${verdict.owner} renders, or its next sync is refused (volumeClaimTemplates are immutable)`,
+      });
     if ('steps' in result && stale.length > 0 && !args['roll-pods']) {
       result.warnings.push(
         `pods ${stale.join(', ')} exist and cannot gain a volume in place (pod volumes are immutable); they keep running without it until restarted: add --roll-pods, or delete them one at a time afterwards`,
@@ -78,11 +88,16 @@ export async function handle(args: GenerateTemplateArgs, ctx: CommandContext): P
     }
     ctx.exitCode = await runPlan(
       client,
-      {
-        command: `generate-template ${args.statefulset} -n ${ns} --apply`,
-        changes: 'steps' in result ? [result] : [],
-        refusals: 'steps' in result ? [] : [result],
-      },
+      withOwner(
+        {
+          command: `generate-template ${args.statefulset} -n ${ns} --apply`,
+          changes: 'steps' in result ? [result] : [],
+          refusals: 'steps' in result ? [] : [result],
+          warnings: skipped.map((s) => `owner: ${s}`),
+        },
+        verdict,
+        setRef,
+      ),
       { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io, argv: ctx.argv },
     );
   } finally {

@@ -7,6 +7,8 @@ import { runPlan } from '../run-plan.js';
 import { planProtect } from '../../fixes/protect.js';
 import { setExposure } from '../../analysis/deletion-paths.js';
 import { loadSnapshotFromCluster } from '../../snapshot/load-from-cluster.js';
+import { patchVerdict, withOwner } from '../../fixes/owner-policy.js';
+import { ownerOf } from '../../analysis/owner.js';
 
 export interface ProtectArgs extends ClusterArgs, RepairArgs {
   statefulset: string;
@@ -32,6 +34,12 @@ export async function handle(args: ProtectArgs, ctx: CommandContext): Promise<vo
       { retention: !!args.retention, ownerReferences: !!args['owner-references'] },
       `protect ${args.statefulset} -n ${namespace}${flags}`,
     );
+    if (args.retention)
+      withOwner(plan, patchVerdict(ownerOf(sts, snapshot.owners), 'persistentVolumeClaimRetentionPolicy'), {
+        kind: 'StatefulSet',
+        namespace,
+        name: args.statefulset,
+      });
     ctx.exitCode = await runPlan(client, plan, { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io, argv: ctx.argv });
   } finally {
     client.close();

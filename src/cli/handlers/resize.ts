@@ -1,11 +1,14 @@
 import type { CommandContext } from '../commands/context.js';
 import { clientFrom, type ClusterArgs } from '../options/cluster-options.js';
 import { backupRootFrom, dryRunFrom, type RepairArgs } from '../options/repair-options.js';
+import type { OwnerSyncArgs } from '../options/owner-options.js';
 import { EXIT, UsageError } from '../errors.js';
 import { waitForExpansion } from '../resize-wait.js';
 import { validateName, validateNamespace } from '../validate.js';
 import { runPlan } from '../run-plan.js';
-import { getObject, listIfAllowed, readStatefulSet } from '../../fixes/read.js';
+import { getObject, listIfAllowed, readOwner, readStatefulSet } from '../../fixes/read.js';
+import { recreateVerdict } from '../../fixes/owner-policy.js';
+import { planResizeThroughOwner, resizesThroughOwner } from '../../fixes/resize-through-owner.js';
 import { largestRequest, planResize, type LimitRange, type Quota } from '../../fixes/resize.js';
 import { collectionPath } from '../../kube/resources.js';
 import { formatBytes, parseQuantity } from '../../kube/quantity.js';
@@ -13,7 +16,7 @@ import { parseDuration } from '../../kube/time.js';
 import { templateNames } from '../../kube/statefulset.js';
 import type { Claim, StatefulSet, StorageClass } from '../../kube/types.js';
 
-export interface ResizeArgs extends ClusterArgs, RepairArgs {
+export interface ResizeArgs extends ClusterArgs, RepairArgs, OwnerSyncArgs {
   statefulset: string;
   to: string;
   template?: string;
@@ -56,10 +59,23 @@ export async function handle(args: ResizeArgs, ctx: CommandContext): Promise<voi
       listIfAllowed<LimitRange>(client, collectionPath('v1', 'limitranges', namespace)),
     ]);
     if (!classes) throw new UsageError('cannot list StorageClasses, so whether they allow expansion is unknown (the preflight needs get/list storageclasses)');
-    const plan = planResize(
-      { sts, template, size: args.to, claims, classes, quotas: quotas ?? [], limitRanges: limitRanges ?? [] },
-      `resize ${args.statefulset} -n ${namespace} --to ${args.to}${args.template ? ` --template ${args.template}` : ''}`,
-    );
+    const command = `resize ${args.statefulset} -n ${namespace} --to ${args.to}${args.template ? ` --template ${args.template}` : ''}`;
+    const input = { sts, template, size: args.to, claims, classes, quotas: quotas ?? [], limitRanges: limitRanges ?? [] };
+    // An owned set is resized through its owner, or refused, before any claim is touched.
+    const { owner, skipped } = await readOwner(client, sts);
+    const plan = resizesThroughOwner(owner)
+      ? planResizeThroughOwner(input, owner, command)
+      : planResize(
+          {
+            ...input,
+            owner: recreateVerdict(owner, args.statefulset, [{ template, size: args.to }], {
+              despiteOwnerSync: !!args['despite-owner-sync'],
+              what: 'a resize',
+            }),
+          },
+          command,
+        );
+    for (const s of skipped) plan.warnings.push(`owner: ${s}`);
     if (!quotas) plan.warnings.push('cannot list ResourceQuotas: the API server will judge each claim against them');
     if (!limitRanges) plan.warnings.push('cannot list LimitRanges: the API server will judge each claim against them');
     ctx.exitCode = await runPlan(client, plan, { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io, argv: ctx.argv });

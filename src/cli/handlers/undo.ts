@@ -84,7 +84,8 @@ export async function handle(args: UndoArgs, ctx: CommandContext): Promise<void>
       );
     }
     const currents = new Map<BackupEntry, KubeObject | undefined>();
-    for (const entry of backup.record.objects) currents.set(entry, await getObject<KubeObject>(client, entry.kind, entry.name, entry.namespace));
+    for (const entry of backup.record.objects)
+      currents.set(entry, await getObject<KubeObject>(client, entry.kind, entry.name, entry.namespace, entry.objectUrl));
     const { changes, refusals } = planUndo(backup, currents);
     let written: Backup | undefined;
     ctx.exitCode = await runPlan(

@@ -113,9 +113,4 @@ describe('planRecreate', () => {
     deleting.metadata!.deletionTimestamp = '2026-01-01T00:00:00Z' as unknown as Date;
     expect((planRecreate(deleting, grow, opts) as Refusal).reasons).toEqual(['it is being deleted']);
   });
-
-  it('carries the owner notes after its own notes', () => {
-    const change = planRecreate(owned(), grow, { ...opts, notes: ['n'], ownerNotes: ['helm upgrade r …'] }) as PlannedChange;
-    expect(change.notes).toEqual(['n', 'helm upgrade r …']);
-  });
 });
