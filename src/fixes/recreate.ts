@@ -145,7 +145,7 @@ export function planRecreate(sts: StatefulSet, change: SetChange, opts: Recreate
       kind: 'hand-back-fields',
       path: objectPath('StatefulSet', name, ns),
       managedFields: managers,
-      description: `hand each field back to the manager that owned it (${[...new Set(managers.map((m) => m.manager ?? '?'))].join(', ')}), so their next apply does not conflict with this tool`,
+      description: `hand each field back to the manager that owned it (${[...new Set(managers.filter((m) => !m.subresource).map((m) => m.manager ?? '?'))].join(', ')}), so their next apply does not conflict with this tool`,
     });
   steps.push({
     kind: 'wait-adoption',

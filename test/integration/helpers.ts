@@ -29,6 +29,11 @@ const TEST_KINDS: Record<string, { group: string; resource: string; namespaced: 
   RoleBinding: { group: 'rbac.authorization.k8s.io/v1', resource: 'rolebindings', namespaced: true },
   ClusterRole: { group: 'rbac.authorization.k8s.io/v1', resource: 'clusterroles', namespaced: false },
   ClusterRoleBinding: { group: 'rbac.authorization.k8s.io/v1', resource: 'clusterrolebindings', namespaced: false },
+  // Owners' resources (their CRDs: owned-sets.ts ensureCrd).
+  Application: { group: 'argoproj.io/v1alpha1', resource: 'applications', namespaced: true },
+  Kustomization: { group: 'kustomize.toolkit.fluxcd.io/v1', resource: 'kustomizations', namespaced: true },
+  Elasticsearch: { group: 'elasticsearch.k8s.elastic.co/v1', resource: 'elasticsearches', namespaced: true },
+  Prometheus: { group: 'monitoring.coreos.com/v1', resource: 'prometheuses', namespaced: true },
 };
 const kindOf = (kind: string) => kindInfo(kind) ?? TEST_KINDS[kind];
 

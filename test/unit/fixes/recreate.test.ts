@@ -88,7 +88,7 @@ describe('planRecreate', () => {
     const handBack = change.steps[2]!;
     if (handBack.kind !== 'hand-back-fields') throw new Error('expected hand-back-fields');
     expect(handBack.managedFields.map((m) => m.manager)).toEqual(['helm', 'kube-controller-manager']);
-    expect(handBack.description).toMatch(/helm, kube-controller-manager/);
+    expect(handBack.description).toMatch(/\(helm\), so/);
     const del = change.steps[0]!;
     if (del.kind !== 'delete-orphan') throw new Error('expected delete-orphan');
     expect([del.uid, del.generation]).toEqual(['old-uid', 3]);
