@@ -3,6 +3,8 @@ import { listOf, PLUGIN, setFinding } from './helpers.js';
 import { requestOf } from '../kube/binding.js';
 import { formatBytes } from '../kube/quantity.js';
 import { ordinalOfClaim } from '../kube/statefulset.js';
+import { ownerOf } from '../analysis/owner.js';
+import { ownerNextSteps, stepLine } from '../analysis/owner-steps.js';
 
 export const stsClaimSizesUneven = defineCheck({
   id: 'sts-claim-sizes-uneven',
@@ -28,15 +30,26 @@ export const stsClaimSizesUneven = defineCheck({
         const bySize = new Map<number, string[]>();
         for (const c of claims) bySize.set(requestOf(c.spec) ?? 0, [...(bySize.get(requestOf(c.spec) ?? 0) ?? []), c.metadata?.name ?? '']);
         const sizes = [...bySize].sort(([a], [b]) => b - a).map(([size, names]) => `${formatBytes(size)} (${listOf(names.sort())})`);
+        // An operator that re-creates the set from its own resource makes `resize` refuse (prometheus-operator's
+        // procedure aside): the size goes in its resource, and no command of ours is suggested.
+        const owner = ownerOf(sts, snapshot.owners);
+        const viaOperator = owner.type === 'operator' && !owner.operator?.procedure;
         findings.push(
           setFinding(sts, {
             related: larger.map((c) => ({ kind: 'PersistentVolumeClaim', namespace: c.metadata?.namespace, name: c.metadata?.name ?? '' })),
             message: `claims of template ${name} ask for ${listOf(sizes)}, but the template of statefulset ${sts.metadata?.name} asks for ${formatBytes(want)}: a scale-up creates ${formatBytes(want)} claims`,
-            evidence: [`volumeClaimTemplates are immutable: the template still says ${template.spec?.resources?.requests?.['storage']}`],
-            fix: {
-              command: `${PLUGIN} resize ${sts.metadata?.name} -n ${sts.metadata?.namespace} --to ${formatBytes(largest)}${(sts.spec?.volumeClaimTemplates ?? []).length > 1 ? ` --template ${name}` : ''}`,
-              description: 'grow the template (and any smaller claim) to the largest claim',
-            },
+            evidence: [
+              `volumeClaimTemplates are immutable: the template still says ${template.spec?.resources?.requests?.['storage']}`,
+              ...(viaOperator ? ownerNextSteps(owner, sts.metadata?.name ?? '', [{ template: name, size: formatBytes(largest) }]).map(stepLine) : []),
+            ],
+            ...(viaOperator
+              ? {}
+              : {
+                  fix: {
+                    command: `${PLUGIN} resize ${sts.metadata?.name} -n ${sts.metadata?.namespace} --to ${formatBytes(largest)}${(sts.spec?.volumeClaimTemplates ?? []).length > 1 ? ` --template ${name}` : ''}`,
+                    description: 'grow the template (and any smaller claim) to the largest claim',
+                  },
+                }),
           }),
         );
       }

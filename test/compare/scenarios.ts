@@ -3,11 +3,16 @@
 // controllers. Each says which object a user sees in trouble, what its root
 // cause is (in words, and as the patterns a tool's text must match to name
 // it), and which of our codes names it.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { waitFor, type Cluster } from '../integration/helpers.js';
 import { seed000, seed002 } from '../integration/scenarios.js';
 import { claim, statefulSet, volume } from '../integration/fixtures.js';
 import { attachedOrdinal, csiVolume, dies, pod, pooledSet, POOL } from '../integration/node-scenarios.js';
 import { fakeNode } from '../integration/scenarios.js';
+import { runCli } from '../integration/helpers.js';
+import { CHART, reservedVolumes, runTool } from '../integration/owned-sets.js';
 import type { Claim, KubeObject, StatefulSet } from '../../src/kube/types.js';
 
 export interface ObjectRef {
@@ -157,6 +162,29 @@ export const SCENARIOS: Scenario[] = [
         cause: 'an ownerReference to ConfigMap release-config',
         causePatterns: [/release-config/, /owner/i],
         clusterObjects: [pv],
+      };
+    },
+  },
+  {
+    id: 'helm-out-of-step',
+    title:
+      'A set rendered by a Helm release (the real helm 3) was resized: claims grown, set re-created at 2Gi. The release still renders 1Gi, so its next upgrade is refused',
+    code: 'STS-019',
+    async build(cluster, ns) {
+      const claims = ['data-db-0', 'data-db-1'];
+      const className = `own-${ns}`;
+      await reservedVolumes(cluster, ns, className, claims);
+      const install = await runTool('helm3', ['install', 'r', CHART, '-n', ns, '--set', `persistence.storageClass=${className}`]);
+      if (install.code !== 0) throw new Error(`helm install: ${install.stderr}`);
+      await boundClaims(cluster, ns, claims);
+      const backups = fs.mkdtempSync(path.join(os.tmpdir(), 'compare-backups-'));
+      const resize = await runCli(['resize', 'db', '-n', ns, '--to', '2Gi', '--yes'], { env: { STS_STORAGE_BACKUP_DIR: backups } });
+      if (resize.code !== 0) throw new Error(`resize: ${resize.stdout}${resize.stderr}`);
+      return {
+        object: { kind: 'StatefulSet', name: 'db' },
+        cause: 'Helm release r renders template data at 1Gi (values key persistence.size); the set has 2Gi',
+        causePatterns: [/release r\b|helm/i, /1Gi/, /persistence\.size/],
+        clusterObjects: claims.map((c) => `pv-${ns}-${c}`),
       };
     },
   },

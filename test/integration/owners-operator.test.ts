@@ -87,7 +87,11 @@ describe.skipIf(!!skipReason)('a StatefulSet owned by the real prometheus-operat
         },
       },
     });
-    await waitFor(`the operator to create statefulset prometheus-p (log: ${log})`, async () => !!(await cluster.get('StatefulSet', 'prometheus-p', ns)), 90_000);
+    await waitFor(
+      `the operator to create statefulset prometheus-p (log: ${log})`,
+      async () => !!(await cluster.get('StatefulSet', 'prometheus-p', ns)),
+      90_000,
+    );
     await waitBound(cluster, ns, [claimName]);
     await waitFor('pod prometheus-p-0', async () => !!(await cluster.get('Pod', 'prometheus-p-0', ns)));
     const prometheus = await cluster.client.request<Prometheus>('GET', `${PROMETHEUSES(ns)}/p`);
@@ -114,7 +118,9 @@ describe.skipIf(!!skipReason)('a StatefulSet owned by the real prometheus-operat
     // Going back would have the operator delete every pod: undo re-creates nothing and says why.
     const backup = /Undo with: kubectl sts-storage undo (\S+)/.exec(resize.stdout)![1]!;
     const undo = await runCli(['undo', backup, '--yes'], { env: sandbox.env() });
-    expect(undo.stdout.replace(/\n\s+/g, ' ')).toContain(`prometheus-operator created the set again from Prometheus ${ns}/p: to change it, change the resource`);
+    expect(undo.stdout.replace(/\n\s+/g, ' ')).toContain(
+      `prometheus-operator created the set again from Prometheus ${ns}/p: to change it, change the resource`,
+    );
     expect((await cluster.get<StatefulSet>('StatefulSet', 'prometheus-p', ns))!.metadata!.uid).toBe(newSet.metadata!.uid);
   });
 });
