@@ -56,6 +56,8 @@ describe.skipIf(!!skipReason)('a StatefulSet owned by a Helm release (real helm 
       const claim = (await cluster.get<Claim>('PersistentVolumeClaim', 'data-db-0', ns))!;
       expect(((claim.metadata as { managedFields?: ManagedFieldsEntry[] }).managedFields ?? []).map((m) => m.manager)).toContain('kubectl-sts-storage');
 
+      const show = await runCli(['show', 'db', '-n', ns]);
+      expect(show.stdout).toContain(`owner: Helm release r in ${ns} (chart db 0.1.0, revision 1)`);
       const { report } = await audit(['-n', ns]);
       const finding = report.findings.find((f) => f.code === 'STS-019' && f.object.name === 'db');
       expect(finding?.message).toBe(
