@@ -1,6 +1,7 @@
-// Random StatefulSet/PVC/PV snapshots, valid and not, through every check:
-// a check must never throw and never emit a finding without code, severity
-// and object. Names come from a small pool so objects refer to each other.
+// Random StatefulSet/PVC/PV snapshots, valid and not, with owners' marks and
+// owner records, through every check: a check must never throw, never emit a
+// finding without code, severity and object, and never report an object that
+// was not read. Names come from a small pool so objects refer to each other.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../../../src/checks/index.js';
@@ -10,6 +11,7 @@ import { buildStorageChain } from '../../../src/output/storage-chain.js';
 import { renderTree } from '../../../src/output/tree.js';
 import { makePaint } from '../../../src/output/colors.js';
 import type { ResourceName } from '../../../src/snapshot/cluster-snapshot.js';
+import { kindInfo } from '../../../src/kube/resources.js';
 
 const name = fc.constantFrom('data', 'db', 'web', 'data-db-0', 'data-db-1', 'data-web-2', 'logs', 'pv-a', 'pv-b', 'x');
 const ns = fc.constantFrom('shop', 'other', '');
@@ -19,6 +21,21 @@ const modes = fc.subarray(['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'Re
 const cls = maybe(fc.constantFrom('', 'fast', 'standard', 'missing'));
 const uid = maybe(fc.constantFrom('u1', 'u2', 'u3', ''));
 const time = maybe(fc.constantFrom('2026-01-01T11:59:59Z', '2025-01-01T00:00:00Z', 'not-a-time', ''));
+// Owners' marks (Helm, Argo CD, Flux, kubectl), well-formed or not, and references that loop or dangle.
+const ownerReference = fc.record({
+  apiVersion: fc.constantFrom('apps/v1', 'v1', 'monitoring.coreos.com/v1', 'example.com/v1', 'elasticsearch.k8s.elastic.co/v1', 'bad'),
+  kind: fc.constantFrom('StatefulSet', 'Prometheus', 'Elasticsearch', 'ConfigMap', 'Thing'),
+  name,
+  uid: fc.constantFrom('u1', 'u2', 'u3', 'cr-1', ''),
+  controller: maybe(fc.boolean()),
+});
+const managedField = fc.record({
+  manager: fc.constantFrom('helm', 'kubectl-client-side-apply', 'argocd-controller', 'PrometheusOperator', ''),
+  operation: fc.constantFrom('Apply', 'Update'),
+  time: time,
+  subresource: maybe(fc.constant('status')),
+  fieldsV1: maybe(fc.constantFrom({}, { 'f:spec': { 'f:volumeClaimTemplates': {} } }, { 'f:spec': 'oops' })),
+});
 const meta = fc.record(
   {
     name,
@@ -33,10 +50,27 @@ const meta = fc.record(
           'volume.beta.kubernetes.io/storage-class',
           'volume.kubernetes.io/selected-node',
           'pv.kubernetes.io/bound-by-controller',
+          'meta.helm.sh/release-name',
+          'meta.helm.sh/release-namespace',
+          'argocd.argoproj.io/tracking-id',
+          'kubectl.kubernetes.io/last-applied-configuration',
         ),
-        fc.constantFrom('true', 'fast', 'node-1', 'yes'),
+        fc.constantFrom('true', 'fast', 'node-1', 'yes', 'r', 'shop', 'app:apps/StatefulSet:shop/db', '{"spec":{}}', '{not json', ''),
       ),
     ),
+    labels: maybe(
+      fc.dictionary(
+        fc.constantFrom(
+          'app.kubernetes.io/instance',
+          'kustomize.toolkit.fluxcd.io/name',
+          'kustomize.toolkit.fluxcd.io/namespace',
+          'helm.toolkit.fluxcd.io/name',
+        ),
+        fc.constantFrom('db', 'apps', 'shop', ''),
+      ),
+    ),
+    ownerReferences: maybe(fc.array(ownerReference, { maxLength: 2 })),
+    managedFields: maybe(fc.array(managedField, { maxLength: 3 })),
   },
   { requiredKeys: ['name'] },
 );
@@ -158,17 +192,78 @@ const node = fc.record({
 const service = fc.record({ kind: fc.constant('Service'), metadata: meta, spec: maybe(fc.record({ clusterIP: maybe(fc.constantFrom('None', '10.0.0.1')) })) });
 
 const objects = fc.array(fc.oneof(statefulSet, claim, volume, storageClass, event, pod, node, service), { maxLength: 25 });
+
+// What read-owner-records.ts would have distilled: releases that render the sets or not, resources, GitOps objects.
+const template = fc.record({ metadata: fc.record({ name: fc.constantFrom('data', 'logs', '') }), spec: maybe(claimSpec) });
+const owners = fc.record({
+  helmReleases: fc.array(
+    fc.record({
+      release: fc.constantFrom('r', 'db'),
+      namespace: ns,
+      storedIn: ns,
+      revision: fc.integer({ min: 1, max: 3 }),
+      status: fc.constant('deployed'),
+      chart: fc.record({ name: fc.constantFrom('db', ''), version: fc.constantFrom('0.1.0', '') }),
+      statefulSets: fc.array(
+        fc.record({
+          name,
+          namespace: ns,
+          source: fc.constantFrom('db/templates/statefulset.yaml', 'db/charts/x/templates/sts.yaml', ''),
+          volumeClaimTemplates: fc.array(template, { maxLength: 2 }),
+          sizeKeys: fc.dictionary(
+            fc.constantFrom('data', 'logs'),
+            fc.oneof(
+              fc.record({ key: fc.constantFrom('persistence.size', ''), certain: fc.constant(true as const) }),
+              fc.record({ candidates: fc.array(fc.constantFrom('a.size', 'b.storage'), { maxLength: 2 }), certain: fc.constant(false as const) }),
+            ),
+          ),
+        }),
+        { maxLength: 2 },
+      ),
+    }),
+    { maxLength: 2 },
+  ),
+  controllers: fc.array(
+    fc.record({
+      apiVersion: fc.constantFrom('monitoring.coreos.com/v1', 'example.com/v1'),
+      kind: fc.constantFrom('Prometheus', 'Thing'),
+      resource: fc.constantFrom('prometheuses', 'things'),
+      metadata: fc.record({ name, namespace: ns, uid: fc.constantFrom('u1', 'cr-1'), annotations: maybe(fc.constant({ 'meta.helm.sh/release-name': 'r' })) }),
+      spec: maybe(fc.record({ paused: maybe(fc.boolean()) })),
+    }),
+    { maxLength: 2 },
+  ),
+  argoApplications: fc.array(
+    fc.record({ name: fc.constantFrom('db', 'app'), namespace: fc.constant('argocd'), automated: fc.boolean(), selfHeal: fc.boolean() }),
+    {
+      maxLength: 2,
+    },
+  ),
+  fluxObjects: fc.array(
+    fc.record({
+      kind: fc.constantFrom('Kustomization' as const, 'HelmRelease' as const),
+      name: fc.constantFrom('apps', 'r'),
+      namespace: ns,
+      suspended: fc.boolean(),
+      force: fc.boolean(),
+      driftCorrection: fc.boolean(),
+    }),
+    { maxLength: 2 },
+  ),
+  skipped: fc.constant([] as string[]),
+});
 const unavailable = fc.subarray(['persistentvolumes', 'storageclasses', 'events', 'nodes', 'pods', 'services'] as ResourceName[]);
 
 describe('every check on random snapshots', () => {
   it('never throws and never emits a finding without code, severity and object', () => {
     fc.assert(
-      fc.property(objects, unavailable, fc.boolean(), (objs, missing, namespaced) => {
+      fc.property(objects, unavailable, fc.boolean(), owners, (objs, missing, namespaced, ownerRecords) => {
         const snapshot = snapshotFromObjects(objs as never[], {
           source: 'cluster',
           now: Date.parse('2026-01-01T12:00:00Z'),
           unavailable: Object.fromEntries(missing.map((m) => [m, 'forbidden'])),
           ...(namespaced ? { scope: { namespace: 'shop' }, namespaces: ['shop'] } : {}),
+          owners: ownerRecords as never,
         });
         const { findings, skipped } = runChecks(snapshot, { pendingThresholdMs: 60_000 }, ALL_CHECKS);
         const codes = new Set(ALL_CHECKS.map((c) => c.code));
@@ -179,6 +274,16 @@ describe('every check on random snapshots', () => {
           expect(typeof f.object.name).toBe('string');
           expect(f.message).toBeTruthy();
           expect(Array.isArray(f.evidence)).toBe(true);
+          // Every finding is about an object that was read.
+          expect(
+            objs.some(
+              (o) =>
+                o.kind === f.object.kind &&
+                o.metadata.name === f.object.name &&
+                (!kindInfo(o.kind)?.namespaced || (o.metadata.namespace ?? '') === (f.object.namespace ?? '')),
+            ),
+            `${f.code} about ${f.object.kind} ${f.object.namespace}/${f.object.name}, which is not in the input`,
+          ).toBe(true);
         }
         expect(skipped.every((s) => codes.has(s.check))).toBe(true);
         for (const sts of snapshot.statefulSets) renderTree(buildStorageChain(snapshot, sts, findings), { width: 80, ascii: false, paint: makePaint(false) });
