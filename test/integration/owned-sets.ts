@@ -12,17 +12,23 @@ export const tools = inject('tools');
 export const DRIVER = 'csi.example.com';
 
 /**
- * An expandable CSI class of this test's own, and one PV per claim name,
+ * A CSI class of this test's own (expandable unless said), and one PV per claim name,
  * reserved for it by claimRef (no other test's claim can take them).
  */
-export async function reservedVolumes(cluster: Cluster, ns: string, className: string, claims: string[], size = '1Gi'): Promise<void> {
+export async function reservedVolumes(
+  cluster: Cluster,
+  ns: string,
+  className: string,
+  claims: string[],
+  { size = '1Gi', expandable = true }: { size?: string; expandable?: boolean } = {},
+): Promise<void> {
   await cluster.create({
     apiVersion: 'storage.k8s.io/v1',
     kind: 'StorageClass',
     metadata: { name: className },
     provisioner: DRIVER,
     reclaimPolicy: 'Retain',
-    allowVolumeExpansion: true,
+    ...(expandable ? { allowVolumeExpansion: true } : {}),
   });
   for (const claim of claims)
     await cluster.create({

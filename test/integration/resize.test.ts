@@ -9,36 +9,13 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { audit, runCli, skipReason, useSandbox, waitFor, type Cluster } from './helpers.js';
 import { statefulSet } from './fixtures.js';
+import { reservedVolumes } from './owned-sets.js';
 import { ApiError } from '../../src/kube/errors.js';
 import type { Claim, Pod, StatefulSet } from '../../src/kube/types.js';
 
-const DRIVER = 'csi.example.com';
-
 /** web: 3 Parallel replicas of 1Gi claims, bound to CSI PVs of class `className` reserved for them. */
 async function csiSet(cluster: Cluster, ns: string, className: string, expandable: boolean): Promise<void> {
-  if (!(await cluster.get('StorageClass', className)))
-    await cluster.create({
-      apiVersion: 'storage.k8s.io/v1',
-      kind: 'StorageClass',
-      metadata: { name: className },
-      provisioner: DRIVER,
-      reclaimPolicy: 'Retain',
-      ...(expandable ? { allowVolumeExpansion: true } : {}),
-    });
-  for (let i = 0; i < 3; i++)
-    await cluster.create({
-      apiVersion: 'v1',
-      kind: 'PersistentVolume',
-      metadata: { name: `pv-rz-${ns}-${i}` },
-      spec: {
-        capacity: { storage: '1Gi' },
-        accessModes: ['ReadWriteOnce'],
-        persistentVolumeReclaimPolicy: 'Retain',
-        storageClassName: className,
-        csi: { driver: DRIVER, volumeHandle: `${ns}-${i}` },
-        claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: ns, name: `data-web-${i}` },
-      },
-    });
+  await reservedVolumes(cluster, ns, className, ['data-web-0', 'data-web-1', 'data-web-2'], { expandable });
   const sts = statefulSet('web', { replicas: 3, parallel: true, storageClassName: className }) as unknown as StatefulSet;
   sts.spec!.template.spec!.nodeSelector = { 'sts-storage.test/no-such-node': 'true' };
   await cluster.create(sts, ns);
