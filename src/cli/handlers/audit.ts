@@ -282,6 +282,8 @@ async function runAudit(args: AuditArgs, ctx: CommandContext): Promise<number> {
       ),
     );
   }
+  // Who owns a set decides what a repair may do: a gap there is said, not hidden in the JSON.
+  for (const gap of report.ownersSkipped ?? []) say(io.stderr, io, stderrPaint(io)('yellow', `warning: owners: ${gap}`));
   if (source.errors.length > 0) return EXIT.USAGE;
   return exitFor(report, args['fail-on']);
 }
