@@ -92,10 +92,10 @@ describe('audit -f runs the file-decidable checks on each fixture', () => {
         expect(stderr).not.toMatch(/^error:/m);
         const skipped = report.skipped.some((s) => s.check === check.code);
         const kindsInFile = new Set(c.objects.map((o) => o.kind));
-        // A check runs offline exactly when everything it reads can come from files.
-        const offlineReadable = !check.needsOwners && check.needs.every((n) => !['pods', 'events', 'nodes'].includes(n));
-        const carried = check.needs.every((n) => !resourceInfo(n).inManifests || kindsInFile.has(resourceInfo(n).kind));
-        expect(skipped).toBe(!(offlineReadable && carried));
+        // A check runs offline exactly when every kind it reads is one a manifest can carry (the kinds
+        // table says which) and the file carries it, and it needs no owner records.
+        const runsOffline = !check.needsOwners && check.needs.every((n) => resourceInfo(n).inManifests && kindsInFile.has(resourceInfo(n).kind));
+        expect(skipped).toBe(!runsOffline);
         if (skipped) return;
         const got = report.findings
           .filter((f) => f.code === check.code)
