@@ -194,9 +194,12 @@ describe.skipIf(!!skipReason)('what would delete the data, and protect, on the r
     const uid = (await cluster.get<Claim>('PersistentVolumeClaim', 'data-web-0', ns))!.metadata!.uid;
     await cluster.remove('ConfigMap', 'operator-state', ns);
     // The StatefulSet controller creates a new, empty claim of that name for the Pending pod: the old uid is what was lost.
+    // waitFor throws when the garbage collector never gets to it.
+    let after: Claim | undefined;
     await waitFor('the garbage collector to delete data-web-0', async () => {
-      const c = await cluster.get<Claim>('PersistentVolumeClaim', 'data-web-0', ns);
-      return !c || c.metadata?.uid !== uid || !!c.metadata?.deletionTimestamp;
+      after = await cluster.get<Claim>('PersistentVolumeClaim', 'data-web-0', ns);
+      return !after || after.metadata?.uid !== uid || !!after.metadata?.deletionTimestamp;
     });
+    expect(after?.metadata?.uid !== uid || !!after?.metadata?.deletionTimestamp).toBe(true);
   });
 });
