@@ -6,7 +6,7 @@
 // release Secret, Flux's labels, Argo CD's tracking id (or its instance label
 // when an Application of that name exists), kubectl's last-applied copy.
 import type { KubeObject, StatefulSet } from '../kube/types.js';
-import { argoMarks, controllerOwner, fluxMarks, helmMarks, LAST_APPLIED, managedFieldsOf, managerOf } from '../kube/owner-marks.js';
+import { argoMarks, controllerOwner, fluxMarks, helmMarks, isBuiltInOwner, LAST_APPLIED, managedFieldsOf, managerOf } from '../kube/owner-marks.js';
 import type { ArgoApplication, ControllerResource, FluxObject, HelmReleaseRecord, OwnerRecords, RenderedSet } from '../snapshot/owners/owner-records.js';
 import { knownOperator, type KnownOperator } from './operators.js';
 
@@ -40,7 +40,7 @@ export type Owner = { templateManager?: string } & (
 function ownerOfObject(o: KubeObject, kind: string, records: OwnerRecords): Owner {
   const ns = o.metadata?.namespace ?? '';
   const controller = controllerOwner(o);
-  if (controller && controller.apiVersion.includes('/') && controller.apiVersion !== 'apps/v1' && controller.apiVersion !== 'batch/v1') {
+  if (controller && !isBuiltInOwner(controller.apiVersion)) {
     const resource = records.controllers.find((c) => c.metadata.uid === controller.uid);
     return {
       type: 'operator',

@@ -9,6 +9,7 @@ import type { KubeClient } from '../kube/client.js';
 import { ApiError, ConnectionError } from '../kube/errors.js';
 import type { Claim, KubeObject } from '../kube/types.js';
 import { parseQuantity } from '../kube/quantity.js';
+import { managersOf } from '../analysis/owner.js';
 import { Backup, type BackupEntry } from './backup.js';
 import { describePermission, missingPermissions } from './access.js';
 import type { Plan, PlannedChange, Step } from './plan.js';
@@ -185,9 +186,8 @@ async function waitUntil(clock: Clock, what: string, probe: () => Promise<boolea
 
 /** Who wrote an object: its managers (status writers aside) and its controller. */
 function writersOf(object: KubeObject): string {
-  const meta = object.metadata as Owned['metadata'] & { managedFields?: Array<{ manager?: string; subresource?: string }> };
-  const managers = [...new Set((meta?.managedFields ?? []).filter((m) => !m.subresource).map((m) => m.manager || '(no name)'))];
-  const controller = meta?.ownerReferences?.find((o) => o.controller);
+  const managers = managersOf(object);
+  const controller = (object as Owned).metadata?.ownerReferences?.find((o) => o.controller);
   return [managers.length ? `written by ${managers.join(', ')}` : '', controller ? `controlled by ${controller.kind} ${controller.name}` : '']
     .filter(Boolean)
     .join(', ');
@@ -201,7 +201,7 @@ function writersOf(object: KubeObject): string {
 class NameTakenError extends Error {
   constructor(path: string, object: KubeObject) {
     super(
-      `another writer created ${object.metadata?.name ?? path} again (uid ${object.metadata?.uid}${writersOf(object) ? `; ${writersOf(object)}` : ''}) before this repair could: its owner re-creates it from its own template, so change the size there (see the plan's owner notes); the claims and pods are as the steps before left them`,
+      `another writer created ${object.metadata?.name ?? path} again (uid ${object.metadata?.uid}${writersOf(object) ? `; ${writersOf(object)}` : ''}) before this repair could: its owner re-creates it from its own template, so make the change there (the plan's Owner line names it when it is known); the claims and pods are as the steps before left them`,
     );
   }
 }

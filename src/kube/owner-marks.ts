@@ -81,3 +81,8 @@ export function controllerOwner(o: KubeObject): { apiVersion: string; kind: stri
   const c = refs?.find((r) => r.controller);
   return c ? { apiVersion: c.apiVersion, kind: c.kind, name: c.name, uid: c.uid } : undefined;
 }
+
+/** An owner whose controller is part of Kubernetes (core, apps, batch): not an operator's resource. */
+export function isBuiltInOwner(apiVersion: string): boolean {
+  return ['v1', 'apps/v1', 'batch/v1'].includes(apiVersion);
+}

@@ -8,7 +8,7 @@ import type { ReadClient } from '../../kube/read-client.js';
 import { ApiError } from '../../kube/errors.js';
 import { collectionPath } from '../../kube/resources.js';
 import type { KubeObject, StatefulSet } from '../../kube/types.js';
-import { argoMarks, controllerOwner, fluxMarks, helmMarks } from '../../kube/owner-marks.js';
+import { argoMarks, controllerOwner, fluxMarks, helmMarks, isBuiltInOwner } from '../../kube/owner-marks.js';
 import { decodeReleaseData, distillRelease, type HelmReleaseRecord } from './helm-release.js';
 import type { ArgoApplication, ControllerResource, FluxObject, OwnerRecords } from './owner-records.js';
 
@@ -19,9 +19,6 @@ const FLUX_PATHS = {
   Kustomization: (ns: string) => collectionPath('kustomize.toolkit.fluxcd.io/v1', 'kustomizations', ns),
   HelmRelease: (ns: string) => collectionPath('helm.toolkit.fluxcd.io/v2', 'helmreleases', ns),
 };
-
-/** Kinds whose controller is part of Kubernetes: not an operator's resource. */
-const BUILT_IN_GROUPS = new Set(['v1', 'apps/v1', 'batch/v1']);
 
 function why(err: unknown): string | undefined {
   if (!(err instanceof ApiError)) return undefined;
@@ -150,7 +147,7 @@ async function readControllers(client: ReadClient, sets: StatefulSet[], listOr: 
   const wanted = new Map<string, { apiVersion: string; kind: string; namespace: string }>();
   for (const s of sets) {
     const c = controllerOwner(s);
-    if (!c || BUILT_IN_GROUPS.has(c.apiVersion)) continue;
+    if (!c || isBuiltInOwner(c.apiVersion)) continue;
     const ns = s.metadata?.namespace ?? '';
     wanted.set(`${c.apiVersion}|${c.kind}|${ns}`, { apiVersion: c.apiVersion, kind: c.kind, namespace: ns });
   }
