@@ -374,9 +374,10 @@ async function waitForOwnerRecreate(client: KubeClient, step: Extract<Step, { ki
 
 /**
  * Adopted: the controller has synced the new set (status.observedGeneration
- * caught up with its generation: ClaimPods runs in that sync) and every
- * ordinal pod that exists carries the new uid as its controller. A set at
- * replicas 0 has no pods to wait for, and is done once observed.
+ * caught up with its generation: ClaimPods runs in that sync), a set that
+ * wants pods has one, and every ordinal pod that exists carries the new uid
+ * as its controller. A set at replicas 0 has no pods to wait for, and is
+ * done once observed.
  */
 async function waitForAdoption(
   client: KubeClient,
@@ -394,11 +395,14 @@ async function waitForAdoption(
     clock,
     'the new StatefulSet to adopt or create its pods',
     async () => {
-      const set = (await exists(client, setPath)) as (KubeObject & { status?: { observedGeneration?: number } }) | undefined;
+      const set = (await exists(client, setPath)) as (KubeObject & { spec?: { replicas?: number }; status?: { observedGeneration?: number } }) | undefined;
       if (!set || set.metadata?.uid !== uid)
         throw new Error(`the StatefulSet this repair created is gone${set ? ` (uid ${set.metadata?.uid} holds the name now)` : ''}`);
       if ((set.status?.observedGeneration ?? 0) < (set.metadata?.generation ?? 1)) return false;
       const pods = ours(await client.list<Owned>(podsPath));
+      // A set that wants pods has at least its first one: the controller may record the sync before the
+      // pod it created is visible. At replicas 0 there is nothing to wait for.
+      if ((set.spec?.replicas ?? 1) > 0 && pods.length === 0) return false;
       return pods.every((p) => p.metadata?.ownerReferences?.some((o) => o.controller && o.uid === uid));
     },
     120_000,

@@ -263,6 +263,23 @@ describe('applyPlan', () => {
       ]);
     });
 
+    it('at replicas 1 waits until the controller has created the first pod and it carries the new uid', async () => {
+      const wantsOne = { ...old, spec: { ...old.spec, replicas: 1 } } as StatefulSet;
+      const { client } = server(() => undefined);
+      let lists = 0;
+      // The controller records its sync before the pod it created shows up: two empty lists, then the adopted pod.
+      (client as unknown as { list: () => Promise<unknown[]> }).list = async () =>
+        ++lists <= 2 ? [] : [{ metadata: { name: 'db-0', ownerReferences: [{ controller: true, uid: 'u2' }] } }];
+      const change = planRecreate(wantsOne, () => {}, { summary: 's', createDescription: 'c', rollPods: [], notes: [], owned: [] }) as PlannedChange;
+      const result = await applyPlan(
+        client,
+        { command: 'resize', changes: [change], refusals: [] },
+        { dryRun: 'none', backupRoot: backupRoot(), confirm: yes, clock: testClock() },
+      );
+      expect(result.outcomes.map((o) => o.status)).toEqual(['applied']);
+      expect(lists).toBe(3);
+    });
+
     it('reports a name taken by another writer after the delete as such, not as a time-out, and creates nothing', async () => {
       const operators = {
         apiVersion: 'apps/v1',
