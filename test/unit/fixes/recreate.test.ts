@@ -70,6 +70,14 @@ describe('recreatedObject', () => {
     expect(applied.metadata).toEqual({ name: 'db' });
   });
 
+  it('adds no last-applied copy to an object that had none', () => {
+    const sts = owned();
+    delete sts.metadata!.annotations![LAST_APPLIED];
+    const { object, warnings } = recreatedObject(sts, grow);
+    expect(warnings).toEqual([]);
+    expect(object.metadata!.annotations).toEqual({ 'meta.helm.sh/release-name': 'r', 'meta.helm.sh/release-namespace': 'shop' });
+  });
+
   it('keeps a last-applied copy it cannot read, and says so', () => {
     const sts = owned();
     sts.metadata!.annotations![LAST_APPLIED] = '{not json';
@@ -94,6 +102,48 @@ describe('planRecreate', () => {
     expect([del.uid, del.generation]).toEqual(['old-uid', 3]);
     expect(change.replaces).toBe(true);
     expect(change.owned).toEqual(['/spec/volumeClaimTemplates']);
+  });
+
+  it('asks for the verbs it uses: patch only to hand fields back, and the claims for a whenDeleted: Delete set', () => {
+    expect((planRecreate(owned(), grow, opts) as PlannedChange).permissions.map((p) => `${p.verb} ${p.resource} ${p.namespace}`)).toEqual([
+      'get statefulsets shop',
+      'delete statefulsets shop',
+      'create statefulsets shop',
+      'patch statefulsets shop',
+    ]);
+    const deleting = owned();
+    deleting.spec!.persistentVolumeClaimRetentionPolicy = { whenDeleted: 'Delete', whenScaled: 'Retain' };
+    const change = planRecreate(deleting, grow, { ...opts, rollPods: ['db-1'] }) as PlannedChange;
+    expect(change.steps.slice(0, 2)).toEqual([
+      {
+        kind: 'patch',
+        path: '/apis/apps/v1/namespaces/shop/statefulsets/db',
+        patch: [
+          { op: 'test', path: '/metadata/uid', value: 'old-uid' },
+          { op: 'test', path: '/metadata/generation', value: 3 },
+          { op: 'replace', path: '/spec/persistentVolumeClaimRetentionPolicy/whenDeleted', value: 'Retain' },
+        ],
+        description: 'set persistentVolumeClaimRetentionPolicy.whenDeleted to Retain so no claim can be deleted with the StatefulSet',
+      },
+      {
+        kind: 'release-claims',
+        namespace: 'shop',
+        ownerUid: 'old-uid',
+        description: "remove the StatefulSet's ownerReference from its claims (JSON patch, uid-checked), so no claim can be collected with it",
+      },
+    ]);
+    expect(change.warnings).toEqual([
+      'persistentVolumeClaimRetentionPolicy.whenDeleted is Delete: it is switched to Retain before the delete and restored on the new StatefulSet',
+    ]);
+    expect(change.permissions.map((p) => `${p.verb} ${p.resource}`).slice(4)).toEqual([
+      'patch statefulsets',
+      'list persistentvolumeclaims',
+      'patch persistentvolumeclaims',
+      'delete pods',
+    ]);
+    // The new object keeps the policy the set had.
+    const create = change.steps.find((s) => s.kind === 'create')!;
+    expect(create.kind === 'create' && (create.body as StatefulSet).spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted).toBe('Delete');
   });
 
   it('has nothing to hand back for an object without managedFields', () => {

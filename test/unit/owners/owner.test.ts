@@ -75,4 +75,64 @@ describe('ownerOf', () => {
     });
     expect(ownerOf(s, NO_OWNER_RECORDS)).toEqual({ type: 'kubectl', templateManager: 'kubectl-sts-storage' });
   });
+
+  it('picks the record of this set among others: by uid, release and namespace, name and kind', () => {
+    const r = records({
+      controllers: [
+        {
+          apiVersion: 'monitoring.coreos.com/v1',
+          kind: 'Prometheus',
+          resource: 'prometheuses',
+          metadata: { name: 'other', namespace: 'shop', uid: 'u9' },
+          spec: { paused: true },
+        },
+        {
+          apiVersion: 'monitoring.coreos.com/v1',
+          kind: 'Prometheus',
+          resource: 'prometheuses',
+          metadata: { name: 'p', namespace: 'shop', uid: 'u1' },
+          spec: { paused: false },
+        },
+      ],
+      helmReleases: [
+        { release: 'r', namespace: 'other', storedIn: 'other', revision: 9, status: 'deployed', chart: { name: 'x', version: '9' }, statefulSets: [] },
+        {
+          release: 'r',
+          namespace: 'shop',
+          storedIn: 'shop',
+          revision: 2,
+          status: 'deployed',
+          chart: { name: 'db', version: '1' },
+          statefulSets: [
+            { name: 'other', namespace: 'shop', source: 's', volumeClaimTemplates: [], sizeKeys: {} },
+            { name: 'db', namespace: 'other', source: 's', volumeClaimTemplates: [], sizeKeys: {} },
+            { name: 'db', namespace: 'shop', source: 'mine', volumeClaimTemplates: [], sizeKeys: {} },
+          ],
+        },
+      ],
+      fluxObjects: [
+        { kind: 'HelmRelease', name: 'apps', namespace: 'flux', suspended: true, force: false, driftCorrection: false },
+        { kind: 'Kustomization', name: 'other', namespace: 'flux', suspended: true, force: false, driftCorrection: false },
+        { kind: 'Kustomization', name: 'apps', namespace: 'other', suspended: true, force: false, driftCorrection: false },
+        { kind: 'Kustomization', name: 'apps', namespace: 'flux', suspended: false, force: true, driftCorrection: false },
+      ],
+      argoApplications: [
+        { name: 'other', namespace: 'argocd', automated: true, selfHeal: false },
+        { name: 'app', namespace: 'argocd', automated: true, selfHeal: true },
+      ],
+    });
+    const operator = ownerOf(
+      set({ ownerReferences: [{ apiVersion: 'monitoring.coreos.com/v1', kind: 'Prometheus', name: 'p', uid: 'u1', controller: true }] }),
+      r,
+    );
+    expect(operator.type === 'operator' && operator.resource?.metadata.name).toBe('p');
+    expect(revertsTemplateChanges(operator)).toMatch(/^prometheus-operator re-creates the set from Prometheus p/);
+    const helm = ownerOf(set({ annotations: { ...HELM } }), r);
+    expect(helm.type === 'helm' && [helm.record?.revision, helm.rendered?.source]).toEqual([2, 'mine']);
+    const kustomization = ownerOf(set({ labels: { 'kustomize.toolkit.fluxcd.io/name': 'apps', 'kustomize.toolkit.fluxcd.io/namespace': 'flux' } }), r);
+    expect(kustomization).toMatchObject({ type: 'flux', force: true, object: { suspended: false } });
+    const argo = ownerOf(set({ annotations: { 'argocd.argoproj.io/tracking-id': 'app:apps/StatefulSet:shop/db' } }), r);
+    expect(argo).toMatchObject({ type: 'argocd', application: { name: 'app', selfHeal: true } });
+    expect(describeOwner(ownerOf(set({}), r))).toBe('no owner recognised');
+  });
 });
