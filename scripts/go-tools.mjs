@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The tools users run beside this one, built from the Go module proxy the way
-// the control plane is (scripts/cluster.mjs): helm 3 and 4, and
-// prometheus-operator. Each is built once into .cache/tools/<name>-<version>
+// the control plane is (scripts/cluster.mjs): helm 3 and 4,
+// prometheus-operator and the CSI snapshot-controller. Each is built once into .cache/tools/<name>-<version>
 // (Go's build cache makes a rebuild take seconds), and all of them at once,
 // while the control plane builds. `node scripts/go-tools.mjs [name…]`.
 import { spawn, execFileSync } from 'node:child_process';
@@ -13,12 +13,26 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CACHE = path.join(ROOT, '.cache', 'tools');
 
 const PROMETHEUS_OPERATOR = 'github.com/prometheus-operator/prometheus-operator';
+const EXTERNAL_SNAPSHOTTER = 'github.com/kubernetes-csi/external-snapshotter';
 
 /** name -> how to build it; versions are the ones the integration tests are written against. */
 export const TOOLS = {
   helm3: { version: 'v3.21.4', install: 'helm.sh/helm/v3/cmd/helm' },
   helm4: { version: 'v4.3.2', install: 'helm.sh/helm/v4/cmd/helm' },
-  'prometheus-operator': { version: 'v0.85.0', module: PROMETHEUS_OPERATOR, pkg: './cmd/operator' },
+  'prometheus-operator': {
+    version: 'v0.85.0',
+    module: PROMETHEUS_OPERATOR,
+    pkg: './cmd/operator',
+    localReplace: /^replace \([^)]*\)\n?/m,
+    published: [`${PROMETHEUS_OPERATOR}/pkg/apis/monitoring`, `${PROMETHEUS_OPERATOR}/pkg/client`],
+  },
+  'snapshot-controller': {
+    version: 'v8.7.0',
+    module: `${EXTERNAL_SNAPSHOTTER}/v8`,
+    pkg: './cmd/snapshot-controller',
+    localReplace: /^replace \S+\/client\/v8 => \.\/client\n?/m,
+    published: [`${EXTERNAL_SNAPSHOTTER}/client/v8`],
+  },
 };
 
 function log(msg) {
@@ -40,13 +54,13 @@ function run(cmd, args, opts) {
 }
 
 /**
- * prometheus-operator's go.mod replaces its own pkg/apis/monitoring and
- * pkg/client with folders the module download does not contain: build from a
- * copy of the module with those replace lines removed, so the published
- * submodules of the same version are used instead.
+ * prometheus-operator's and external-snapshotter's go.mod replace their own
+ * API modules with folders the module download does not contain: build from
+ * a copy of the module with those replace lines removed, requiring the
+ * published modules of the same version instead.
  */
 async function moduleCopy(name) {
-  const { module, version } = TOOLS[name];
+  const { module, version, localReplace, published } = TOOLS[name];
   const dir = path.join(CACHE, 'src', `${name}-${version}`);
   if (fs.existsSync(path.join(dir, '.ready'))) return dir;
   const { Dir } = JSON.parse(execFileSync('go', ['mod', 'download', '-json', `${module}@${version}`], { cwd: ROOT, encoding: 'utf8' }));
@@ -54,8 +68,10 @@ async function moduleCopy(name) {
   fs.cpSync(Dir, dir, { recursive: true });
   for (const f of walk(dir)) fs.chmodSync(f, fs.statSync(f).isDirectory() ? 0o755 : 0o644);
   const gomod = path.join(dir, 'go.mod');
-  fs.writeFileSync(gomod, fs.readFileSync(gomod, 'utf8').replace(/^replace \([^)]*\)\n?/m, ''));
-  await run('go', ['mod', 'download', `${module}/pkg/apis/monitoring@${version}`, `${module}/pkg/client@${version}`], { cwd: dir });
+  fs.writeFileSync(gomod, fs.readFileSync(gomod, 'utf8').replace(localReplace, ''));
+  const pinned = published.map((m) => `${m}@${version}`);
+  await run('go', ['mod', 'edit', ...pinned.map((p) => `-require=${p}`)], { cwd: dir });
+  await run('go', ['mod', 'download', ...pinned], { cwd: dir });
   fs.writeFileSync(path.join(dir, '.ready'), '');
   return dir;
 }

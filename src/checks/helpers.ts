@@ -1,4 +1,4 @@
-import type { Claim, KubeEvent, StatefulSet, Volume, KubeObject } from '../kube/types.js';
+import type { Claim, KubeEvent, StatefulSet, Volume, VolumeSnapshot, KubeObject } from '../kube/types.js';
 import { refOf, keyOf } from '../kube/types.js';
 import { eventTime } from '../snapshot/cluster-snapshot.js';
 import type { ClusterSnapshot } from '../snapshot/cluster-snapshot.js';
@@ -36,6 +36,13 @@ export function volumeFinding(snapshot: ClusterSnapshot, volume: Volume, f: Omit
   const ref = volume.spec?.claimRef;
   const owner = ref?.name ? snapshot.claimOwner(ref.namespace, ref.name) : undefined;
   return { ...f, object: refOf('PersistentVolume', volume), statefulSet: owner ? stsKey(owner.sts) : undefined };
+}
+
+/** A finding about a VolumeSnapshot, grouped under the set whose claim it was taken of. */
+export function snapshotFinding(snapshot: ClusterSnapshot, vs: VolumeSnapshot, f: Omit<FindingDraft, 'object' | 'statefulSet'>): FindingDraft {
+  const claim = vs.spec?.source?.persistentVolumeClaimName;
+  const owner = claim ? snapshot.claimOwner(vs.metadata?.namespace, claim) : undefined;
+  return { ...f, object: refOf('VolumeSnapshot', vs), statefulSet: owner ? stsKey(owner.sts) : undefined };
 }
 
 export function setFinding(sts: StatefulSet, f: Omit<FindingDraft, 'object' | 'statefulSet'>): FindingDraft {

@@ -47,6 +47,13 @@ import { pvOrphanedOrdinals } from './pv-orphaned-ordinals.js';
 import { pvBoundToOtherOrdinal } from './pv-bound-to-other-ordinal.js';
 import { stsOwnerRendersOtherTemplate } from './sts-owner-renders-other-template.js';
 import { stsOwnerRevertsTemplate } from './sts-owner-reverts-template.js';
+import { stsTemplateDataSource } from './sts-template-data-source.js';
+import { stsSnapshotClassUnresolved } from './sts-snapshot-class-unresolved.js';
+import { stsSnapshotCoverage } from './sts-snapshot-coverage.js';
+import { pvcRestoreSourceUnusable } from './pvc-restore-source-unusable.js';
+import { vsNotReady } from './vs-not-ready.js';
+import { vsDeletionBlocked } from './vs-deletion-blocked.js';
+import { vsContentOrphaned } from './vs-content-orphaned.js';
 
 export const ALL_CHECKS: Check[] = [
   stsMountUndefined,
@@ -69,6 +76,9 @@ export const ALL_CHECKS: Check[] = [
   stsPodStuckOnLostNode,
   stsOwnerRendersOtherTemplate,
   stsOwnerRevertsTemplate,
+  stsTemplateDataSource,
+  stsSnapshotClassUnresolved,
+  stsSnapshotCoverage,
   pvcPendingNoMatch,
   pvcPendingClassMissing,
   pvcPendingStaleClaimref,
@@ -83,6 +93,7 @@ export const ALL_CHECKS: Check[] = [
   pvcMultiAttach,
   pvcVolumeTopologyUnreachable,
   pvcNodeVolumeLimit,
+  pvcRestoreSourceUnusable,
   pvReleasedClaimGone,
   pvReleasedStaleClaimref,
   pvFailed,
@@ -95,6 +106,9 @@ export const ALL_CHECKS: Check[] = [
   pvInTreePluginRemoved,
   pvOrphanedOrdinals,
   pvBoundToOtherOrdinal,
+  vsNotReady,
+  vsDeletionBlocked,
+  vsContentOrphaned,
 ];
 
 export function findCheck(code: string): Check | undefined {

@@ -14,6 +14,8 @@ export const pvcPendingProvisioner = defineCheck({
   remediation:
     'Check that the provisioner named in the evidence runs and is registered under exactly that name, and read its ProvisioningFailed events; the threshold is --pending-threshold (default 5m).',
   needs: ['persistentvolumeclaims', 'storageclasses', 'events'],
+  // A restore whose snapshot cannot be used waits for the provisioner too; PVC-015 says why.
+  followsFrom: { codes: ['PVC-015'], on: 'same' },
   find(snapshot, options) {
     const findings: FindingDraft[] = [];
     for (const claim of snapshot.claims) {

@@ -3,10 +3,13 @@ import { ALL_CHECKS } from './index.js';
 import type { Check, CheckOptions, Finding, FollowsFrom } from './check.js';
 import { DEFAULT_CHECK_OPTIONS, SEVERITY_RANK } from './check.js';
 import { keyOf } from '../kube/types.js';
+import { NOT_INSTALLED } from '../kube/resources.js';
 
 export interface SkippedCheck {
   check: string;
   reason: string;
+  /** what it reads is not installed in this cluster (the snapshot CRDs): nothing to check, not a gap */
+  notInstalled?: true;
 }
 
 export const OWNERS_OFFLINE = "needs the owners of the cluster's StatefulSets (Helm release Secrets, the owners' resources): files do not carry them";
@@ -26,7 +29,8 @@ export function runChecks(snapshot: ClusterSnapshot, options: CheckOptions = DEF
   for (const check of checks) {
     const missing = missingResource(check, snapshot);
     if (missing) {
-      skipped.push({ check: check.code, reason: `needs ${missing}: ${snapshot.unavailable[missing]}` });
+      const reason = snapshot.unavailable[missing] ?? '';
+      skipped.push({ check: check.code, reason: `needs ${missing}: ${reason}`, ...(reason.startsWith(NOT_INSTALLED) ? { notInstalled: true as const } : {}) });
       continue;
     }
     if (check.needsOwners && snapshot.source === 'manifests') {

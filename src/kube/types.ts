@@ -31,6 +31,55 @@ export type VolumeAttachment = V1VolumeAttachment;
 export type CSIDriver = V1CSIDriver;
 export type CSINode = V1CSINode;
 
+// snapshot.storage.k8s.io/v1 (the CSI snapshot CRDs, external-snapshotter
+// client/v8): client-node has no types for them, so these are the fields of
+// the CRD schema this tool reads and writes. Times on a VolumeSnapshot are
+// RFC 3339 strings; on a VolumeSnapshotContent's status, creationTime is Unix
+// nanoseconds and restoreSize bytes, as the CSI sidecar writes them.
+export interface SnapshotError {
+  time?: string;
+  message?: string;
+}
+
+export interface VolumeSnapshot extends KubeObject {
+  spec?: {
+    source?: { persistentVolumeClaimName?: string; volumeSnapshotContentName?: string };
+    volumeSnapshotClassName?: string;
+  };
+  status?: {
+    boundVolumeSnapshotContentName?: string;
+    creationTime?: string;
+    readyToUse?: boolean;
+    restoreSize?: string;
+    error?: SnapshotError;
+    volumeGroupSnapshotName?: string;
+  };
+}
+
+export interface VolumeSnapshotContent extends KubeObject {
+  spec?: {
+    volumeSnapshotRef?: { name?: string; namespace?: string; uid?: string; kind?: string; apiVersion?: string };
+    source?: { volumeHandle?: string; snapshotHandle?: string };
+    driver?: string;
+    deletionPolicy?: 'Delete' | 'Retain' | string;
+    volumeSnapshotClassName?: string;
+    sourceVolumeMode?: string;
+  };
+  status?: {
+    snapshotHandle?: string;
+    creationTime?: number;
+    readyToUse?: boolean;
+    restoreSize?: number;
+    error?: SnapshotError;
+  };
+}
+
+export interface VolumeSnapshotClass extends KubeObject {
+  driver?: string;
+  deletionPolicy?: 'Delete' | 'Retain' | string;
+  parameters?: Record<string, string>;
+}
+
 export type Kind =
   | 'StatefulSet'
   | 'PersistentVolumeClaim'
@@ -42,7 +91,10 @@ export type Kind =
   | 'Service'
   | 'VolumeAttachment'
   | 'CSIDriver'
-  | 'CSINode';
+  | 'CSINode'
+  | 'VolumeSnapshot'
+  | 'VolumeSnapshotContent'
+  | 'VolumeSnapshotClass';
 
 export interface ObjectRef {
   kind: Kind | string;

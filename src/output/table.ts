@@ -137,13 +137,14 @@ export function renderTable(report: AuditReport, opts: TableOptions): string {
   }
 
   const scope = opts.scopeText ? ` ${opts.scopeText}` : '';
+  const gaps = report.skipped.filter((s) => !s.notInstalled);
   const refused = report.errors?.length ?? 0;
   if (report.findings.length === 0) {
     // An all-clear says what it did not check, and never covers a document it could not read.
     const skipped = report.offline
       ? ` by the ${report.offline.checks} check(s) that run offline`
-      : report.skipped.length > 0
-        ? ` by the checks that could run (${report.skipped.length} could not, below)`
+      : gaps.length > 0
+        ? ` by the checks that could run (${gaps.length} could not, below)`
         : '';
     const readable = refused > 0 ? ` in the documents that could be read (${refused} problem(s) refused a document, above)` : '';
     out.push(...wrapText(`No storage problems found${scope}${readable}${skipped}${opts.emptyHint ? `; ${opts.emptyHint}` : ''}.`, opts.width), '');
@@ -168,13 +169,20 @@ export function renderTable(report: AuditReport, opts: TableOptions): string {
     const o = report.offline;
     const needs = o.needCluster > 0 ? `; ${o.needCluster} more need the cluster's ${listOf(o.kinds)} (add --preflight)` : '';
     out.push(...wrapText(`Checked offline: ${o.checks} check(s) on ${o.statefulSets} StatefulSet(s)${needs}.`, opts.width));
-  } else if (report.skipped.length > 0) {
-    out.push(paint('yellow', `Skipped ${report.skipped.length} check(s):`));
-    // One line per reason, with the checks it stopped.
-    const byReason = new Map<string, string[]>();
-    for (const sk of report.skipped) byReason.set(sk.reason, [...(byReason.get(sk.reason) ?? []), sk.check]);
-    for (const [reason, checks] of byReason) {
-      out.push(...wrapText(`  ${checks.join(', ')}: ${reason}`, opts.width, '    '));
+  } else {
+    if (gaps.length > 0) {
+      out.push(paint('yellow', `Skipped ${gaps.length} check(s):`));
+      // One line per reason, with the checks it stopped.
+      const byReason = new Map<string, string[]>();
+      for (const sk of gaps) byReason.set(sk.reason, [...(byReason.get(sk.reason) ?? []), sk.check]);
+      for (const [reason, checks] of byReason) {
+        out.push(...wrapText(`  ${checks.join(', ')}: ${reason}`, opts.width, '    '));
+      }
+    }
+    const absent = report.skipped.filter((s) => s.notInstalled);
+    if (absent.length > 0) {
+      const why = absent[0]!.reason.replace(/^needs \S+: /, '');
+      out.push(...wrapText(paint('dim', `Not applicable here: ${absent.map((s) => s.check).join(', ')} (${why}).`), opts.width));
     }
   }
   return out.join('\n') + '\n';

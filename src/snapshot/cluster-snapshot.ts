@@ -2,8 +2,6 @@
 // check needs built once, so no check scans lists inside loops.
 import type {
   Claim,
-  CSIDriver,
-  CSINode,
   KubeEvent,
   Node,
   Pod,
@@ -12,6 +10,8 @@ import type {
   StorageClass,
   Volume,
   VolumeAttachment,
+  VolumeSnapshot,
+  VolumeSnapshotContent,
   KubeObject,
 } from '../kube/types.js';
 import { keyOf, objectKey } from '../kube/types.js';
@@ -19,7 +19,7 @@ import { defaultClass } from '../kube/binding.js';
 import { parseOrdinalName, templateNames } from '../kube/statefulset.js';
 import { timeOf } from '../kube/time.js';
 
-import type { ResourceName } from '../kube/resources.js';
+import { emptyKindLists, type KindLists, type ResourceName } from '../kube/resources.js';
 import { NO_OWNER_RECORDS, type OwnerRecords } from './owners/owner-records.js';
 
 export type { ResourceName } from '../kube/resources.js';
@@ -45,23 +45,13 @@ export interface ServerVersion {
   gitVersion: string;
 }
 
-export interface SnapshotData {
+/** The objects, one list per kind of the kinds table (kube/resources.ts), and where they came from. */
+export interface SnapshotData extends KindLists {
   source: 'cluster' | 'manifests';
   now: number;
   scope: SnapshotScope;
   server?: string;
   serverVersion?: ServerVersion;
-  statefulSets: StatefulSet[];
-  claims: Claim[];
-  volumes: Volume[];
-  storageClasses: StorageClass[];
-  pods: Pod[];
-  events: KubeEvent[];
-  nodes: Node[];
-  services: Service[];
-  volumeAttachments: VolumeAttachment[];
-  csiDrivers: CSIDriver[];
-  csiNodes: CSINode[];
   /** Resources that could not be read, with the reason (forbidden, or not available offline). */
   unavailable: Partial<Record<ResourceName, string>>;
   /** The namespaces whose namespaced objects were read in full; undefined = all. */
@@ -91,23 +81,17 @@ function indexBy<T>(items: T[], key: (item: T) => string): Map<string, T> {
   return map;
 }
 
+// The lists are declared once, by KindLists; the constructor copies them in.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface ClusterSnapshot extends KindLists {}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class ClusterSnapshot implements SnapshotData {
   source!: SnapshotData['source'];
   now!: number;
   scope!: SnapshotScope;
   server?: string;
   serverVersion?: ServerVersion;
-  statefulSets!: StatefulSet[];
-  claims!: Claim[];
-  volumes!: Volume[];
-  storageClasses!: StorageClass[];
-  pods!: Pod[];
-  events!: KubeEvent[];
-  nodes!: Node[];
-  services!: Service[];
-  volumeAttachments!: VolumeAttachment[];
-  csiDrivers!: CSIDriver[];
-  csiNodes!: CSINode[];
   unavailable!: SnapshotData['unavailable'];
   namespaces?: string[];
   locations?: Map<KubeObject, SourceLocation>;
@@ -126,6 +110,10 @@ export class ClusterSnapshot implements SnapshotData {
   private readonly setsByClaimPrefix: Map<string, { sts: StatefulSet; template: string }>;
   private defaultStorageClass: StorageClass | undefined;
   private openVolumes: Volume[] | undefined;
+  // The snapshot lookups are built on first use: most audits never ask.
+  private snapshotsByKey: Map<string, VolumeSnapshot> | undefined;
+  private contentsByName: Map<string, VolumeSnapshotContent> | undefined;
+  private snapshotsBySource: Map<string, VolumeSnapshot[]> | undefined;
 
   constructor(data: SnapshotData) {
     Object.assign(this, data);
@@ -194,6 +182,24 @@ export class ClusterSnapshot implements SnapshotData {
     this.openVolumes ??= this.volumes.filter((v) => !v.spec?.claimRef || !v.spec.claimRef.uid);
     const own = this.volumesReferencing(claim.metadata?.namespace, claim.metadata?.name).filter((v) => v.spec?.claimRef?.uid);
     return own.length ? [...this.openVolumes, ...own] : this.openVolumes;
+  }
+
+  volumeSnapshot(namespace: string | undefined, name: string | undefined): VolumeSnapshot | undefined {
+    this.snapshotsByKey ??= indexBy(this.volumeSnapshots, objectKey);
+    return this.snapshotsByKey.get(keyOf(namespace, name));
+  }
+
+  snapshotContent(name: string | undefined): VolumeSnapshotContent | undefined {
+    this.contentsByName ??= indexBy(this.volumeSnapshotContents, (c) => c.metadata?.name ?? '');
+    return name ? this.contentsByName.get(name) : undefined;
+  }
+
+  /** The VolumeSnapshots taken of a claim (spec.source.persistentVolumeClaimName). */
+  snapshotsOfClaim(namespace: string | undefined, claim: string): VolumeSnapshot[] {
+    this.snapshotsBySource ??= groupBy(this.volumeSnapshots, (s) =>
+      s.spec?.source?.persistentVolumeClaimName ? keyOf(s.metadata?.namespace, s.spec.source.persistentVolumeClaimName) : undefined,
+    );
+    return this.snapshotsBySource.get(keyOf(namespace, claim)) ?? [];
   }
 
   storageClass(name: string | undefined): StorageClass | undefined {
@@ -302,6 +308,18 @@ export class ClusterSnapshot implements SnapshotData {
         const volume = this.volume(pv);
         return volume ? this.volumeInScope(volume) : this.namespaces === undefined && !this.scope.names && !this.scope.selector;
       }
+      case 'VolumeSnapshot': {
+        // A snapshot counts where the claim it was taken of does.
+        const claim = this.volumeSnapshot(ref.namespace, ref.name)?.spec?.source?.persistentVolumeClaimName;
+        return claim ? this.claimInScope(ref.namespace, claim) : this.coversNamespace(ref.namespace) && !this.scope.names && !this.scope.selector;
+      }
+      case 'VolumeSnapshotContent': {
+        // A content counts where its VolumeSnapshot does.
+        const snap = this.snapshotContent(ref.name)?.spec?.volumeSnapshotRef;
+        return snap?.namespace && snap.name
+          ? this.objectInScope({ kind: 'VolumeSnapshot', namespace: snap.namespace, name: snap.name })
+          : this.namespaces === undefined && !this.scope.names && !this.scope.selector;
+      }
       case 'StatefulSet':
         return (
           this.coversNamespace(ref.namespace) &&
@@ -333,17 +351,7 @@ export function emptySnapshotData(overrides: Partial<SnapshotData> = {}): Snapsh
     source: 'manifests',
     now: Date.now(),
     scope: {},
-    statefulSets: [],
-    claims: [],
-    volumes: [],
-    storageClasses: [],
-    pods: [],
-    events: [],
-    nodes: [],
-    services: [],
-    volumeAttachments: [],
-    csiDrivers: [],
-    csiNodes: [],
+    ...emptyKindLists(),
     unavailable: {},
     ...overrides,
   };

@@ -5,7 +5,7 @@ import type { ReadClient } from '../kube/read-client.js';
 import { timed } from '../kube/timing.js';
 import { ApiError, notFound } from '../kube/errors.js';
 import type { KubeObject } from '../kube/types.js';
-import { collectionPath, KINDS, type KindInfo } from '../kube/resources.js';
+import { collectionPath, emptyKindLists, KINDS, notInstalledReason, type KindInfo } from '../kube/resources.js';
 import { readOwnerRecords } from './owners/read-owner-records.js';
 import { ClusterSnapshot, type ResourceName, type ServerVersion, type SnapshotData, type SnapshotScope } from './cluster-snapshot.js';
 
@@ -90,7 +90,11 @@ export async function loadSnapshotFromCluster(client: ReadClient, options: LoadO
     } catch (err) {
       // A namespace admin cannot list PVs: run what can run, say what could not.
       if (err instanceof ApiError && (err.forbidden || err.notFound)) {
-        unavailable[spec.resource] = err.forbidden ? `forbidden: ${err.message}` : `not served by this API server: ${err.message}`;
+        unavailable[spec.resource] = err.forbidden
+          ? `forbidden: ${err.message}`
+          : spec.installedWith
+            ? notInstalledReason(spec)
+            : `not served by this API server: ${err.message}`;
         results[spec.resource] = [];
         return;
       }
@@ -146,6 +150,10 @@ export async function loadSnapshotFromCluster(client: ReadClient, options: LoadO
     }
   }
   const owners = await readOwnerRecords(client, statefulSets as SnapshotData['statefulSets']);
+  const lists = emptyKindLists();
+  for (const k of KINDS) (lists[k.field] as KubeObject[]) = results[k.resource] ?? [];
+  lists.statefulSets = statefulSets as SnapshotData['statefulSets'];
+  lists.events = [...lists.events, ...(extraEvents as KubeObject[])] as SnapshotData['events'];
 
   return timed(
     'index',
@@ -156,17 +164,7 @@ export async function loadSnapshotFromCluster(client: ReadClient, options: LoadO
         scope,
         server: client.server,
         serverVersion: serverVersion && !Number.isNaN(serverVersion.major) ? serverVersion : undefined,
-        statefulSets: statefulSets as SnapshotData['statefulSets'],
-        claims: (results.persistentvolumeclaims ?? []) as SnapshotData['claims'],
-        volumes: (results.persistentvolumes ?? []) as SnapshotData['volumes'],
-        storageClasses: (results.storageclasses ?? []) as SnapshotData['storageClasses'],
-        pods: (results.pods ?? []) as SnapshotData['pods'],
-        events: [...(results.events ?? []), ...(extraEvents as KubeObject[])] as SnapshotData['events'],
-        nodes: (results.nodes ?? []) as SnapshotData['nodes'],
-        services: (results.services ?? []) as SnapshotData['services'],
-        volumeAttachments: (results.volumeattachments ?? []) as SnapshotData['volumeAttachments'],
-        csiDrivers: (results.csidrivers ?? []) as SnapshotData['csiDrivers'],
-        csiNodes: (results.csinodes ?? []) as SnapshotData['csiNodes'],
+        ...lists,
         unavailable,
         namespaces: scope.namespace === undefined ? undefined : [scope.namespace],
         owners,

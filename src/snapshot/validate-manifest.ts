@@ -12,6 +12,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import shipped from '../schema/kubernetes.json' with { type: 'json' };
 import type { ReadClient } from '../kube/read-client.js';
+import { KINDS, type ManifestSchema } from '../kube/resources.js';
 import type { Definitions, SchemaNode } from './manifest/schema-node.js';
 import { decodeObject, unknownFieldMessage } from './manifest/decode.js';
 import { applyDefaults } from './manifest/defaults.js';
@@ -60,13 +61,7 @@ export interface Admission {
 }
 
 /** The kinds audit -f reads, and the OpenAPI v3 document that defines each. */
-export const SCHEMA_KINDS: Record<string, { document: string; schema: string }> = {
-  StatefulSet: { document: 'apis/apps/v1', schema: 'io.k8s.api.apps.v1.StatefulSet' },
-  PersistentVolumeClaim: { document: 'api/v1', schema: 'io.k8s.api.core.v1.PersistentVolumeClaim' },
-  PersistentVolume: { document: 'api/v1', schema: 'io.k8s.api.core.v1.PersistentVolume' },
-  Service: { document: 'api/v1', schema: 'io.k8s.api.core.v1.Service' },
-  StorageClass: { document: 'apis/storage.k8s.io/v1', schema: 'io.k8s.api.storage.v1.StorageClass' },
-};
+export const SCHEMA_KINDS: Record<string, ManifestSchema> = Object.fromEntries(KINDS.flatMap((k) => (k.manifest ? [[k.kind, k.manifest]] : [])));
 
 // resource.ParseQuantity: a signed decimal number, then an optional binary, decimal or exponent suffix.
 // The published schema says only "string or number".

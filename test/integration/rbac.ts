@@ -57,6 +57,7 @@ export const AUDIT_RULES = [
   { apiGroups: [''], resources: ['persistentvolumeclaims', 'pods', 'events', 'services', 'persistentvolumes', 'nodes'], verbs: ['get', 'list'] },
   { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'list'] },
   { apiGroups: ['storage.k8s.io'], resources: ['storageclasses', 'volumeattachments', 'csidrivers', 'csinodes'], verbs: ['get', 'list'] },
+  { apiGroups: ['snapshot.storage.k8s.io'], resources: ['volumesnapshots', 'volumesnapshotcontents', 'volumesnapshotclasses'], verbs: ['get', 'list'] },
 ];
 
 /** The fix-claimref/prebind addition of docs/guide.md. */

@@ -20,10 +20,10 @@ describe('check catalog', () => {
     expect(ALL_CHECKS.map((c) => c.id).sort()).toEqual(files);
   });
 
-  it('has unique ids and codes in the STS/PVC/PV-NNN form', () => {
+  it('has unique ids and codes in the STS/PVC/PV/VS-NNN form', () => {
     expect(new Set(ALL_CHECKS.map((c) => c.id)).size).toBe(ALL_CHECKS.length);
     expect(new Set(ALL_CHECKS.map((c) => c.code)).size).toBe(ALL_CHECKS.length);
-    for (const c of ALL_CHECKS) expect(c.code).toMatch(/^(STS|PVC|PV)-\d{3}$/);
+    for (const c of ALL_CHECKS) expect(c.code).toMatch(/^(STS|PVC|PV|VS)-\d{3}$/);
   });
 
   it('covers every code the issue requires', () => {

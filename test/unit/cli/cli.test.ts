@@ -141,7 +141,7 @@ describe('CLI', () => {
     expect(one.stdout).toContain('PV-002 (error)');
     expect(one.stdout).toContain('fix-claimref');
     const all = await run(['explain']);
-    expect(all.stdout.match(/^(STS|PVC|PV)-\d{3}/gm)).toHaveLength(ALL_CHECKS.length);
+    expect(all.stdout.match(/^(STS|PVC|PV|VS)-\d{3}/gm)).toHaveLength(ALL_CHECKS.length);
     expect((await run(['explain', 'XYZ-1'])).code).toBe(2);
   });
 
@@ -149,10 +149,10 @@ describe('CLI', () => {
     const narrow = await run(['explain'], { COLUMNS: '60' });
     const lines = narrow.stdout.split('\n');
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(60);
-    expect(narrow.stdout.match(/^(STS|PVC|PV)-\d{3}/gm)).toHaveLength(ALL_CHECKS.length);
+    expect(narrow.stdout.match(/^(STS|PVC|PV|VS)-\d{3}/gm)).toHaveLength(ALL_CHECKS.length);
     const words = (text: string) =>
       text
-        .replace(/^(STS|PVC|PV)-\d{3}\s+\S+/gm, '')
+        .replace(/^(STS|PVC|PV|VS)-\d{3}\s+\S+/gm, '')
         .split(/\s+/)
         .filter(Boolean);
     expect(words(narrow.stdout)).toEqual(words((await run(['explain'])).stdout));

@@ -170,7 +170,7 @@ describe('show tree', () => {
 
   it('a healthy 3-replica StatefulSet with two templates', () => {
     const out = render(HEALTHY);
-    expect(out).not.toMatch(/\[(STS|PVC|PV)-/);
+    expect(out).not.toMatch(/\[(STS|PVC|PV|VS)-/);
     expect(out).toMatchSnapshot();
   });
 
