@@ -118,6 +118,20 @@ export function moduleDir(name) {
   return JSON.parse(execFileSync('go', ['mod', 'download', '-json', `${module}@${version}`], { cwd: ROOT, encoding: 'utf8' })).Dir;
 }
 
+/**
+ * The CSI snapshot CRDs of the snapshot-controller's own version, from the
+ * published client module (config/crd): what a cluster installs with it.
+ */
+export function snapshotCrdFiles() {
+  const { version } = TOOLS['snapshot-controller'];
+  const { Dir } = JSON.parse(execFileSync('go', ['mod', 'download', '-json', `${EXTERNAL_SNAPSHOTTER}/client/v8@${version}`], { cwd: ROOT, encoding: 'utf8' }));
+  const dir = path.join(Dir, 'config', 'crd');
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+    .map((f) => path.join(dir, f));
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const names = process.argv.slice(2);
   buildTools(names.length ? names : undefined).then(

@@ -59,6 +59,8 @@ export interface Refusal {
 export interface Plan {
   /** the command line, for the backup manifest */
   command: string;
+  /** the plan's first line, when "N object(s) to change" would mislead (snapshot changes no object: it creates new ones) */
+  headline?: string;
   changes: PlannedChange[];
   refusals: Refusal[];
   /** about the plan as a whole: what it cannot change, what other flags would do */

@@ -94,3 +94,13 @@ export function restoreSizeBytes(vs: VolumeSnapshot, content?: VolumeSnapshotCon
 export function isReadySnapshot(vs: VolumeSnapshot): boolean {
   return vs.status?.readyToUse === true && !vs.metadata?.deletionTimestamp;
 }
+
+// This tool's marks on the snapshots `snapshot` takes: the labels make the
+// snapshots of one run one unit (a snapshot set); label values must be
+// label-safe, so the full names ride in annotations of the same keys.
+export const SNAPSHOT_SET_LABEL = 'sts-storage.kubectl.io/snapshot-set';
+export const STATEFULSET_LABEL = 'sts-storage.kubectl.io/statefulset';
+export const TEMPLATE_LABEL = 'sts-storage.kubectl.io/template';
+export const ORDINAL_LABEL = 'sts-storage.kubectl.io/ordinal';
+export const STATEFULSET_UID_ANNOTATION = 'sts-storage.kubectl.io/statefulset-uid';
+export const SOURCE_CLAIM_UID_ANNOTATION = 'sts-storage.kubectl.io/source-claim-uid';

@@ -53,7 +53,7 @@ export function renderPlan(plan: Plan, paint: Paint, width?: number): string {
   const out: string[] = [];
   if (plan.owner) out.push(...wrapText(`Owner: ${plan.owner}`, width, '    '));
   if (plan.changes.length > 0) {
-    out.push(`Plan: ${plan.changes.length} object(s) to change`);
+    out.push(plan.headline ?? `Plan: ${plan.changes.length} object(s) to change`);
     for (const c of plan.changes) out.push(renderChange(c, paint, width));
   }
   for (const r of plan.refusals) {

@@ -1,7 +1,8 @@
 // Gives the integration suite a cluster: STS_STORAGE_TEST_KUBECONFIG when set
 // (kind or any disposable cluster), else the project's own control plane
 // built from the k8s.io/kubernetes module; and the tools users run beside
-// this one (helm 3 and 4, prometheus-operator), built from the Go module proxy. Without either, the suite is
+// this one (helm 3 and 4, prometheus-operator, the CSI snapshot-controller),
+// built from the Go module proxy; the snapshot CRDs are installed before any test. Without either, the suite is
 // skipped with a reason, and under CI=true or REQUIRE_INTEGRATION=1 that skip
 // is a failure.
 import type { TestProject } from 'vitest/node';
@@ -9,12 +10,13 @@ import type { TestProject } from 'vitest/node';
 import { up, down, hasGo } from '../../scripts/cluster.mjs';
 // @ts-expect-error plain ESM script without types
 import { buildTools } from '../../scripts/go-tools.mjs';
+import { installSnapshotCrds } from './snapshot-crds.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     kubeconfig: string;
     skipReason: string;
-    /** helm3, helm4, prometheus-operator: built from the Go module proxy (scripts/go-tools.mjs) */
+    /** helm3, helm4, prometheus-operator, snapshot-controller: built from the Go module proxy (scripts/go-tools.mjs) */
     tools: Record<string, string>;
   }
 }
@@ -35,12 +37,14 @@ export default async function setup(project: TestProject) {
   const tools = buildTools() as Promise<Record<string, string>>;
   tools.catch(() => {}); // awaited below; a failure is reported there
   if (external) {
+    await installSnapshotCrds(external);
     project.provide('kubeconfig', external);
     project.provide('skipReason', '');
     project.provide('tools', await tools);
     return;
   }
   const started = await up();
+  await installSnapshotCrds(started.kubeconfig);
   project.provide('kubeconfig', started.kubeconfig);
   project.provide('skipReason', '');
   project.provide('tools', await tools);

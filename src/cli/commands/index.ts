@@ -13,6 +13,8 @@ import { resizeCommand } from './resize.js';
 import { recoverExpansionCommand } from './recover-expansion.js';
 import { recoverNodeCommand } from './recover-node.js';
 import { showCommand } from './show.js';
+import { snapshotCommand } from './snapshot.js';
+import { snapshotsCommand } from './snapshots.js';
 import { undoCommand } from './undo.js';
 import { versionCommand } from './version.js';
 
@@ -26,6 +28,8 @@ export const COMMANDS = [
   generateTemplateCommand,
   fixMountsCommand,
   protectCommand,
+  snapshotCommand,
+  snapshotsCommand,
   resizeCommand,
   recoverExpansionCommand,
   recoverNodeCommand,

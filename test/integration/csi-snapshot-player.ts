@@ -1,0 +1,96 @@
+// The real snapshot-controller (external-snapshotter v8.7.0, built from the Go
+// module proxy) runs here out of cluster. The CSI driver and its
+// csi-snapshotter sidecar cannot (they need a driver socket), so
+// SnapshotterPlayer plays the sidecar for one driver name, writing exactly
+// what it writes: on a content of its driver, the status subresource
+// {snapshotHandle, readyToUse, creationTime (Unix nanoseconds), restoreSize
+// (bytes)}; on a content being deleted, the removal of the bound-protection
+// finalizer once the backend snapshot is "deleted".
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { VolumeSnapshotContent } from '../../src/kube/types.js';
+import type { Cluster } from './helpers.js';
+
+const CONTENTS = '/apis/snapshot.storage.k8s.io/v1/volumesnapshotcontents';
+const CONTENT_FINALIZER = 'snapshot.storage.kubernetes.io/volumesnapshotcontent-bound-protection';
+
+export class SnapshotterPlayer {
+  private timer: NodeJS.Timeout | undefined;
+  private busy = false;
+  /** the contents it marked ready, by name */
+  readonly cut = new Set<string>();
+
+  constructor(
+    private readonly cluster: Cluster,
+    readonly driver: string,
+    private readonly restoreSizeBytes = 1024 ** 3,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), 300);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      for (const content of await this.cluster.client.list<VolumeSnapshotContent>(CONTENTS)) {
+        if (content.spec?.driver !== this.driver) continue;
+        const name = content.metadata!.name!;
+        if (content.metadata?.deletionTimestamp) {
+          const finalizers = (content.metadata.finalizers ?? []).filter((f) => f !== CONTENT_FINALIZER);
+          if (finalizers.length !== (content.metadata.finalizers ?? []).length)
+            await this.cluster.client.request('PATCH', `${CONTENTS}/${name}`, {
+              contentType: 'application/json-patch+json',
+              body: [
+                { op: 'test', path: '/metadata/resourceVersion', value: content.metadata.resourceVersion },
+                { op: 'replace', path: '/metadata/finalizers', value: finalizers },
+              ],
+            });
+          continue;
+        }
+        if (content.status?.readyToUse || !content.spec?.source?.volumeHandle) continue;
+        await this.cluster.client.request('PATCH', `${CONTENTS}/${name}/status`, {
+          contentType: 'application/merge-patch+json',
+          body: {
+            status: {
+              snapshotHandle: `snap-${content.spec.source.volumeHandle}-${content.metadata?.uid}`,
+              readyToUse: true,
+              creationTime: Date.now() * 1e6,
+              restoreSize: this.restoreSizeBytes,
+            },
+          },
+        });
+        this.cut.add(name);
+      }
+    } catch {
+      // A conflict or a content deleted meanwhile: the next tick sees the new state, as the sidecar's requeue would.
+    } finally {
+      this.busy = false;
+    }
+  }
+}
+
+/** The snapshot-controller, out of cluster against the suite's control plane; its log in a file for failure messages. */
+export function startSnapshotController(binary: string, kubeconfig: string): { process: ChildProcess; log: string } {
+  const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'snapshot-controller-')), 'controller.log');
+  const out = fs.openSync(log, 'a');
+  const child = spawn(binary, [`--kubeconfig=${kubeconfig}`, '--leader-election=false', '--worker-threads=4', '--retry-interval-max=5s', '--v=2'], {
+    env: { PATH: process.env['PATH'] },
+    stdio: ['ignore', out, out],
+  });
+  return { process: child, log };
+}
+
+export async function stopProcess(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}

@@ -1,0 +1,138 @@
+// snapshot: one VolumeSnapshot per ordinal and template, all or nothing, and
+// refused before any write for what the snapshot-controller would refuse.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { planSnapshotSet, snapshotSetId } from '../../../src/fixes/snapshot-set.js';
+import { snapshotFromObjects } from '../../../src/snapshot/from-objects.js';
+import { SNAPSHOT_SET_LABEL } from '../../../src/kube/volume-snapshot.js';
+import type { Claim, KubeObject, StatefulSet, Volume, VolumeSnapshotClass } from '../../../src/kube/types.js';
+
+const sts = (replicas: number, templates = ['data']): StatefulSet => ({
+  apiVersion: 'apps/v1',
+  kind: 'StatefulSet',
+  metadata: { name: 'db', namespace: 'shop', uid: 'set-uid', resourceVersion: '1' },
+  spec: {
+    replicas,
+    serviceName: 'db',
+    selector: { matchLabels: { app: 'db' } },
+    template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'c', image: 'i' }] } },
+    volumeClaimTemplates: templates.map((name) => ({
+      metadata: { name },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+    })),
+  },
+});
+const claim = (name: string, phase = 'Bound'): Claim => ({
+  apiVersion: 'v1',
+  kind: 'PersistentVolumeClaim',
+  metadata: { name, namespace: 'shop', uid: `uid-${name}`, resourceVersion: '5' },
+  spec: { volumeName: `pv-${name}`, accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+  status: { phase },
+});
+const volume = (claimName: string, driver: string | null = 'csi.example.com'): Volume => ({
+  apiVersion: 'v1',
+  kind: 'PersistentVolume',
+  metadata: { name: `pv-${claimName}`, uid: `pv-uid-${claimName}`, resourceVersion: '3' },
+  spec: {
+    capacity: { storage: '1Gi' },
+    accessModes: ['ReadWriteOnce'],
+    ...(driver ? { csi: { driver, volumeHandle: `h-${claimName}` } } : { hostPath: { path: '/d' } }),
+    claimRef: { namespace: 'shop', name: claimName, uid: `uid-${claimName}` },
+  },
+  status: { phase: 'Bound' },
+});
+const snapClass = (name: string, driver: string, isDefault: boolean): VolumeSnapshotClass => ({
+  apiVersion: 'snapshot.storage.k8s.io/v1',
+  kind: 'VolumeSnapshotClass',
+  metadata: { name, ...(isDefault ? { annotations: { 'snapshot.storage.kubernetes.io/is-default-class': 'true' } } : {}) },
+  driver,
+  deletionPolicy: 'Retain',
+});
+const plan = (objects: KubeObject[], set: StatefulSet, className?: string) =>
+  planSnapshotSet(snapshotFromObjects([set, ...objects], { source: 'cluster' }), set, { setId: '20261206-201500', className }, 'snapshot db -n shop');
+
+describe('snapshot STS', () => {
+  it('names the set id after the UTC time, usable in names and labels', () => {
+    expect(snapshotSetId(Date.parse('2026-12-06T20:15:00.123Z'))).toBe('20261206-201500');
+  });
+
+  it('creates one VolumeSnapshot per ordinal and template, labelled as one set, with the class named', () => {
+    const claims = ['data-db-0', 'data-db-1', 'logs-db-0', 'logs-db-1'];
+    const p = plan([...claims.map((c) => claim(c)), ...claims.map((c) => volume(c)), snapClass('snap', 'csi.example.com', true)], sts(2, ['data', 'logs']));
+    expect(p.refusals).toEqual([]);
+    expect(p.atomic).toBe(true);
+    const bodies = p.changes.map((c) => (c.steps[0]!.kind === 'create' ? c.steps[0]!.body : undefined));
+    expect(bodies.map((b) => b?.metadata?.name)).toEqual(claims.map((c) => `${c}-20261206-201500`));
+    expect(bodies.map((b) => (b as { spec: { source: { persistentVolumeClaimName: string } } }).spec.source.persistentVolumeClaimName)).toEqual(claims);
+    for (const b of bodies) {
+      expect(b?.metadata?.labels?.[SNAPSHOT_SET_LABEL]).toBe('20261206-201500');
+      expect((b as { spec: { volumeSnapshotClassName: string } }).spec.volumeSnapshotClassName).toBe('snap');
+    }
+    expect(p.changes.every((c) => c.irreversible?.includes('never deletes'))).toBe(true);
+  });
+
+  it('refuses the whole set for one claim not Bound, one PV not CSI, or no class; nothing is created', () => {
+    const pending = plan([claim('data-db-0'), volume('data-db-0'), claim('data-db-1', 'Pending'), snapClass('snap', 'csi.example.com', true)], sts(2));
+    expect(pending.changes).toEqual([]);
+    expect(pending.refusals.map((r) => r.reasons[0])).toEqual([expect.stringContaining('the PVC data-db-1 is not yet bound to a PV')]);
+    expect(pending.warnings.join(' ')).toMatch(/snapshotted whole or not at all/);
+
+    const hostPath = plan([claim('data-db-0'), volume('data-db-0', null), snapClass('snap', 'csi.example.com', true)], sts(1));
+    expect(hostPath.refusals[0]!.reasons[0]).toMatch(/^snapshotting non-CSI volumes is not supported/);
+
+    const twoDefaults = plan(
+      [claim('data-db-0'), volume('data-db-0'), snapClass('a', 'csi.example.com', true), snapClass('b', 'csi.example.com', true)],
+      sts(1),
+    );
+    expect(twoDefaults.refusals[0]!.reasons[0]).toMatch(/2 default snapshot classes were found/);
+    // --class picks one of them.
+    expect(
+      plan([claim('data-db-0'), volume('data-db-0'), snapClass('a', 'csi.example.com', true), snapClass('b', 'csi.example.com', true)], sts(1), 'b').changes,
+    ).toHaveLength(1);
+
+    const missing = plan([claim('data-db-0'), volume('data-db-0'), snapClass('snap', 'csi.example.com', true)], sts(2));
+    expect(missing.refusals[0]!.reasons[0]).toBe('ordinal 1 has no claim data-db-1: there is nothing to snapshot for it');
+  });
+
+  it('on generated sets: either every ordinal claim gets exactly one snapshot of itself, or nothing is created and a reason is given', () => {
+    const names = ['data-db-0', 'data-db-1', 'data-db-2'];
+    const arb = fc.record({
+      replicas: fc.integer({ min: 0, max: 3 }),
+      claims: fc.subarray(names),
+      phases: fc.array(fc.constantFrom('Bound', 'Pending', 'Lost'), { minLength: 3, maxLength: 3 }),
+      csi: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
+      classes: fc.subarray([snapClass('a', 'csi.example.com', true), snapClass('b', 'csi.example.com', true), snapClass('c', 'other', true)]),
+    });
+    let created = 0;
+    fc.assert(
+      fc.property(arb, ({ replicas, claims, phases, csi, classes }) => {
+        const objects = [
+          ...claims.map((c) => claim(c, phases[names.indexOf(c)]!)),
+          ...claims.map((c) => volume(c, csi[names.indexOf(c)] ? 'csi.example.com' : null)),
+          ...classes,
+        ];
+        const p = plan(objects, sts(replicas));
+        for (const r of p.refusals) expect(r.reasons.every((x) => x.trim().length > 0)).toBe(true);
+        if (p.refusals.length > 0) {
+          expect(p.changes).toEqual([]);
+          return;
+        }
+        created++;
+        expect(p.changes).toHaveLength(replicas);
+        for (const c of p.changes) {
+          const step = c.steps[0]!;
+          expect(c.steps).toHaveLength(1);
+          expect(step.kind).toBe('create');
+          if (step.kind !== 'create') return;
+          // Only a new VolumeSnapshot, of the claim the change names and read as Bound.
+          expect(step.body.kind).toBe('VolumeSnapshot');
+          expect((step.body as { spec: { source: { persistentVolumeClaimName: string } } }).spec.source.persistentVolumeClaimName).toBe(c.target.name);
+          expect(c.before.metadata?.uid).toBe(c.target.uid);
+          expect((c.before as Claim).status?.phase).toBe('Bound');
+        }
+      }),
+      { numRuns: 300, seed: 20261206 },
+    );
+    expect(created).toBeGreaterThan(10);
+  });
+});
