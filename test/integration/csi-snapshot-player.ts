@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { VolumeSnapshotContent } from '../../src/kube/types.js';
+import type { Claim, StorageClass, VolumeSnapshot, VolumeSnapshotContent } from '../../src/kube/types.js';
 import type { Cluster } from './helpers.js';
 
 const CONTENTS = '/apis/snapshot.storage.k8s.io/v1/volumesnapshotcontents';
@@ -93,4 +93,69 @@ export async function stopProcess(child: ChildProcess | undefined): Promise<void
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
   await exited;
+}
+
+/**
+ * Plays external-provisioner's success path for claims restoring from a
+ * snapshot of `driver` (it cannot run without the driver): once the
+ * claim's VolumeSnapshot is ready and the claim asks at least its
+ * restoreSize, it writes the PV the provisioner writes: named pvc-<claim
+ * uid>, annotated pv.kubernetes.io/provisioned-by, CSI with a volume handle
+ * that names the snapshot handle it was restored from, bound by claimRef
+ * with the claim's uid. The PV binder does the rest.
+ */
+export class ProvisionerPlayer {
+  private timer: NodeJS.Timeout | undefined;
+  private busy = false;
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly namespace: string,
+    private readonly driver: string,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), 300);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      const claims = await this.cluster.client.list<Claim>(`/api/v1/namespaces/${this.namespace}/persistentvolumeclaims`);
+      for (const claim of claims) {
+        const source = claim.spec?.dataSource;
+        if (claim.status?.phase !== 'Pending' || claim.spec?.volumeName || source?.kind !== 'VolumeSnapshot') continue;
+        const cls = await this.cluster.get<StorageClass>('StorageClass', claim.spec?.storageClassName ?? '');
+        if (cls?.provisioner !== this.driver) continue;
+        const vs = await this.cluster.get<VolumeSnapshot>('VolumeSnapshot', source.name, this.namespace);
+        if (!vs?.status?.readyToUse || vs.metadata?.deletionTimestamp) continue;
+        const content = await this.cluster.get<VolumeSnapshotContent>('VolumeSnapshotContent', vs.status.boundVolumeSnapshotContentName ?? '');
+        const request = claim.spec?.resources?.requests?.['storage'] ?? '';
+        const name = `pvc-${claim.metadata?.uid}`;
+        if (await this.cluster.get('PersistentVolume', name)) continue;
+        await this.cluster.create({
+          apiVersion: 'v1',
+          kind: 'PersistentVolume',
+          metadata: { name, annotations: { 'pv.kubernetes.io/provisioned-by': this.driver } },
+          spec: {
+            capacity: { storage: request },
+            accessModes: claim.spec?.accessModes,
+            persistentVolumeReclaimPolicy: cls.reclaimPolicy ?? 'Delete',
+            storageClassName: cls.metadata?.name,
+            csi: { driver: this.driver, volumeHandle: `restored-from-${content?.status?.snapshotHandle}` },
+            claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: this.namespace, name: claim.metadata?.name, uid: claim.metadata?.uid },
+          },
+        } as never);
+      }
+    } catch {
+      // The next tick sees the new state, as the provisioner's requeue would.
+    } finally {
+      this.busy = false;
+    }
+  }
 }

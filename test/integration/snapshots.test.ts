@@ -9,8 +9,11 @@ import fs from 'node:fs';
 import { audit, codesFor, kubeconfig, runCli, skipReason, useSandbox, waitFor, type Cluster } from './helpers.js';
 import { tools } from './owned-sets.js';
 import { statefulSet, storageClass } from './fixtures.js';
-import { SnapshotterPlayer, startSnapshotController, stopProcess } from './csi-snapshot-player.js';
-import type { Claim, VolumeSnapshot, VolumeSnapshotContent } from '../../src/kube/types.js';
+import { ProvisionerPlayer, SnapshotterPlayer, startSnapshotController, stopProcess } from './csi-snapshot-player.js';
+import type { Claim, Volume, VolumeSnapshot, VolumeSnapshotContent } from '../../src/kube/types.js';
+import os from 'node:os';
+import path from 'node:path';
+import { stringify } from 'yaml';
 
 const API = '/apis/snapshot.storage.k8s.io/v1';
 const snapshots = (ns: string) => `${API}/namespaces/${ns}/volumesnapshots`;
@@ -129,6 +132,60 @@ describe.skipIf(!!skipReason)('VolumeSnapshots per ordinal, with the real snapsh
 
     const { report } = await audit(['-n', ns]);
     expect(report.findings.filter((f) => f.code.startsWith('VS-') || ['STS-022', 'STS-023'].includes(f.code))).toEqual([]);
+  });
+
+  it('restore --from-snapshots gives a deleted set each ordinal from its own snapshot: claims first, then the set takes them as they are', async () => {
+    const { cluster } = sandbox;
+    const ns = await cluster.namespace('snaprs');
+    const driver = `${ns}.snapshot.test`;
+    await csiSet(cluster, ns, driver, 2);
+    await snapshotClass(cluster, `snap-${ns}`, driver);
+    player(cluster, driver);
+    const provisioner = new ProvisionerPlayer(cluster, ns, driver);
+    provisioner.start();
+    try {
+      const taken = await runCli(['snapshot', 'db', '-n', ns, '--id', 'pre', '--wait', '--timeout', '90s', '--yes'], { env: sandbox.env() });
+      expect(taken.code, `${taken.stdout}${taken.stderr}\n(controller log: ${controllerLog()})`).toBe(0);
+
+      // While the set runs, a restore would race its controller: refused.
+      const running = await runCli(['restore', 'db', '-n', ns, '--from-snapshots', 'pre', '--yes'], { env: sandbox.env() });
+      expect(running.code).toBe(1);
+      expect(running.stdout.replace(/\n\s+/g, ' ')).toContain('statefulset db runs 2 replica(s)');
+
+      // The disaster: the set and its claims deleted (their PVs are retained, but say the data there is bad).
+      const manifest = statefulSet('db', { replicas: 2, storageClassName: `snap-${ns}`, parallel: true });
+      await cluster.remove('StatefulSet', 'db', ns);
+      for (const i of [0, 1]) await cluster.remove('PersistentVolumeClaim', `data-db-${i}`, ns);
+      await waitFor('the claims gone', async () => (await cluster.client.list<Claim>(`/api/v1/namespaces/${ns}/persistentvolumeclaims`)).length === 0);
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'snaprs-')), 'db.yaml');
+      fs.writeFileSync(file, stringify(manifest));
+
+      const unknown = await runCli(['restore', 'db', '-n', ns, '-f', file, '--from-snapshots', 'nope', '--yes'], { env: sandbox.env() });
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain(`no snapshot set nope in namespace ${ns} (there are: pre)`);
+
+      const r = await runCli(['restore', 'db', '-n', ns, '-f', file, '--from-snapshots', 'pre', '--yes'], { env: sandbox.env() });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toContain('Plan: 2 claim(s) to create from snapshot set pre, each from its own ordinal');
+      await cluster.create(manifest, ns);
+      await waitFor('the restored claims Bound', async () => {
+        const claims = await cluster.client.list<Claim>(`/api/v1/namespaces/${ns}/persistentvolumeclaims`);
+        return claims.length === 2 && claims.every((c) => c.status?.phase === 'Bound');
+      });
+      for (const i of [0, 1]) {
+        const c = (await cluster.get<Claim>('PersistentVolumeClaim', `data-db-${i}`, ns))!;
+        expect(c.spec?.dataSource).toEqual({ apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: `data-db-${i}-pre` });
+        // Ordinal i's volume holds what ordinal i's volume held: the snapshot handle names its source volume.
+        const pv = (await cluster.get<Volume>('PersistentVolume', c.spec!.volumeName!))!;
+        expect(pv.spec?.csi?.volumeHandle).toMatch(new RegExp(`^restored-from-snap-${ns}-vol-${i}-`));
+      }
+      const again = await runCli(['restore', 'db', '-n', ns, '--from-snapshots', 'pre', '--yes'], { env: sandbox.env() });
+      expect(again.code).toBe(1);
+      const { report } = await audit(['-n', ns]);
+      expect(report.findings.filter((f) => ['PVC-015', 'STS-021', 'VS-001', 'VS-002'].includes(f.code))).toEqual([]);
+    } finally {
+      provisioner.stop();
+    }
   });
 
   it('refuses the whole set before any write when an ordinal is not Bound or its driver has no default class', async () => {

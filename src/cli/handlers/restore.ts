@@ -8,9 +8,12 @@ import { manifestObjects, objectIn } from '../future-claims.js';
 import { getObject, listIfAllowed } from '../../fixes/read.js';
 import { planVolumeRestore, volumesByClaimRef, type RestoreSource, type RestoreTarget } from '../../fixes/restore.js';
 import { notFound } from '../../kube/errors.js';
+import { planSnapshotRestore, snapshotSetIds } from '../../fixes/restore-from-snapshots.js';
+import { SNAPSHOT_API_VERSION, SNAPSHOT_SET_LABEL } from '../../kube/volume-snapshot.js';
+import type { KubeClient } from '../../kube/client.js';
 import { collectionPath } from '../../kube/resources.js';
 import { replicasOf, startOrdinal, templateNames, type ClaimTemplate } from '../../kube/statefulset.js';
-import type { Claim, Node, StatefulSet, StorageClass, Volume } from '../../kube/types.js';
+import type { Claim, Node, StatefulSet, StorageClass, Volume, VolumeSnapshot, VolumeSnapshotClass, VolumeSnapshotContent } from '../../kube/types.js';
 
 export interface RestoreArgs extends ClusterArgs, RepairArgs {
   statefulset: string;
@@ -19,6 +22,7 @@ export interface RestoreArgs extends ClusterArgs, RepairArgs {
   volumes?: string[];
   template?: string;
   filename?: string[];
+  'from-snapshots'?: string;
 }
 
 export async function handle(args: RestoreArgs, ctx: CommandContext): Promise<void> {
@@ -32,6 +36,10 @@ export async function handle(args: RestoreArgs, ctx: CommandContext): Promise<vo
     throw new UsageError('--volumes names the PVs itself: it excludes --from-namespace and --from-statefulset');
   if (args.force) throw new UsageError('restore never takes a PV from a live claim: --force is not accepted (release the claim first)');
   if (args.volumes?.length === 0) throw new UsageError('--volumes needs at least one PersistentVolume name');
+  if (args['from-snapshots'] !== undefined && (args.volumes || args['from-namespace'] || args['from-statefulset'] || args.template))
+    throw new UsageError(
+      '--from-snapshots restores every ordinal of every template from one snapshot set: it excludes --volumes, --from-namespace, --from-statefulset and --template',
+    );
   const dryRun = dryRunFrom(args);
   const client = await clientFrom(args);
   try {
@@ -39,6 +47,21 @@ export async function handle(args: RestoreArgs, ctx: CommandContext): Promise<vo
     const files = args.filename ? await manifestObjects(args.filename, namespace, ctx.io.stdin) : [];
     const live = await getObject<StatefulSet>(client, 'StatefulSet', args.statefulset, namespace);
     const sts = live ?? objectIn<StatefulSet>(files, 'StatefulSet', args.statefulset, namespace);
+    if (args['from-snapshots'] !== undefined) {
+      if (!sts)
+        throw new UsageError(
+          `--from-snapshots needs the StatefulSet's templates: statefulset ${args.statefulset} is not live in ${namespace}; give its manifest with -f`,
+        );
+      const plan = await planFromSnapshots(
+        client,
+        { ...sts, metadata: { ...sts.metadata, namespace } },
+        !!live,
+        args['from-snapshots'],
+        `restore ${args.statefulset} -n ${namespace} --from-snapshots ${args['from-snapshots']}`,
+      );
+      ctx.exitCode = await runPlan(client, plan, { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io, argv: ctx.argv });
+      return;
+    }
     if (!sts && args.filename) throw new UsageError(`no StatefulSet ${args.statefulset} in namespace ${namespace}, live or in ${args.filename.join(', ')}`);
     const names = sts ? templateNames(sts) : undefined;
     const target: RestoreTarget = {
@@ -94,4 +117,37 @@ export async function handle(args: RestoreArgs, ctx: CommandContext): Promise<vo
   } finally {
     client.close();
   }
+}
+
+/** The snapshot set's snapshots, their contents (when readable) and the classes, read for the restore's plan. */
+async function planFromSnapshots(client: KubeClient, sts: StatefulSet, live: boolean, setId: string, command: string) {
+  const namespace = sts.metadata!.namespace!;
+  const snapshots = await client.list<VolumeSnapshot>(collectionPath(SNAPSHOT_API_VERSION, 'volumesnapshots', namespace)).catch((err: unknown) => {
+    throw new UsageError(`cannot list VolumeSnapshots in ${namespace}: ${(err as Error).message}`);
+  });
+  if (!snapshots.some((s) => s.metadata?.labels?.[SNAPSHOT_SET_LABEL] === setId)) {
+    const ids = snapshotSetIds(snapshots);
+    throw new UsageError(
+      `no snapshot set ${setId} in namespace ${namespace}${ids.length ? ` (there are: ${ids.join(', ')})` : ''}; \`kubectl sts-storage snapshots STS\` lists them`,
+    );
+  }
+  const [contents, snapshotClasses, classes, claims] = await Promise.all([
+    listIfAllowed<VolumeSnapshotContent>(client, collectionPath(SNAPSHOT_API_VERSION, 'volumesnapshotcontents')),
+    listIfAllowed<VolumeSnapshotClass>(client, collectionPath(SNAPSHOT_API_VERSION, 'volumesnapshotclasses')),
+    listIfAllowed<StorageClass>(client, '/apis/storage.k8s.io/v1/storageclasses'),
+    client.list<Claim>(collectionPath('v1', 'persistentvolumeclaims', namespace)),
+  ]);
+  return planSnapshotRestore(
+    {
+      sts,
+      live,
+      setId,
+      snapshots,
+      contents,
+      snapshotClasses: snapshotClasses ?? [],
+      classes: classes ?? [],
+      claims: new Map(claims.map((c) => [c.metadata?.name ?? '', c])),
+    },
+    command,
+  );
 }

@@ -1,0 +1,104 @@
+// restore --from-snapshots: each ordinal from its own ordinal's snapshot, all or nothing.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { planSnapshotRestore, type SnapshotRestoreInput } from '../../../src/fixes/restore-from-snapshots.js';
+import type { Claim, StatefulSet, StorageClass, VolumeSnapshot } from '../../../src/kube/types.js';
+
+const sts = (replicas: number): StatefulSet => ({
+  apiVersion: 'apps/v1',
+  kind: 'StatefulSet',
+  metadata: { name: 'db', namespace: 'shop' },
+  spec: {
+    replicas,
+    serviceName: 'db',
+    selector: { matchLabels: { app: 'db' } },
+    template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'c', image: 'i' }] } },
+    volumeClaimTemplates: [
+      { metadata: { name: 'data' }, spec: { storageClassName: 'fast', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+    ],
+  },
+});
+const snap = (ordinal: number, opts: { ready?: boolean; size?: string; set?: string; name?: string } = {}): VolumeSnapshot => ({
+  apiVersion: 'snapshot.storage.k8s.io/v1',
+  kind: 'VolumeSnapshot',
+  metadata: {
+    name: opts.name ?? `data-db-${ordinal}-s1`,
+    namespace: 'shop',
+    uid: `vs-${ordinal}-${opts.name ?? ''}`,
+    resourceVersion: '7',
+    labels: {
+      'sts-storage.kubectl.io/snapshot-set': opts.set ?? 's1',
+      'sts-storage.kubectl.io/ordinal': String(ordinal),
+      'sts-storage.kubectl.io/template': 'data',
+    },
+    annotations: { 'sts-storage.kubectl.io/template': 'data' },
+  },
+  spec: { source: { persistentVolumeClaimName: `data-db-${ordinal}` }, volumeSnapshotClassName: 'snap' },
+  status: { readyToUse: opts.ready ?? true, restoreSize: opts.size ?? '2Gi', boundVolumeSnapshotContentName: `c-${ordinal}` },
+});
+const classes: StorageClass[] = [
+  { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'fast' }, provisioner: 'csi.example.com' },
+  { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'other' }, provisioner: 'other.example.com' },
+];
+const input = (over: Partial<SnapshotRestoreInput>): SnapshotRestoreInput => ({
+  sts: sts(2),
+  live: false,
+  setId: 's1',
+  snapshots: [snap(0), snap(1)],
+  snapshotClasses: [{ apiVersion: 'snapshot.storage.k8s.io/v1', kind: 'VolumeSnapshotClass', metadata: { name: 'snap' }, driver: 'csi.example.com' }],
+  classes,
+  claims: new Map(),
+  ...over,
+});
+const created = (p: ReturnType<typeof planSnapshotRestore>) => p.changes.map((c) => (c.steps[0]!.kind === 'create' ? (c.steps[0]!.body as Claim) : undefined)!);
+
+describe('restore --from-snapshots', () => {
+  it("creates each ordinal's claim from its own snapshot, asking max(template, restoreSize), in the template's class", () => {
+    const p = planSnapshotRestore(input({}), 'restore db -n shop --from-snapshots s1');
+    expect(p.refusals).toEqual([]);
+    expect(created(p).map((c) => [c.metadata?.name, c.spec?.dataSource?.name, c.spec?.resources?.requests?.['storage'], c.spec?.storageClassName])).toEqual([
+      ['data-db-0', 'data-db-0-s1', '2Gi', 'fast'],
+      ['data-db-1', 'data-db-1-s1', '2Gi', 'fast'],
+    ]);
+    expect(created(p)[0]!.metadata?.labels).toEqual({ app: 'db' });
+    expect(p.changes.every((c) => c.irreversible?.includes('never deletes a claim'))).toBe(true);
+  });
+
+  it('refuses everything for one missing ordinal, an existing claim, a snapshot not ready, a class of another driver, or a running set', () => {
+    const reasons = (over: Partial<SnapshotRestoreInput>) => {
+      const p = planSnapshotRestore(input(over), 'x');
+      expect(p.changes).toEqual([]);
+      return p.refusals.flatMap((r) => r.reasons).join('\n');
+    };
+    expect(reasons({ snapshots: [snap(0)] })).toContain('snapshot set s1 has no snapshot of ordinal 1 of template "data": it would start empty');
+    expect(reasons({ claims: new Map([['data-db-1', {} as Claim]]) })).toContain('claim data-db-1 already exists');
+    expect(reasons({ snapshots: [snap(0), snap(1, { ready: false })] })).toContain('VolumeSnapshot data-db-1-s1 is not ready to use');
+    const otherClass = sts(2);
+    otherClass.spec!.volumeClaimTemplates![0]!.spec!.storageClassName = 'other';
+    expect(reasons({ sts: otherClass })).toContain(
+      "the template's class other provisions with other.example.com, not with the snapshot's driver csi.example.com (classes of that driver: fast)",
+    );
+    expect(reasons({ live: true })).toContain('statefulset db runs 2 replica(s)');
+    expect(reasons({ snapshots: [snap(0), snap(1), snap(1, { name: 'dup' })] })).toContain('has 2 snapshots of ordinal 1');
+  });
+
+  it('on generated snapshot sets: every created claim takes the snapshot of its own ordinal, never another', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 4 }),
+        fc.shuffledSubarray([0, 1, 2, 3, 4], { minLength: 0, maxLength: 5 }),
+        fc.boolean(),
+        (replicas, ordinals, live) => {
+          const p = planSnapshotRestore(input({ sts: sts(replicas), live, snapshots: ordinals.map((o) => snap(o)) }), 'x');
+          if (p.refusals.length > 0) expect(p.changes).toEqual([]);
+          for (const c of created(p)) {
+            const ordinal = /-(\d+)$/.exec(c.metadata!.name!)![1];
+            expect(c.spec?.dataSource?.name).toBe(`data-db-${ordinal}-s1`);
+          }
+          if (p.changes.length > 0) expect(p.changes).toHaveLength(replicas);
+        },
+      ),
+      { numRuns: 300, seed: 20261206 },
+    );
+  });
+});
