@@ -7,7 +7,7 @@
 // and turns the result into what the user sees.
 import type { KubeClient } from '../kube/client.js';
 import { ApiError, ConnectionError } from '../kube/errors.js';
-import type { Claim, KubeObject } from '../kube/types.js';
+import type { Claim, KubeObject, VolumeSnapshot } from '../kube/types.js';
 import { parseQuantity } from '../kube/quantity.js';
 import { managersOf } from '../analysis/owner.js';
 import { Backup, type BackupEntry } from './backup.js';
@@ -160,7 +160,8 @@ async function runSteps(client: KubeClient, change: PlannedChange, dryRun: boole
   }
   for (const step of change.steps) {
     // Nothing was created under the name in a dry run: nothing to hand back or wait for.
-    if (dryRun && (step.kind === 'wait-adoption' || step.kind === 'hand-back-fields' || step.kind === 'wait-recreated')) continue;
+    if (dryRun && (step.kind === 'wait-adoption' || step.kind === 'hand-back-fields' || step.kind === 'wait-recreated' || step.kind === 'wait-snapshot-ready'))
+      continue;
     try {
       const result = await runStep(client, step, dryRun, last, clock);
       if (result?.metadata?.resourceVersion) last = result;
@@ -296,6 +297,8 @@ async function runStep(client: KubeClient, step: Step, dryRun: boolean, previous
     case 'wait-adoption':
       await waitForAdoption(client, step, previous, clock);
       return previous;
+    case 'wait-snapshot-ready':
+      return waitForSnapshotReady(client, step, clock);
     case 'wait-recreated':
       return waitForOwnerRecreate(client, step, clock);
     case 'release-claims':
@@ -315,6 +318,25 @@ interface Owned extends KubeObject {
  * be removing them at the same moment (its own reaction to Retain), so a
  * patch whose check fails only means "read again".
  */
+/**
+ * A snapshot taken before a risky repair: the repair waits until the data is
+ * safe. An error the controller records stops the wait at once (a failed
+ * snapshot is not retried once its source is wrong), and so stops the plan.
+ */
+async function waitForSnapshotReady(client: KubeClient, step: Extract<Step, { kind: 'wait-snapshot-ready' }>, clock: Clock): Promise<KubeObject> {
+  const deadline = clock.now() + step.timeoutMs;
+  for (;;) {
+    const vs = await client.request<VolumeSnapshot>('GET', step.path);
+    if (vs.status?.readyToUse === true) return vs;
+    if (vs.status?.error?.message) throw new Error(`VolumeSnapshot ${vs.metadata?.name} failed: ${vs.status.error.message}`);
+    if (clock.now() >= deadline)
+      throw new Error(
+        `VolumeSnapshot ${vs.metadata?.name} was not ready to use after ${step.timeoutMs / 1000}s (${vs.status ? `bound to ${vs.status.boundVolumeSnapshotContentName ?? 'no content yet'}` : 'no status: is a snapshot-controller running?'})`,
+      );
+    await clock.sleep(1000);
+  }
+}
+
 async function releaseClaims(client: KubeClient, step: Extract<Step, { kind: 'release-claims' }>, clock: Clock): Promise<void> {
   const claimsPath = `/api/v1/namespaces/${encodeURIComponent(step.namespace)}/persistentvolumeclaims`;
   await waitUntil(

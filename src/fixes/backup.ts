@@ -82,7 +82,10 @@ export class Backup {
     const { before: object, after } = change;
     const kind = change.target.kind;
     const ns = object.metadata?.namespace;
-    const base = `${kind}_${ns ? ns + '_' : ''}${object.metadata?.name}`;
+    const name = `${kind}_${ns ? ns + '_' : ''}${object.metadata?.name}`;
+    // One object can be in a plan twice (snapshotted, then resized): each entry keeps files of its own.
+    const earlier = this.record.objects.filter((e) => e.file === `${name}.yaml` || e.file.startsWith(`${name}.`)).length;
+    const base = earlier === 0 ? name : `${name}.${earlier + 1}`;
     const file = `${base}.yaml`;
     const afterFile = `${base}.after.yaml`;
     writeAtomically(path.join(this.dir, file), stringify({ apiVersion: object.apiVersion, kind: object.kind ?? kind, ...object }));

@@ -25,6 +25,8 @@ export type Step =
   | { kind: 'release-claims'; namespace: string; ownerUid: string; description: string }
   /** the owner re-creates the set: wait for a new uid under its controller, at the new template size, with its pods adopted */
   | { kind: 'wait-recreated'; namespace: string; name: string; oldUid: string; controllerUid: string; template: string; size: string; description: string }
+  /** after a VolumeSnapshot's create: wait until it is readyToUse, so nothing later in the plan runs before the data is safe */
+  | { kind: 'wait-snapshot-ready'; path: string; timeoutMs: number; description: string }
   /** after a create: managedFields as the deleted object had them, so each field is back with its manager */
   | { kind: 'hand-back-fields'; path: string; managedFields: ManagedFieldsEntry[]; description: string };
 

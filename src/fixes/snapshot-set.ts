@@ -22,8 +22,10 @@ import { sourceClaims } from '../analysis/set-snapshots.js';
 import type { ClusterSnapshot } from '../snapshot/cluster-snapshot.js';
 import { dropChangesIfRefused, targetOf, type Plan, type PlannedChange, type Refusal } from './plan.js';
 
-export const KEPT_SNAPSHOT =
-  'a snapshot is kept: this tool never deletes one (delete it with kubectl when it is no longer wanted; with deletionPolicy Delete that also deletes the backend snapshot)';
+/** What undo says of a snapshot it leaves: where the data is. */
+export function keptSnapshot(name: string): string {
+  return `its data is in VolumeSnapshot ${name}, which is kept: this tool never deletes a snapshot (delete it with kubectl when it is no longer wanted; with deletionPolicy Delete that also deletes the backend snapshot)`;
+}
 
 export interface SnapshotSetOptions {
   /** the snapshot set's id: a DNS label, the same on every snapshot of the run */
@@ -32,6 +34,8 @@ export interface SnapshotSetOptions {
   className?: string;
   /** --template: only these volumeClaimTemplates */
   templates?: string[];
+  /** before a repair (--snapshot): each create is followed by a wait until the snapshot is ready, this long at most */
+  waitReadyMs?: number;
 }
 
 /** "20261206-201500": when the set was taken, in UTC, usable in names and label values. */
@@ -123,12 +127,22 @@ export function planSnapshotSet(snapshot: ClusterSnapshot, sts: StatefulSet, opt
         after: claim,
         steps: [
           { kind: 'create', path: collectionPath(SNAPSHOT_API_VERSION, 'volumesnapshots', namespace), body, description: `create VolumeSnapshot ${name}` },
+          ...(opts.waitReadyMs !== undefined
+            ? [
+                {
+                  kind: 'wait-snapshot-ready' as const,
+                  path: `${collectionPath(SNAPSHOT_API_VERSION, 'volumesnapshots', namespace)}/${name}`,
+                  timeoutMs: opts.waitReadyMs,
+                  description: `wait until VolumeSnapshot ${name} is ready to use`,
+                },
+              ]
+            : []),
         ],
         permissions: [{ verb: 'create', group: SNAPSHOT_GROUP, resource: 'volumesnapshots', namespace }],
         warnings: [],
         notes: [],
         owned: [],
-        irreversible: KEPT_SNAPSHOT,
+        irreversible: keptSnapshot(name),
       };
       plan.changes.push(change);
     }

@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import type { KubeObject, StatefulSet } from '../kube/types.js';
 import type { Backup, BackupEntry } from './backup.js';
 import { planRecreate } from './recreate.js';
+import { CANNOT_SHRINK } from './resize.js';
 import {
   concretePointer,
   deepEqual,
@@ -146,7 +147,7 @@ export function planUndo(backup: Backup, currents: Map<BackupEntry, KubeObject |
   }
   // Claims that cannot go back stay larger than the template that does: said before the `y`,
   // since the audit will report it (STS-017) and a scale-up creates claims of the old size.
-  const kept = backup.record.objects.filter((e) => e.kind === 'PersistentVolumeClaim' && e.irreversible);
+  const kept = backup.record.objects.filter((e) => e.kind === 'PersistentVolumeClaim' && e.irreversible?.startsWith(CANNOT_SHRINK));
   for (const c of changes.filter((x) => x.target.kind === 'StatefulSet'))
     if (kept.length > 0)
       c.warnings.push(

@@ -10,7 +10,7 @@ import { audit, codesFor, kubeconfig, runCli, skipReason, useSandbox, waitFor, t
 import { tools } from './owned-sets.js';
 import { statefulSet, storageClass } from './fixtures.js';
 import { ProvisionerPlayer, SnapshotterPlayer, startSnapshotController, stopProcess } from './csi-snapshot-player.js';
-import type { Claim, Volume, VolumeSnapshot, VolumeSnapshotContent } from '../../src/kube/types.js';
+import type { Claim, StatefulSet, Volume, VolumeSnapshot, VolumeSnapshotContent } from '../../src/kube/types.js';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -21,7 +21,7 @@ const snapshots = (ns: string) => `${API}/namespaces/${ns}/volumesnapshots`;
 /** A set of `replicas` ordinals whose claims bind pre-made CSI PVs of this test's own driver and class. */
 async function csiSet(cluster: Cluster, ns: string, driver: string, replicas: number, bound = replicas): Promise<void> {
   const cls = `snap-${ns}`;
-  await cluster.create({ ...storageClass(cls, { provisioner: driver }) });
+  await cluster.create({ ...storageClass(cls, { provisioner: driver }), allowVolumeExpansion: true });
   for (let i = 0; i < bound; i++)
     await cluster.create({
       apiVersion: 'v1',
@@ -127,7 +127,7 @@ describe.skipIf(!!skipReason)('VolumeSnapshots per ordinal, with the real snapsh
     // undo never deletes a snapshot: it says where the data is.
     const backup = /Undo with: kubectl sts-storage undo (\S+)/.exec(r.stdout)![1]!;
     const undo = await runCli(['undo', backup, '--yes'], { env: sandbox.env() });
-    expect(undo.stdout.replace(/\n\s+/g, ' ')).toContain('a snapshot is kept: this tool never deletes one');
+    expect(undo.stdout.replace(/\n\s+/g, ' ')).toContain('its data is in VolumeSnapshot data-db-0-before, which is kept: this tool never deletes a snapshot');
     expect((await cluster.client.list<VolumeSnapshot>(snapshots(ns))).length).toBe(2);
 
     const { report } = await audit(['-n', ns]);
@@ -186,6 +186,42 @@ describe.skipIf(!!skipReason)('VolumeSnapshots per ordinal, with the real snapsh
     } finally {
       provisioner.stop();
     }
+  });
+
+  it('resize --snapshot writes nothing until every snapshot is ready: without a ready snapshot the claims and the set stay as they were', async () => {
+    const { cluster } = sandbox;
+    const ns = await cluster.namespace('snaprz');
+    const driver = `${ns}.snapshot.test`;
+    await csiSet(cluster, ns, driver, 2);
+    await snapshotClass(cluster, `snap-${ns}`, driver);
+    const setUid = (await cluster.get<StatefulSet>('StatefulSet', 'db', ns))!.metadata!.uid;
+
+    // No sidecar yet: the snapshots are created but never become ready, so the resize never starts.
+    const stalled = await runCli(['resize', 'db', '-n', ns, '--to', '2Gi', '--snapshot', '--snapshot-timeout', '5s', '--yes'], { env: sandbox.env() });
+    expect(stalled.code).toBe(1);
+    expect(stalled.stdout.replace(/\n\s+/g, ' ')).toMatch(/was not ready to use after 5s/);
+    for (const i of [0, 1]) expect((await cluster.get<Claim>('PersistentVolumeClaim', `data-db-${i}`, ns))!.spec!.resources!.requests!['storage']).toBe('1Gi');
+    expect((await cluster.get<StatefulSet>('StatefulSet', 'db', ns))!.metadata!.uid).toBe(setUid);
+
+    // The batch stopped at the first wait: one snapshot made, the second never started.
+    expect((await cluster.client.list<VolumeSnapshot>(snapshots(ns))).map((s) => s.spec?.source?.persistentVolumeClaimName)).toEqual(['data-db-0']);
+
+    player(cluster, driver);
+    const r = await runCli(['resize', 'db', '-n', ns, '--to', '2Gi', '--snapshot', '--snapshot-timeout', '90s', '--yes'], { env: sandbox.env() });
+    expect(r.code, `${r.stdout}${r.stderr}\n(controller log: ${controllerLog()})`).toBe(0);
+    expect(r.stdout).toContain('Plan: 2 VolumeSnapshot(s) first, each waited for until ready; then 3 object(s) to change');
+    for (const i of [0, 1]) expect((await cluster.get<Claim>('PersistentVolumeClaim', `data-db-${i}`, ns))!.spec!.resources!.requests!['storage']).toBe('2Gi');
+    const setId = /new\s+VolumeSnapshot\s+data-db-0-(\S+)\s/.exec(r.stdout)![1]!;
+    const ready = (await cluster.client.list<VolumeSnapshot>(snapshots(ns))).filter(
+      (s) => s.status?.readyToUse && s.metadata?.labels?.['sts-storage.kubectl.io/snapshot-set'] === setId,
+    );
+    expect(ready.map((s) => s.spec?.source?.persistentVolumeClaimName).sort()).toEqual(['data-db-0', 'data-db-1']);
+    // undo puts the template back and says where the data is.
+    const backup = /Undo with: kubectl sts-storage undo (\S+)/.exec(r.stdout)![1]!;
+    const undo = await runCli(['undo', backup, '--dry-run'], { env: sandbox.env() });
+    expect(undo.stdout.replace(/\n\s+/g, ' ')).toContain(
+      `its data is in VolumeSnapshot ${ready.find((s) => s.spec?.source?.persistentVolumeClaimName === 'data-db-0')!.metadata!.name}, which is kept`,
+    );
   });
 
   it('refuses the whole set before any write when an ordinal is not Bound or its driver has no default class', async () => {

@@ -2,6 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { CommandContext } from './context.js';
 import { withClusterOptions } from '../options/cluster-options.js';
 import { withRepairOptions } from '../options/repair-options.js';
+import { withSnapshotFirstOptions } from '../snapshot-first.js';
 import { withOwnerSyncOption } from '../options/owner-options.js';
 import type { GenerateTemplateArgs } from '../handlers/generate-template.js';
 
@@ -10,7 +11,7 @@ export function generateTemplateCommand(ctx: CommandContext): CommandModule<obje
     command: 'generate-template <statefulset>',
     describe: 'Generate the volumeClaimTemplates that mounts name but nobody defined; print the manifest, or --apply it safely',
     builder: (y: Argv) =>
-      withOwnerSyncOption(withRepairOptions(withClusterOptions(y)))
+      withSnapshotFirstOptions(withOwnerSyncOption(withRepairOptions(withClusterOptions(y))))
         .positional('statefulset', { type: 'string', demandOption: true })
         .option('size', { type: 'string', describe: 'Storage request of the new templates (default: from existing claims/PVs, else 1Gi)' })
         .option('storage-class', {

@@ -2,6 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { CommandContext } from './context.js';
 import { withClusterOptions } from '../options/cluster-options.js';
 import { withRepairOptions } from '../options/repair-options.js';
+import { withSnapshotFirstOptions } from '../snapshot-first.js';
 import { withOwnerSyncOption } from '../options/owner-options.js';
 import type { ResizeArgs } from '../handlers/resize.js';
 
@@ -10,7 +11,7 @@ export function resizeCommand(ctx: CommandContext): CommandModule<object, Resize
     command: 'resize <statefulset>',
     describe: "Grow a StatefulSet's volumes: every claim of a template, then the template itself (volumeClaimTemplates are immutable: orphaning re-create)",
     builder: (y: Argv) =>
-      withOwnerSyncOption(withRepairOptions(withClusterOptions(y)))
+      withSnapshotFirstOptions(withOwnerSyncOption(withRepairOptions(withClusterOptions(y))))
         .positional('statefulset', { type: 'string', demandOption: true, describe: 'StatefulSet name' })
         .option('to', { type: 'string', demandOption: true, describe: 'The new size of every claim of the template (e.g. 20Gi); claims cannot shrink' })
         .option('template', { type: 'string', describe: 'volumeClaimTemplate to grow (needed when the set has several)' })

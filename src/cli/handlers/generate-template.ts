@@ -7,6 +7,7 @@ import type { OwnerSyncArgs } from '../options/owner-options.js';
 import { EXIT, UsageError } from '../errors.js';
 import { validateName, validateNamespace } from '../validate.js';
 import { runPlan } from '../run-plan.js';
+import { snapshotFirst, type SnapshotFirstArgs } from '../snapshot-first.js';
 import { cleanManifest, generateTemplates, planTemplateApply, podsNeedingRestart, strandedTemplates } from '../../fixes/generate-template.js';
 import { listIfAllowed, readOwner, readStatefulSet } from '../../fixes/read.js';
 import { recreateVerdict, withOwner } from '../../fixes/owner-policy.js';
@@ -14,7 +15,7 @@ import type { Claim, Pod, StorageClass, Volume } from '../../kube/types.js';
 import { defaultClass } from '../../kube/binding.js';
 import { parseQuantity } from '../../kube/quantity.js';
 
-export interface GenerateTemplateArgs extends ClusterArgs, RepairArgs, OwnerSyncArgs {
+export interface GenerateTemplateArgs extends ClusterArgs, RepairArgs, OwnerSyncArgs, SnapshotFirstArgs {
   statefulset: string;
   size?: string;
   'storage-class'?: string;
@@ -86,20 +87,28 @@ export async function handle(args: GenerateTemplateArgs, ctx: CommandContext): P
         `pods ${stale.join(', ')} exist and cannot gain a volume in place (pod volumes are immutable); they keep running without it until restarted: add --roll-pods, or delete them one at a time afterwards`,
       );
     }
-    ctx.exitCode = await runPlan(
-      client,
-      withOwner(
-        {
-          command: `generate-template ${args.statefulset} -n ${ns} --apply`,
-          changes: 'steps' in result ? [result] : [],
-          refusals: 'steps' in result ? [] : [result],
-          warnings: skipped.map((s) => `owner: ${s}`),
-        },
-        verdict,
-        setRef,
-      ),
-      { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io, argv: ctx.argv },
+    const plan = withOwner(
+      {
+        command: `generate-template ${args.statefulset} -n ${ns} --apply`,
+        changes: 'steps' in result ? [result] : [],
+        refusals: 'steps' in result ? [] : [result],
+        warnings: skipped.map((s) => `owner: ${s}`),
+      },
+      verdict,
+      setRef,
     );
+    // The claims to protect are those of the templates the set is about to gain.
+    const withTemplates = {
+      ...sts,
+      spec: { ...sts.spec!, volumeClaimTemplates: [...(sts.spec?.volumeClaimTemplates ?? []), ...generated.map((g) => g.template)] },
+    };
+    ctx.exitCode = await runPlan(client, await snapshotFirst(client, args, withTemplates, plan), {
+      dryRun,
+      yes: !!args.yes,
+      backupRoot: backupRootFrom(args, ctx.io.env),
+      io: ctx.io,
+      argv: ctx.argv,
+    });
   } finally {
     client.close();
   }

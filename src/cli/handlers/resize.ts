@@ -13,10 +13,11 @@ import { largestRequest, planResize, type LimitRange, type Quota } from '../../f
 import { collectionPath } from '../../kube/resources.js';
 import { formatBytes, parseQuantity } from '../../kube/quantity.js';
 import { parseDuration } from '../../kube/time.js';
+import { snapshotFirst, type SnapshotFirstArgs } from '../snapshot-first.js';
 import { templateNames } from '../../kube/statefulset.js';
 import type { Claim, StatefulSet, StorageClass } from '../../kube/types.js';
 
-export interface ResizeArgs extends ClusterArgs, RepairArgs, OwnerSyncArgs {
+export interface ResizeArgs extends ClusterArgs, RepairArgs, OwnerSyncArgs, SnapshotFirstArgs {
   statefulset: string;
   to: string;
   template?: string;
@@ -78,7 +79,8 @@ export async function handle(args: ResizeArgs, ctx: CommandContext): Promise<voi
     for (const s of skipped) plan.warnings.push(`owner: ${s}`);
     if (!quotas) plan.warnings.push('cannot list ResourceQuotas: the API server will judge each claim against them');
     if (!limitRanges) plan.warnings.push('cannot list LimitRanges: the API server will judge each claim against them');
-    ctx.exitCode = await runPlan(client, plan, { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io, argv: ctx.argv });
+    const guarded = await snapshotFirst(client, args, sts, plan);
+    ctx.exitCode = await runPlan(client, guarded, { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io, argv: ctx.argv });
     const live = await getObject<StatefulSet>(client, 'StatefulSet', args.statefulset, namespace);
     if (dryRun === 'none' && ctx.exitCode === 0 && live) {
       const outcome = await waitForExpansion(client, live, template, size, ctx.io, { waitMs });

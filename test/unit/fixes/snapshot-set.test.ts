@@ -68,7 +68,9 @@ describe('snapshot STS', () => {
       expect(b?.metadata?.labels?.[SNAPSHOT_SET_LABEL]).toBe('20261206-201500');
       expect((b as { spec: { volumeSnapshotClassName: string } }).spec.volumeSnapshotClassName).toBe('snap');
     }
-    expect(p.changes.every((c) => c.irreversible?.includes('never deletes'))).toBe(true);
+    expect(p.changes.map((c) => c.irreversible)).toEqual(
+      claims.map((c) => expect.stringContaining(`its data is in VolumeSnapshot ${c}-20261206-201500, which is kept`)),
+    );
   });
 
   it('refuses the whole set for one claim not Bound, one PV not CSI, or no class; nothing is created', () => {

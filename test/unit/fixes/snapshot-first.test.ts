@@ -1,0 +1,77 @@
+// --snapshot: the repair waits for its snapshots, and does not run without them.
+import { describe, expect, it } from 'vitest';
+import { withSnapshotFirst } from '../../../src/fixes/snapshot-first.js';
+import type { Plan, PlannedChange } from '../../../src/fixes/plan.js';
+
+const claim = {
+  apiVersion: 'v1',
+  kind: 'PersistentVolumeClaim',
+  metadata: { name: 'data-db-0', namespace: 'shop', uid: 'c0', resourceVersion: '5' },
+  spec: { resources: { requests: { storage: '1Gi' } } },
+};
+const change = (over: Partial<PlannedChange>): PlannedChange => ({
+  target: { kind: 'PersistentVolumeClaim', namespace: 'shop', name: 'data-db-0', uid: 'c0', resourceVersion: '5' },
+  summary: 's',
+  before: claim,
+  after: claim,
+  steps: [],
+  permissions: [],
+  warnings: [],
+  notes: [],
+  owned: [],
+  ...over,
+});
+const snapshotChange = change({
+  steps: [
+    { kind: 'create', path: '/apis/snapshot.storage.k8s.io/v1/namespaces/shop/volumesnapshots', body: {}, description: 'create' },
+    { kind: 'wait-snapshot-ready', path: '/x', timeoutMs: 1000, description: 'wait' },
+  ],
+});
+const grow = change({
+  steps: [
+    {
+      kind: 'patch',
+      path: '/api/v1/namespaces/shop/persistentvolumeclaims/data-db-0',
+      patch: [
+        { op: 'test', path: '/metadata/uid', value: 'c0' },
+        { op: 'test', path: '/metadata/resourceVersion', value: '5' },
+        { op: 'replace', path: '/spec/resources/requests/storage', value: '2Gi' },
+      ],
+      description: 'JSON patch',
+    },
+  ],
+});
+const plan = (changes: PlannedChange[], over: Partial<Plan> = {}): Plan & { warnings: string[] } => ({
+  command: 'c',
+  changes,
+  refusals: [],
+  warnings: [],
+  ...over,
+});
+
+describe('withSnapshotFirst', () => {
+  it('puts the snapshots first, makes the plan all or nothing, and pins a snapshotted claim to the fields the repair changes', () => {
+    const out = withSnapshotFirst(plan([grow]), plan([snapshotChange]));
+    expect(out.atomic).toBe(true);
+    expect(out.changes[0]).toBe(snapshotChange);
+    const patch = out.changes[1]!.steps[0]!;
+    expect(patch.kind === 'patch' && patch.patch).toEqual([
+      { op: 'test', path: '/metadata/uid', value: 'c0' },
+      { op: 'test', path: '/spec/resources/requests/storage', value: '1Gi' },
+      { op: 'replace', path: '/spec/resources/requests/storage', value: '2Gi' },
+    ]);
+  });
+
+  it('changes nothing when the snapshots cannot be taken, and takes none for a repair that is refused', () => {
+    const refusedSnapshots = withSnapshotFirst(
+      plan([grow]),
+      plan([], { refusals: [{ target: { kind: 'PersistentVolumeClaim', name: 'data-db-0' }, reasons: ['no class'] }] }),
+    );
+    expect(refusedSnapshots.changes).toEqual([]);
+    expect(refusedSnapshots.refusals.map((r) => r.reasons[0])).toEqual(['no class']);
+    expect(refusedSnapshots.warnings).toContain('--snapshot: the snapshot set cannot be taken (above), so nothing will be changed');
+
+    const refusedRepair = plan([], { refusals: [{ target: { kind: 'StatefulSet', name: 'db' }, reasons: ['owner reverts it'] }] });
+    expect(withSnapshotFirst(refusedRepair, plan([snapshotChange]))).toBe(refusedRepair);
+  });
+});
