@@ -132,6 +132,25 @@ describe.skipIf(!!skipReason)('VolumeSnapshots per ordinal, with the real snapsh
 
     const { report } = await audit(['-n', ns]);
     expect(report.findings.filter((f) => f.code.startsWith('VS-') || ['STS-022', 'STS-023'].includes(f.code))).toEqual([]);
+
+    // A set scaled up after its snapshots: the new ordinal has none, and the audit says so.
+    await cluster.create({
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name: `pv-${ns}-2` },
+      spec: {
+        capacity: { storage: '1Gi' },
+        accessModes: ['ReadWriteOnce'],
+        persistentVolumeReclaimPolicy: 'Retain',
+        storageClassName: `snap-${ns}`,
+        csi: { driver, volumeHandle: `${ns}-vol-2` },
+        claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: ns, name: 'data-db-2' },
+      },
+    });
+    await cluster.patch('StatefulSet', 'db', ns, { spec: { replicas: 3 } });
+    await waitFor('claim data-db-2 Bound', async () => (await cluster.get<Claim>('PersistentVolumeClaim', 'data-db-2', ns))?.status?.phase === 'Bound');
+    const later = await audit(['-n', ns]);
+    expect(later.report.findings.find((f) => f.code === 'STS-023')?.message).toBe('2 of 3 claims of statefulset db have a ready snapshot; data-db-2 has none');
   });
 
   it('restore --from-snapshots gives a deleted set each ordinal from its own snapshot: claims first, then the set takes them as they are', async () => {
@@ -304,8 +323,19 @@ describe.skipIf(!!skipReason)('VolumeSnapshots per ordinal, with the real snapsh
     };
     await cluster.create(clone, ns);
 
+    // A retained content whose snapshot is gone (pre-provisioned, as a restore elsewhere leaves one): the controller keeps it.
+    const leaked = `leaked-${ns}`;
+    await cluster.create({
+      apiVersion: 'snapshot.storage.k8s.io/v1',
+      kind: 'VolumeSnapshotContent',
+      metadata: { name: leaked },
+      spec: { driver, deletionPolicy: 'Retain', source: { snapshotHandle: `handle-${ns}` }, volumeSnapshotRef: { name: 'long-gone', namespace: ns } },
+    } as never);
+
     const { report } = await audit(['-n', ns]);
     const find = (code: string, name: string) => report.findings.find((f) => f.code === code && f.object.name === name);
+    expect(find('VS-003', leaked)?.message).toBe(`VolumeSnapshotContent ${leaked} keeps the backend snapshot of VolumeSnapshot ${ns}/long-gone, which is gone`);
+    expect(find('VS-003', leaked)?.evidence).toContain(`snapshotHandle: handle-${ns}`);
     expect(find('VS-001', 'noclass')?.message).toMatch(/^VolumeSnapshot noclass failed: .*cannot find default snapshot class/);
     expect(find('PVC-015', 'from-gone')?.message).toBe(
       'claim from-gone restores from VolumeSnapshot gone, which cannot be used: VolumeSnapshot gone does not exist',
