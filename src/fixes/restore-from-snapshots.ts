@@ -11,8 +11,8 @@ import { collectionPath } from '../kube/resources.js';
 import { claimClass, claimHasClass, defaultClass, requestOf } from '../kube/binding.js';
 import { formatBytes } from '../kube/quantity.js';
 import { claimNameFor, ordinalsInRange, replicasOf, templateNames } from '../kube/statefulset.js';
-import { ORDINAL_LABEL, restoreSizeBytes, SNAPSHOT_GROUP, SNAPSHOT_SET_LABEL, TEMPLATE_LABEL } from '../kube/volume-snapshot.js';
-import { dropChangesIfRefused, targetOf, type Plan, type PlannedChange, type Refusal } from './plan.js';
+import { ORDINAL_LABEL, restoreSizeBytes, SNAPSHOT_API_VERSION, SNAPSHOT_GROUP, SNAPSHOT_SET_LABEL, TEMPLATE_LABEL } from '../kube/volume-snapshot.js';
+import { dropChangesIfRefused, targetOf, type Permission, type Plan, type PlannedChange, type Refusal, type Step } from './plan.js';
 
 export const KEPT_CLAIM = 'the restored claim is kept: this tool never deletes a claim (delete it with kubectl before the set uses it, if it is not wanted)';
 
@@ -29,6 +29,18 @@ export interface SnapshotRestoreInput {
   classes: StorageClass[];
   /** the target namespace's claims, by name */
   claims: Map<string, Claim>;
+  /**
+   * A clone: the snapshot set is in another namespace (`snapshots` are that
+   * namespace's). A VolumeSnapshot is namespaced and the cross-namespace
+   * data source is alpha, so each snapshot is copied: a pre-provisioned
+   * content with the same snapshotHandle (deletionPolicy Retain) and a
+   * VolumeSnapshot of the target namespace bound to it.
+   */
+  fromNamespace?: string;
+  /** for a clone: the names of the target namespace's VolumeSnapshots, which a copy must not take */
+  targetSnapshotNames?: Set<string>;
+  /** for a clone: how long to wait for each copy to be ready before its claim is created */
+  copyReadyMs?: number;
 }
 
 /** The snapshot sets of a namespace, for the error that names the ones there are. */
@@ -129,6 +141,24 @@ export function planSnapshotRestore(input: SnapshotRestoreInput, command: string
         refuse(`neither the template nor VolumeSnapshot ${name} says a size`);
         continue;
       }
+      const clone = input.fromNamespace !== undefined && input.fromNamespace !== namespace;
+      let copy: { steps: Step[]; permissions: Permission[]; names: string } | undefined;
+      if (clone) {
+        const handle = content?.status?.snapshotHandle ?? content?.spec?.source?.snapshotHandle;
+        if (!handle) {
+          refuse(
+            input.contents
+              ? `the content of VolumeSnapshot ${input.fromNamespace}/${name} states no snapshotHandle, so it cannot be copied to namespace ${namespace}`
+              : `copying VolumeSnapshot ${input.fromNamespace}/${name} to namespace ${namespace} needs its content's snapshotHandle, and VolumeSnapshotContents cannot be read`,
+          );
+          continue;
+        }
+        if (input.targetSnapshotNames?.has(name)) {
+          refuse(`VolumeSnapshot ${name} already exists in namespace ${namespace}: the copy would need its name`);
+          continue;
+        }
+        copy = copySteps(vs, content!, handle, namespace, input.copyReadyMs ?? 10 * 60_000);
+      }
       const labels = { ...sts.spec?.selector?.matchLabels, ...spec.metadata?.labels };
       const body: Claim = {
         apiVersion: 'v1',
@@ -149,23 +179,78 @@ export function planSnapshotRestore(input: SnapshotRestoreInput, command: string
       };
       const change: PlannedChange = {
         target: targetOf('VolumeSnapshot', vs),
-        summary: `new claim ${claimName} (ordinal ${ordinal}) from it: ${formatBytes(size)} (restoreSize ${formatBytes(restoreSize)}, template ${formatBytes(asked)}), class ${className}`,
+        summary: `${copy ? `copy it to ${namespace} (${copy.names}), then ` : ''}new claim ${claimName} (ordinal ${ordinal}) from it: ${formatBytes(size)} (restoreSize ${formatBytes(restoreSize)}, template ${formatBytes(asked)}), class ${className}`,
         before: vs,
         after: vs,
         steps: [
+          ...(copy?.steps ?? []),
           { kind: 'create', path: collectionPath('v1', 'persistentvolumeclaims', namespace), body, description: `create PersistentVolumeClaim ${claimName}` },
         ],
-        permissions: [{ verb: 'create', group: '', resource: 'persistentvolumeclaims', namespace }],
+        permissions: [...(copy?.permissions ?? []), { verb: 'create', group: '', resource: 'persistentvolumeclaims', namespace }],
         warnings: restoreSize === undefined ? [`VolumeSnapshot ${name} states no restoreSize: the claim asks the template's size`] : [],
         notes: [],
         owned: [],
-        irreversible: KEPT_CLAIM,
+        irreversible: copy ? `${KEPT_CLAIM}; the copy ${copy.names} is kept too (deletionPolicy Retain: deleting it leaves the backend snapshot)` : KEPT_CLAIM,
       };
       plan.changes.push(change);
     }
   }
-  plan.headline = `Plan: ${plan.changes.length} claim(s) to create from snapshot set ${setId}, each from its own ordinal's snapshot`;
+  plan.headline = `Plan: ${plan.changes.length} claim(s) to create from snapshot set ${setId}${input.fromNamespace && input.fromNamespace !== namespace ? ` of namespace ${input.fromNamespace}` : ''}, each from its own ordinal's snapshot`;
   dropChangesIfRefused(plan, (n) => `${n} claim(s) were ready to restore, but a set is restored whole or not at all: nothing will be created`);
   if (plan.changes.length > 0) plan.warnings.push(`then create (or scale up) statefulset ${set}: it takes the restored claims as they are`);
   return plan;
+}
+
+/**
+ * The copy of one snapshot into the target namespace: a pre-provisioned
+ * VolumeSnapshotContent naming the same backend snapshot (Retain, so deleting
+ * either copy never deletes the other's data) and a VolumeSnapshot bound to
+ * it, waited for until ready before the claim that restores from it.
+ */
+function copySteps(
+  vs: VolumeSnapshot,
+  content: VolumeSnapshotContent,
+  handle: string,
+  namespace: string,
+  readyMs: number,
+): { steps: Step[]; permissions: Permission[]; names: string } {
+  const name = vs.metadata?.name ?? '';
+  const contentName = `sts-storage-${namespace}-${name}`.slice(0, 253);
+  const snapshots = collectionPath(SNAPSHOT_API_VERSION, 'volumesnapshots', namespace);
+  const newContent: VolumeSnapshotContent = {
+    apiVersion: SNAPSHOT_API_VERSION,
+    kind: 'VolumeSnapshotContent',
+    metadata: { name: contentName },
+    spec: {
+      deletionPolicy: 'Retain',
+      driver: content.spec?.driver,
+      source: { snapshotHandle: handle },
+      ...(content.spec?.volumeSnapshotClassName ? { volumeSnapshotClassName: content.spec.volumeSnapshotClassName } : {}),
+      ...(content.spec?.sourceVolumeMode ? { sourceVolumeMode: content.spec.sourceVolumeMode } : {}),
+      volumeSnapshotRef: { name, namespace },
+    },
+  };
+  const newSnapshot: VolumeSnapshot = {
+    apiVersion: SNAPSHOT_API_VERSION,
+    kind: 'VolumeSnapshot',
+    metadata: { name, namespace, labels: vs.metadata?.labels, annotations: vs.metadata?.annotations },
+    spec: { source: { volumeSnapshotContentName: contentName } },
+  };
+  return {
+    names: `VolumeSnapshotContent ${contentName}, VolumeSnapshot ${name}`,
+    steps: [
+      {
+        kind: 'create',
+        path: collectionPath(SNAPSHOT_API_VERSION, 'volumesnapshotcontents'),
+        body: newContent,
+        description: `create VolumeSnapshotContent ${contentName} (snapshotHandle ${handle}, Retain)`,
+      },
+      { kind: 'create', path: snapshots, body: newSnapshot, description: `create VolumeSnapshot ${name} in ${namespace}, bound to it` },
+      { kind: 'wait-snapshot-ready', path: `${snapshots}/${name}`, timeoutMs: readyMs, description: `wait until VolumeSnapshot ${name} is ready to use` },
+    ],
+    permissions: [
+      { verb: 'create', group: SNAPSHOT_GROUP, resource: 'volumesnapshotcontents' },
+      { verb: 'create', group: SNAPSHOT_GROUP, resource: 'volumesnapshots', namespace },
+    ],
+  };
 }

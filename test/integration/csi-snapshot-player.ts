@@ -4,8 +4,10 @@
 // SnapshotterPlayer plays the sidecar for one driver name, writing exactly
 // what it writes: on a content of its driver, the status subresource
 // {snapshotHandle, readyToUse, creationTime (Unix nanoseconds), restoreSize
-// (bytes)}; on a content being deleted, the removal of the bound-protection
-// finalizer once the backend snapshot is "deleted".
+// (bytes)}, for a dynamic content (cut from spec.source.volumeHandle) as for
+// a pre-provisioned one (spec.source.snapshotHandle); on a content being
+// deleted, the removal of the bound-protection finalizer once the backend
+// snapshot is "deleted".
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -55,12 +57,17 @@ export class SnapshotterPlayer {
             });
           continue;
         }
-        if (content.status?.readyToUse || !content.spec?.source?.volumeHandle) continue;
+        if (content.status?.readyToUse) continue;
+        // A dynamic content is cut from its volume; a pre-provisioned one names a snapshot that exists already.
+        const handle =
+          content.spec?.source?.snapshotHandle ??
+          (content.spec?.source?.volumeHandle ? `snap-${content.spec.source.volumeHandle}-${content.metadata?.uid}` : undefined);
+        if (!handle) continue;
         await this.cluster.client.request('PATCH', `${CONTENTS}/${name}/status`, {
           contentType: 'application/merge-patch+json',
           body: {
             status: {
-              snapshotHandle: `snap-${content.spec.source.volumeHandle}-${content.metadata?.uid}`,
+              snapshotHandle: handle,
               readyToUse: true,
               creationTime: Date.now() * 1e6,
               restoreSize: this.restoreSizeBytes,

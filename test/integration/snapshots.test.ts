@@ -200,6 +200,37 @@ describe.skipIf(!!skipReason)('VolumeSnapshots per ordinal, with the real snapsh
       }
       const again = await runCli(['restore', 'db', '-n', ns, '--from-snapshots', 'pre', '--yes'], { env: sandbox.env() });
       expect(again.code).toBe(1);
+
+      // A clone in another namespace: copies of the snapshots (pre-provisioned contents, Retain), each claim from its own ordinal's copy.
+      const copyNs = await cluster.namespace('snapcp');
+      const copier = new ProvisionerPlayer(cluster, copyNs, driver);
+      copier.start();
+      try {
+        const cloned = await runCli(['restore', 'db', '-n', copyNs, '-f', file, '--from-snapshots', 'pre', '--from-namespace', ns, '--yes'], {
+          env: sandbox.env(),
+        });
+        expect(cloned.code, `${cloned.stdout}${cloned.stderr}\n(controller log: ${controllerLog()})`).toBe(0);
+        expect(cloned.stdout).toContain(`Plan: 2 claim(s) to create from snapshot set pre of namespace ${ns}, each from its own ordinal`);
+        await waitFor('the cloned claims Bound', async () => {
+          const claims = await cluster.client.list<Claim>(`/api/v1/namespaces/${copyNs}/persistentvolumeclaims`);
+          return claims.length === 2 && claims.every((c) => c.status?.phase === 'Bound');
+        });
+        for (const i of [0, 1]) {
+          const c = (await cluster.get<Claim>('PersistentVolumeClaim', `data-db-${i}`, copyNs))!;
+          const pv = (await cluster.get<Volume>('PersistentVolume', c.spec!.volumeName!))!;
+          expect(pv.spec?.csi?.volumeHandle).toMatch(new RegExp(`^restored-from-snap-${ns}-vol-${i}-`));
+          const copy = (await cluster.get<VolumeSnapshotContent>('VolumeSnapshotContent', `sts-storage-${copyNs}-data-db-${i}-pre`))!;
+          expect(copy.spec).toMatchObject({ deletionPolicy: 'Retain', volumeSnapshotRef: { namespace: copyNs, name: `data-db-${i}-pre` } });
+        }
+      } finally {
+        copier.stop();
+        // The copies are Retain contents: the test removes them (the tool never deletes a snapshot).
+        for (const i of [0, 1]) {
+          const name = `sts-storage-${copyNs}-data-db-${i}-pre`;
+          await cluster.patch('VolumeSnapshotContent', name, undefined, { metadata: { finalizers: null } }).catch(() => {});
+          await cluster.remove('VolumeSnapshotContent', name);
+        }
+      }
       const { report } = await audit(['-n', ns]);
       expect(report.findings.filter((f) => ['PVC-015', 'STS-021', 'VS-001', 'VS-002'].includes(f.code))).toEqual([]);
     } finally {

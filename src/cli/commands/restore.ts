@@ -12,7 +12,7 @@ export function restoreCommand(ctx: CommandContext): CommandModule<object, Resto
     builder: (y: Argv) =>
       withRepairOptions(withClusterOptions(y))
         .positional('statefulset', { type: 'string', demandOption: true, describe: 'The StatefulSet that gets the data (it may not exist yet)' })
-        .option('from-namespace', { type: 'string', describe: 'Where the old claims were (default: -n)' })
+        .option('from-namespace', { type: 'string', describe: 'Where the old claims (with --from-snapshots: the snapshot set) are (default: -n)' })
         .option('from-statefulset', { type: 'string', describe: "The old StatefulSet name in the PVs' claimRefs (default: the same name)" })
         .option('volumes', {
           type: 'string',
@@ -30,9 +30,10 @@ export function restoreCommand(ctx: CommandContext): CommandModule<object, Resto
         .example('$0 restore web -n shop --dry-run', "Released PVs of data-web-N in shop go back to web's ordinals")
         .example('$0 restore web -n new -f web.yaml --from-namespace old', 'Move the data of old/web to the web that web.yaml creates in new')
         .example('$0 restore db -n shop --volumes pv-a,pv-b,pv-c --template data', 'An explicit ordered list')
+        .example('$0 restore db -n shop -f db.yaml --from-snapshots 20261206-201500', 'Each ordinal from its own snapshot, then apply db.yaml')
         .example(
-          '$0 restore db -n shop -f db.yaml --from-snapshots 20261206-201500',
-          'Each ordinal from its own snapshot, then apply db.yaml',
+          '$0 restore db -n staging -f db.yaml --from-snapshots 20261206-201500 --from-namespace shop',
+          'A clone in another namespace, through copies of the snapshots',
         ) as unknown as Argv<RestoreArgs>,
     handler: async (args) => (await import('../handlers/restore.js')).handle(args, ctx),
   };

@@ -36,9 +36,9 @@ export async function handle(args: RestoreArgs, ctx: CommandContext): Promise<vo
     throw new UsageError('--volumes names the PVs itself: it excludes --from-namespace and --from-statefulset');
   if (args.force) throw new UsageError('restore never takes a PV from a live claim: --force is not accepted (release the claim first)');
   if (args.volumes?.length === 0) throw new UsageError('--volumes needs at least one PersistentVolume name');
-  if (args['from-snapshots'] !== undefined && (args.volumes || args['from-namespace'] || args['from-statefulset'] || args.template))
+  if (args['from-snapshots'] !== undefined && (args.volumes || args['from-statefulset'] || args.template))
     throw new UsageError(
-      '--from-snapshots restores every ordinal of every template from one snapshot set: it excludes --volumes, --from-namespace, --from-statefulset and --template',
+      '--from-snapshots restores every ordinal of every template from one snapshot set (its labels name them): it excludes --volumes, --from-statefulset and --template',
     );
   const dryRun = dryRunFrom(args);
   const client = await clientFrom(args);
@@ -52,12 +52,14 @@ export async function handle(args: RestoreArgs, ctx: CommandContext): Promise<vo
         throw new UsageError(
           `--from-snapshots needs the StatefulSet's templates: statefulset ${args.statefulset} is not live in ${namespace}; give its manifest with -f`,
         );
+      const from = args['from-namespace'];
       const plan = await planFromSnapshots(
         client,
         { ...sts, metadata: { ...sts.metadata, namespace } },
         !!live,
         args['from-snapshots'],
-        `restore ${args.statefulset} -n ${namespace} --from-snapshots ${args['from-snapshots']}`,
+        from,
+        `restore ${args.statefulset} -n ${namespace} --from-snapshots ${args['from-snapshots']}${from ? ` --from-namespace ${from}` : ''}`,
       );
       ctx.exitCode = await runPlan(client, plan, { dryRun, yes: !!args.yes, backupRoot: backupRootFrom(args, ctx.io.env), io: ctx.io, argv: ctx.argv });
       return;
@@ -119,23 +121,28 @@ export async function handle(args: RestoreArgs, ctx: CommandContext): Promise<vo
   }
 }
 
-/** The snapshot set's snapshots, their contents (when readable) and the classes, read for the restore's plan. */
-async function planFromSnapshots(client: KubeClient, sts: StatefulSet, live: boolean, setId: string, command: string) {
+/** The snapshot set's snapshots (of --from-namespace for a clone), their contents (when readable) and the classes, read for the restore's plan. */
+async function planFromSnapshots(client: KubeClient, sts: StatefulSet, live: boolean, setId: string, fromNamespace: string | undefined, command: string) {
   const namespace = sts.metadata!.namespace!;
-  const snapshots = await client.list<VolumeSnapshot>(collectionPath(SNAPSHOT_API_VERSION, 'volumesnapshots', namespace)).catch((err: unknown) => {
-    throw new UsageError(`cannot list VolumeSnapshots in ${namespace}: ${(err as Error).message}`);
-  });
+  const source = fromNamespace ?? namespace;
+  const listSnapshots = (ns: string) =>
+    client.list<VolumeSnapshot>(collectionPath(SNAPSHOT_API_VERSION, 'volumesnapshots', ns)).catch((err: unknown) => {
+      throw new UsageError(`cannot list VolumeSnapshots in ${ns}: ${(err as Error).message}`);
+    });
+  const snapshots = await listSnapshots(source);
   if (!snapshots.some((s) => s.metadata?.labels?.[SNAPSHOT_SET_LABEL] === setId)) {
     const ids = snapshotSetIds(snapshots);
     throw new UsageError(
-      `no snapshot set ${setId} in namespace ${namespace}${ids.length ? ` (there are: ${ids.join(', ')})` : ''}; \`kubectl sts-storage snapshots STS\` lists them`,
+      `no snapshot set ${setId} in namespace ${source}${ids.length ? ` (there are: ${ids.join(', ')})` : ''}; \`kubectl sts-storage snapshots STS\` lists them`,
     );
   }
-  const [contents, snapshotClasses, classes, claims] = await Promise.all([
+  const clone = source !== namespace;
+  const [contents, snapshotClasses, classes, claims, targetSnapshots] = await Promise.all([
     listIfAllowed<VolumeSnapshotContent>(client, collectionPath(SNAPSHOT_API_VERSION, 'volumesnapshotcontents')),
     listIfAllowed<VolumeSnapshotClass>(client, collectionPath(SNAPSHOT_API_VERSION, 'volumesnapshotclasses')),
     listIfAllowed<StorageClass>(client, '/apis/storage.k8s.io/v1/storageclasses'),
     client.list<Claim>(collectionPath('v1', 'persistentvolumeclaims', namespace)),
+    clone ? listSnapshots(namespace) : Promise.resolve([]),
   ]);
   return planSnapshotRestore(
     {
@@ -147,6 +154,7 @@ async function planFromSnapshots(client: KubeClient, sts: StatefulSet, live: boo
       snapshotClasses: snapshotClasses ?? [],
       classes: classes ?? [],
       claims: new Map(claims.map((c) => [c.metadata?.name ?? '', c])),
+      ...(clone ? { fromNamespace: source, targetSnapshotNames: new Set(targetSnapshots.map((s) => s.metadata?.name ?? '')) } : {}),
     },
     command,
   );

@@ -82,6 +82,45 @@ describe('restore --from-snapshots', () => {
     expect(reasons({ snapshots: [snap(0), snap(1), snap(1, { name: 'dup' })] })).toContain('has 2 snapshots of ordinal 1');
   });
 
+  it('clones into another namespace through a Retain copy of each snapshot, waited for before its claim; refused without the snapshot handle', () => {
+    const contents = [0, 1].map((o) => ({
+      apiVersion: 'snapshot.storage.k8s.io/v1',
+      kind: 'VolumeSnapshotContent',
+      metadata: { name: `c-${o}` },
+      spec: { driver: 'csi.example.com', deletionPolicy: 'Delete' as const, volumeSnapshotClassName: 'snap' },
+      status: { snapshotHandle: `h-${o}`, readyToUse: true },
+    }));
+    const target = sts(2);
+    target.metadata!.namespace = 'staging';
+    const p = planSnapshotRestore(input({ sts: target, contents, fromNamespace: 'shop', targetSnapshotNames: new Set() }), 'x');
+    expect(p.refusals).toEqual([]);
+    const steps = p.changes[1]!.steps;
+    expect(steps.map((st) => st.kind)).toEqual(['create', 'create', 'wait-snapshot-ready', 'create']);
+    const [content, snapshot, , claim] = steps.map((st) => (st.kind === 'create' ? st.body : undefined));
+    expect(content).toMatchObject({
+      kind: 'VolumeSnapshotContent',
+      metadata: { name: 'sts-storage-staging-data-db-1-s1' },
+      spec: {
+        deletionPolicy: 'Retain',
+        driver: 'csi.example.com',
+        source: { snapshotHandle: 'h-1' },
+        volumeSnapshotRef: { name: 'data-db-1-s1', namespace: 'staging' },
+      },
+    });
+    expect(snapshot).toMatchObject({
+      kind: 'VolumeSnapshot',
+      metadata: { namespace: 'staging' },
+      spec: { source: { volumeSnapshotContentName: 'sts-storage-staging-data-db-1-s1' } },
+    });
+    expect((claim as Claim).spec?.dataSource?.name).toBe('data-db-1-s1');
+
+    const blind = planSnapshotRestore(input({ sts: target, contents: undefined, fromNamespace: 'shop', targetSnapshotNames: new Set() }), 'x');
+    expect(blind.changes).toEqual([]);
+    expect(blind.refusals[0]!.reasons[0]).toMatch(/needs its content's snapshotHandle, and VolumeSnapshotContents cannot be read/);
+    const taken = planSnapshotRestore(input({ sts: target, contents, fromNamespace: 'shop', targetSnapshotNames: new Set(['data-db-0-s1']) }), 'x');
+    expect(taken.refusals[0]!.reasons[0]).toBe('VolumeSnapshot data-db-0-s1 already exists in namespace staging: the copy would need its name');
+  });
+
   it('on generated snapshot sets: every created claim takes the snapshot of its own ordinal, never another', () => {
     fc.assert(
       fc.property(
