@@ -75,12 +75,19 @@ const meta = fc.record(
   { requiredKeys: ['name'] },
 );
 
+// A claim's or a template's source: a snapshot, a claim, a populator, of any group.
+const dataSource = fc.record({
+  apiGroup: maybe(fc.constantFrom('snapshot.storage.k8s.io', '', 'example.com')),
+  kind: fc.constantFrom('VolumeSnapshot', 'PersistentVolumeClaim', 'Thing'),
+  name,
+});
 const claimSpec = fc.record({
   accessModes: maybe(modes),
   storageClassName: cls,
   volumeName: maybe(name),
   volumeMode: maybe(fc.constantFrom('Block', 'Filesystem')),
   resources: maybe(fc.record({ requests: maybe(fc.record({ storage: quantity })) })),
+  dataSource: maybe(dataSource),
 });
 const mount = fc.record({ name, mountPath: fc.constant('/d') });
 const container = fc.record({
@@ -191,7 +198,67 @@ const node = fc.record({
 });
 const service = fc.record({ kind: fc.constant('Service'), metadata: meta, spec: maybe(fc.record({ clusterIP: maybe(fc.constantFrom('None', '10.0.0.1')) })) });
 
-const objects = fc.array(fc.oneof(statefulSet, claim, volume, storageClass, event, pod, node, service), { maxLength: 25 });
+// Snapshot objects: sources and contents that point at each other, at claims, or at nothing; times as the API writes them, or wrong.
+const restoringClaim = fc.record({
+  kind: fc.constant('PersistentVolumeClaim'),
+  metadata: meta,
+  spec: fc.record({
+    storageClassName: cls,
+    resources: maybe(fc.record({ requests: maybe(fc.record({ storage: quantity })) })),
+    dataSource: maybe(dataSource),
+    dataSourceRef: maybe(dataSource),
+  }),
+  status: maybe(fc.record({ phase: maybe(fc.constantFrom('Pending', 'Bound')) })),
+});
+const volumeSnapshot = fc.record({
+  kind: fc.constant('VolumeSnapshot'),
+  metadata: meta,
+  spec: maybe(
+    fc.record({
+      source: maybe(fc.record({ persistentVolumeClaimName: maybe(name), volumeSnapshotContentName: maybe(name) })),
+      volumeSnapshotClassName: maybe(name),
+    }),
+  ),
+  status: maybe(
+    fc.record({
+      readyToUse: maybe(fc.boolean()),
+      boundVolumeSnapshotContentName: maybe(name),
+      creationTime: maybe(fc.constantFrom('2026-01-01T11:00:00Z', 'yesterday', '')),
+      restoreSize: maybe(quantity),
+      error: maybe(fc.record({ message: maybe(fc.constantFrom('boom', '')) })),
+    }),
+  ),
+});
+const snapshotContent = fc.record({
+  kind: fc.constant('VolumeSnapshotContent'),
+  metadata: fc.record({ name, uid, deletionTimestamp: maybe(fc.constant('2026-01-01T10:00:00Z')) }),
+  spec: maybe(
+    fc.record({
+      driver: maybe(fc.constantFrom('csi.example.com', 'other')),
+      deletionPolicy: maybe(fc.constantFrom('Retain', 'Delete')),
+      volumeSnapshotRef: maybe(fc.record({ name: maybe(name), namespace: maybe(ns), uid: maybe(uid) })),
+      source: maybe(fc.record({ snapshotHandle: maybe(fc.constant('h')), volumeHandle: maybe(fc.constant('v')) })),
+    }),
+  ),
+  status: maybe(fc.record({ creationTime: maybe(fc.constantFrom(1.7e18, -1, Number.MAX_VALUE)), restoreSize: maybe(fc.constantFrom(1073741824, 0, -5)) })),
+});
+const snapshotClass = fc.record({
+  kind: fc.constant('VolumeSnapshotClass'),
+  metadata: fc.record({
+    name,
+    annotations: maybe(
+      fc.constantFrom({ 'snapshot.storage.kubernetes.io/is-default-class': 'true' }, { 'snapshot.storage.kubernetes.io/is-default-class': 'yes' }),
+    ),
+  }),
+  driver: maybe(fc.constantFrom('csi.example.com', 'other')),
+});
+
+const objects = fc.array(
+  fc.oneof(statefulSet, claim, volume, storageClass, event, pod, node, service, restoringClaim, volumeSnapshot, snapshotContent, snapshotClass),
+  {
+    maxLength: 25,
+  },
+);
 
 // What read-owner-records.ts would have distilled: releases that render the sets or not, resources, GitOps objects.
 const template = fc.record({ metadata: fc.record({ name: fc.constantFrom('data', 'logs', '') }), spec: maybe(claimSpec) });
@@ -252,10 +319,23 @@ const owners = fc.record({
   ),
   skipped: fc.constant([] as string[]),
 });
-const unavailable = fc.subarray(['persistentvolumes', 'storageclasses', 'events', 'nodes', 'pods', 'services'] as ResourceName[]);
+const unavailable = fc.subarray([
+  'persistentvolumes',
+  'storageclasses',
+  'events',
+  'nodes',
+  'pods',
+  'services',
+  'volumesnapshots',
+  'volumesnapshotcontents',
+  'volumesnapshotclasses',
+] as ResourceName[]);
 
 describe('every check on random snapshots', () => {
   it('never throws and never emits a finding without code, severity and object', () => {
+    // The generated graphs must reach the snapshot checks, or the property says nothing of them.
+    const snapshotCodes = new Set(['STS-021', 'STS-022', 'STS-023', 'PVC-015', 'VS-001', 'VS-002', 'VS-003']);
+    const reached = new Set<string>();
     fc.assert(
       fc.property(objects, unavailable, fc.boolean(), owners, (objs, missing, namespaced, ownerRecords) => {
         const snapshot = snapshotFromObjects(objs as never[], {
@@ -267,6 +347,7 @@ describe('every check on random snapshots', () => {
         });
         const { findings, skipped } = runChecks(snapshot, { pendingThresholdMs: 60_000 }, ALL_CHECKS);
         const codes = new Set(ALL_CHECKS.map((c) => c.code));
+        for (const f of findings) if (snapshotCodes.has(f.code)) reached.add(f.code);
         for (const f of findings) {
           expect(codes.has(f.code)).toBe(true);
           expect(['error', 'warning', 'info']).toContain(f.severity);
@@ -290,5 +371,6 @@ describe('every check on random snapshots', () => {
       }),
       { numRuns: 400, seed: 20261123 },
     );
+    expect([...reached].sort()).toEqual(expect.arrayContaining(['PVC-015', 'STS-021', 'VS-001', 'VS-003']));
   });
 });
