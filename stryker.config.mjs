@@ -6,8 +6,8 @@
 export const DEFAULT_MUTATE = [
   'src/checks/**/*.ts',
   'src/analysis/**/*.ts',
-  'src/kube/{binding,quantity,statefulset,expansion,nodes}.ts',
-  'src/fixes/{plan,apply-plan,undo,recreate,owner-policy,resize,resize-through-owner,fix-claimref,prebind,restore,protect,fix-mounts,generate-template,recover-expansion,recover-node,claim-request}.ts',
+  'src/kube/{binding,quantity,statefulset,expansion,nodes,volume-snapshot}.ts',
+  'src/fixes/{plan,apply-plan,undo,recreate,owner-policy,resize,resize-through-owner,fix-claimref,prebind,restore,protect,fix-mounts,generate-template,recover-expansion,recover-node,claim-request,snapshot-set,snapshot-first,restore-from-snapshots}.ts',
 ];
 
 export default {

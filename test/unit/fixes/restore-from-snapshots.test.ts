@@ -61,6 +61,16 @@ describe('restore --from-snapshots', () => {
       ['data-db-1', 'data-db-1-s1', '2Gi', 'fast'],
     ]);
     expect(created(p)[0]!.metadata?.labels).toEqual({ app: 'db' });
+    expect(p.warnings).toEqual(['then create (or scale up) statefulset db: it takes the restored claims as they are']);
+    expect(p.headline).toBe("Plan: 2 claim(s) to create from snapshot set s1, each from its own ordinal's snapshot");
+    // Other snapshot sets of the namespace are not this one; a live set scaled to 0 creates no claims meanwhile.
+    const mixed = planSnapshotRestore(input({ live: true, sts: sts(0), snapshots: [snap(0, { set: 's2', name: 'other' })] }), 'x');
+    expect(mixed.refusals).toEqual([]);
+    expect(mixed.changes).toEqual([]);
+    expect(mixed.warnings).toEqual([]);
+    const scaledDown = sts(2);
+    scaledDown.spec!.replicas = 0;
+    expect(planSnapshotRestore(input({ live: true, sts: scaledDown }), 'x').refusals).toEqual([]);
     expect(p.changes.every((c) => c.irreversible?.includes('never deletes a claim'))).toBe(true);
   });
 
@@ -80,6 +90,47 @@ describe('restore --from-snapshots', () => {
     );
     expect(reasons({ live: true })).toContain('statefulset db runs 2 replica(s)');
     expect(reasons({ snapshots: [snap(0), snap(1), snap(1, { name: 'dup' })] })).toContain('has 2 snapshots of ordinal 1');
+  });
+
+  it('refuses a snapshot being deleted, a missing class, no size at all; says what it leaves out and what it cannot size', () => {
+    const refusal = (over: Partial<SnapshotRestoreInput>) => planSnapshotRestore(input(over), 'x').refusals.flatMap((r) => r.reasons);
+    const deleting = snap(1);
+    deleting.metadata!.deletionTimestamp = '2026-01-01T00:00:00Z';
+    expect(refusal({ snapshots: [snap(0), deleting] })).toEqual(['VolumeSnapshot data-db-1-s1 is being deleted']);
+    const noClass = sts(2);
+    noClass.spec!.volumeClaimTemplates![0]!.spec!.storageClassName = 'gone';
+    expect(refusal({ sts: noClass })[0]).toBe(
+      "the template's class gone does not exist, not with the snapshot's driver csi.example.com (classes of that driver: fast)",
+    );
+    const noSize = sts(2);
+    delete noSize.spec!.volumeClaimTemplates![0]!.spec!.resources;
+    const unsized = [0, 1].map((o) => {
+      const s = snap(o);
+      delete s.status!.restoreSize;
+      return s;
+    });
+    expect(refusal({ sts: noSize, snapshots: unsized })).toEqual([
+      'neither the template nor VolumeSnapshot data-db-0-s1 says a size',
+      'neither the template nor VolumeSnapshot data-db-1-s1 says a size',
+    ]);
+
+    const extra = planSnapshotRestore(input({ snapshots: [snap(0), snap(1), snap(2)] }), 'x');
+    expect(extra.changes).toHaveLength(2);
+    expect(extra.warnings).toContain("data-db-2-s1: ordinal 2 is beyond the set's 2 replica(s) and is not restored");
+    const foreign = snap(0, { name: 'logs-0' });
+    foreign.metadata!.annotations!['sts-storage.kubectl.io/template'] = 'logs';
+    const other = planSnapshotRestore(input({ snapshots: [snap(0), snap(1), foreign] }), 'x');
+    expect(other.changes).toHaveLength(2);
+    expect(other.warnings).toContain('logs-0 is of template "logs" ordinal 0, which statefulset db does not have: not restored');
+    const sizeless = planSnapshotRestore(input({ snapshots: unsized }), 'x');
+    expect(sizeless.changes[0]!.warnings).toEqual(["VolumeSnapshot data-db-0-s1 states no restoreSize: the claim asks the template's size"]);
+    expect(created(sizeless)[0]!.spec?.resources?.requests?.['storage']).toBe('1Gi');
+    // The content's driver wins over the class's.
+    const moved = planSnapshotRestore(input({ contents: [{ metadata: { name: 'c-0' }, spec: { driver: 'other.example.com' } }], snapshotClasses: [] }), 'x');
+    expect(moved.refusals.flatMap((r) => r.reasons)).toContain(
+      "the template's class fast provisions with csi.example.com, not with the snapshot's driver other.example.com (classes of that driver: other)",
+    );
+    expect(moved.refusals.flatMap((r) => r.reasons)).toContain('the CSI driver of VolumeSnapshot data-db-1-s1 is unknown (no readable content or class)');
   });
 
   it('clones into another namespace through a Retain copy of each snapshot, waited for before its claim; refused without the snapshot handle', () => {

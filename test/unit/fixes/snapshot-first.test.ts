@@ -62,6 +62,29 @@ describe('withSnapshotFirst', () => {
     ]);
   });
 
+  it('leaves alone what the snapshots do not concern: a repair with nothing to do, another object, a step without a resourceVersion test', () => {
+    const idle = plan([]);
+    expect(withSnapshotFirst(idle, plan([snapshotChange]))).toBe(idle);
+    const other = change({ target: { kind: 'PersistentVolume', name: 'pv', uid: 'pv-1', resourceVersion: '1' }, steps: grow.steps });
+    const bySpec = change({
+      steps: [
+        {
+          kind: 'patch',
+          path: '/x',
+          patch: [
+            { op: 'test', path: '/metadata/uid', value: 'c0' },
+            { op: 'test', path: '/metadata/generation', value: 2 },
+          ],
+          description: 'd',
+        },
+      ],
+    });
+    const out = withSnapshotFirst(plan([other, bySpec]), plan([snapshotChange]));
+    expect(out.changes[1]).toBe(other);
+    expect(out.changes[2]!.steps).toEqual(bySpec.steps);
+    expect(withSnapshotFirst(plan([grow]), plan([])).warnings).toContain('--snapshot: the set has no claim to snapshot, so nothing will be changed');
+  });
+
   it('changes nothing when the snapshots cannot be taken, and takes none for a repair that is refused', () => {
     const refusedSnapshots = withSnapshotFirst(
       plan([grow]),
@@ -70,6 +93,18 @@ describe('withSnapshotFirst', () => {
     expect(refusedSnapshots.changes).toEqual([]);
     expect(refusedSnapshots.refusals.map((r) => r.reasons[0])).toEqual(['no class']);
     expect(refusedSnapshots.warnings).toContain('--snapshot: the snapshot set cannot be taken (above), so nothing will be changed');
+
+    // One claim refused, another planned: the set is not snapshotted whole, so the repair does not run.
+    const partly = withSnapshotFirst(
+      plan([grow]),
+      plan([snapshotChange], { refusals: [{ target: { kind: 'PersistentVolumeClaim', name: 'data-db-1' }, reasons: ['not Bound'] }] }),
+    );
+    expect(partly.changes).toEqual([]);
+    expect(partly.refusals.map((r) => r.reasons[0])).toEqual(['not Bound']);
+    // A noop refusal of the snapshots (nothing to do there) does not stop the repair.
+    expect(
+      withSnapshotFirst(plan([grow]), plan([snapshotChange], { refusals: [{ target: { kind: 'X', name: 'y' }, reasons: ['n'], noop: true }] })).changes,
+    ).toHaveLength(2);
 
     const refusedRepair = plan([], { refusals: [{ target: { kind: 'StatefulSet', name: 'db' }, reasons: ['owner reverts it'] }] });
     expect(withSnapshotFirst(refusedRepair, plan([snapshotChange]))).toBe(refusedRepair);

@@ -96,6 +96,46 @@ describe('snapshot STS', () => {
     expect(missing.refusals[0]!.reasons[0]).toBe('ordinal 1 has no claim data-db-1: there is nothing to snapshot for it');
   });
 
+  it('refuses a claim being deleted, a claim Bound to no PV, a name taken, a name too long; labels only what a label can hold', () => {
+    const classes = [snapClass('snap', 'csi.example.com', true)];
+    const deleting = { ...claim('data-db-0'), metadata: { ...claim('data-db-0').metadata, deletionTimestamp: '2026-01-01T00:00:00Z' } };
+    expect(plan([deleting, volume('data-db-0'), ...classes], sts(1)).refusals[0]!.reasons).toEqual(['claim data-db-0 is being deleted']);
+    expect(plan([claim('data-db-0'), ...classes], sts(1)).refusals[0]!.reasons[0]).toMatch(/^the PVC data-db-0 is not yet bound to a PV/);
+    const taken = { apiVersion: 'snapshot.storage.k8s.io/v1', kind: 'VolumeSnapshot', metadata: { name: 'data-db-0-20261206-201500', namespace: 'shop' } };
+    expect(plan([claim('data-db-0'), volume('data-db-0'), taken, ...classes], sts(1)).refusals[0]!.reasons).toEqual([
+      'VolumeSnapshot data-db-0-20261206-201500 already exists: choose another --id',
+    ]);
+    const long = sts(1);
+    long.metadata!.name = 'x'.repeat(70);
+    const longClaim = `data-${long.metadata!.name}-0`;
+    const p = plan([claim(longClaim), volume(longClaim), ...classes], long);
+    const body = p.changes[0]!.steps[0]!.kind === 'create' ? p.changes[0]!.steps[0]!.body : undefined;
+    expect(Object.keys(body?.metadata?.labels ?? {}).sort()).toEqual([
+      'sts-storage.kubectl.io/ordinal',
+      'sts-storage.kubectl.io/snapshot-set',
+      'sts-storage.kubectl.io/template',
+    ]);
+    expect(body?.metadata?.annotations?.['sts-storage.kubectl.io/statefulset']).toBe(long.metadata!.name);
+    const tooLong = sts(1);
+    tooLong.metadata!.name = 'y'.repeat(240);
+    const tooLongClaim = `data-${tooLong.metadata!.name}-0`;
+    expect(plan([claim(tooLongClaim), volume(tooLongClaim), ...classes], tooLong).refusals[0]!.reasons[0]).toMatch(/would be longer than 253 characters$/);
+  });
+
+  it('before a repair, waits for each snapshot after creating it; says once what deleting the snapshots does', () => {
+    const set = sts(2);
+    const objects = [claim('data-db-0'), claim('data-db-1'), volume('data-db-0'), volume('data-db-1'), snapClass('snap', 'csi.example.com', true)];
+    const p = planSnapshotSet(snapshotFromObjects([set, ...objects], { source: 'cluster' }), set, { setId: 'x', waitReadyMs: 5000 }, 'c');
+    expect(p.changes[0]!.steps.map((st) => st.kind)).toEqual(['create', 'wait-snapshot-ready']);
+    expect(p.changes[0]!.steps[1]).toMatchObject({ path: '/apis/snapshot.storage.k8s.io/v1/namespaces/shop/volumesnapshots/data-db-0-x', timeoutMs: 5000 });
+    expect(p.warnings.filter((w) => w.startsWith('deletionPolicy'))).toEqual(['deletionPolicy Retain: the backend snapshots outlive their VolumeSnapshots']);
+    expect(p.warnings.some((w) => w.includes('crash-consistent'))).toBe(true);
+    const single = sts(1);
+    const one = planSnapshotSet(snapshotFromObjects([single, ...objects], { source: 'cluster' }), single, { setId: 'x' }, 'c');
+    expect(one.changes[0]!.steps.map((st) => st.kind)).toEqual(['create']);
+    expect(one.warnings.some((w) => w.includes('crash-consistent'))).toBe(false);
+  });
+
   it('on generated sets: either every ordinal claim gets exactly one snapshot of itself, or nothing is created and a reason is given', () => {
     const names = ['data-db-0', 'data-db-1', 'data-db-2'];
     const arb = fc.record({
