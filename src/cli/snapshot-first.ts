@@ -4,7 +4,7 @@
 import type { Argv } from 'yargs';
 import type { KubeClient } from '../kube/client.js';
 import type { StatefulSet } from '../kube/types.js';
-import { parseDuration } from '../kube/time.js';
+import { durationFlag } from './options/duration.js';
 import type { Plan } from '../fixes/plan.js';
 import { planSnapshotSet, snapshotSetId } from '../fixes/snapshot-set.js';
 import { withSnapshotFirst } from '../fixes/snapshot-first.js';
@@ -42,12 +42,7 @@ export async function snapshotFirst<P extends Plan & { warnings: string[] }>(
   plan: P,
 ): Promise<P> {
   if (!args.snapshot) return plan;
-  let waitReadyMs: number;
-  try {
-    waitReadyMs = parseDuration(args['snapshot-timeout']);
-  } catch (err) {
-    throw new UsageError(`--snapshot-timeout: ${(err as Error).message}`);
-  }
+  const waitReadyMs = durationFlag('--snapshot-timeout', args['snapshot-timeout']);
   const namespace = sts.metadata?.namespace ?? client.namespace;
   const read = await loadSnapshotFromCluster(client, { scope: { namespace, names: [sts.metadata?.name ?? ''] } });
   for (const needed of ['volumesnapshots', 'volumesnapshotclasses', 'persistentvolumeclaims', 'persistentvolumes'] as const)

@@ -18,17 +18,14 @@ import type { Cluster } from './helpers.js';
 const CONTENTS = '/apis/snapshot.storage.k8s.io/v1/volumesnapshotcontents';
 const CONTENT_FINALIZER = 'snapshot.storage.kubernetes.io/volumesnapshotcontent-bound-protection';
 
-export class SnapshotterPlayer {
+/**
+ * What a controller loop does, played: every 300 ms, one pass over what it
+ * watches; a pass that fails (a conflict, an object deleted meanwhile) is
+ * simply followed by the next, as the real component's requeue would.
+ */
+abstract class Player {
   private timer: NodeJS.Timeout | undefined;
   private busy = false;
-  /** the contents it marked ready, by name */
-  readonly cut = new Set<string>();
-
-  constructor(
-    private readonly cluster: Cluster,
-    readonly driver: string,
-    private readonly restoreSizeBytes = 1024 ** 3,
-  ) {}
 
   start(): void {
     this.timer = setInterval(() => void this.tick(), 300);
@@ -42,44 +39,59 @@ export class SnapshotterPlayer {
     if (this.busy) return;
     this.busy = true;
     try {
-      for (const content of await this.cluster.client.list<VolumeSnapshotContent>(CONTENTS)) {
-        if (content.spec?.driver !== this.driver) continue;
-        const name = content.metadata!.name!;
-        if (content.metadata?.deletionTimestamp) {
-          const finalizers = (content.metadata.finalizers ?? []).filter((f) => f !== CONTENT_FINALIZER);
-          if (finalizers.length !== (content.metadata.finalizers ?? []).length)
-            await this.cluster.client.request('PATCH', `${CONTENTS}/${name}`, {
-              contentType: 'application/json-patch+json',
-              body: [
-                { op: 'test', path: '/metadata/resourceVersion', value: content.metadata.resourceVersion },
-                { op: 'replace', path: '/metadata/finalizers', value: finalizers },
-              ],
-            });
-          continue;
-        }
-        if (content.status?.readyToUse) continue;
-        // A dynamic content is cut from its volume; a pre-provisioned one names a snapshot that exists already.
-        const handle =
-          content.spec?.source?.snapshotHandle ??
-          (content.spec?.source?.volumeHandle ? `snap-${content.spec.source.volumeHandle}-${content.metadata?.uid}` : undefined);
-        if (!handle) continue;
-        await this.cluster.client.request('PATCH', `${CONTENTS}/${name}/status`, {
-          contentType: 'application/merge-patch+json',
-          body: {
-            status: {
-              snapshotHandle: handle,
-              readyToUse: true,
-              creationTime: Date.now() * 1e6,
-              restoreSize: this.restoreSizeBytes,
-            },
-          },
-        });
-        this.cut.add(name);
-      }
+      await this.pass();
     } catch {
-      // A conflict or a content deleted meanwhile: the next tick sees the new state, as the sidecar's requeue would.
+      // The next pass sees the new state.
     } finally {
       this.busy = false;
+    }
+  }
+
+  protected abstract pass(): Promise<void>;
+}
+
+export class SnapshotterPlayer extends Player {
+  constructor(
+    private readonly cluster: Cluster,
+    readonly driver: string,
+    private readonly restoreSizeBytes = 1024 ** 3,
+  ) {
+    super();
+  }
+
+  protected async pass(): Promise<void> {
+    for (const content of await this.cluster.client.list<VolumeSnapshotContent>(CONTENTS)) {
+      if (content.spec?.driver !== this.driver) continue;
+      const name = content.metadata!.name!;
+      if (content.metadata?.deletionTimestamp) {
+        const finalizers = (content.metadata.finalizers ?? []).filter((f) => f !== CONTENT_FINALIZER);
+        if (finalizers.length !== (content.metadata.finalizers ?? []).length)
+          await this.cluster.client.request('PATCH', `${CONTENTS}/${name}`, {
+            contentType: 'application/json-patch+json',
+            body: [
+              { op: 'test', path: '/metadata/resourceVersion', value: content.metadata.resourceVersion },
+              { op: 'replace', path: '/metadata/finalizers', value: finalizers },
+            ],
+          });
+        continue;
+      }
+      if (content.status?.readyToUse) continue;
+      // A dynamic content is cut from its volume; a pre-provisioned one names a snapshot that exists already.
+      const handle =
+        content.spec?.source?.snapshotHandle ??
+        (content.spec?.source?.volumeHandle ? `snap-${content.spec.source.volumeHandle}-${content.metadata?.uid}` : undefined);
+      if (!handle) continue;
+      await this.cluster.client.request('PATCH', `${CONTENTS}/${name}/status`, {
+        contentType: 'application/merge-patch+json',
+        body: {
+          status: {
+            snapshotHandle: handle,
+            readyToUse: true,
+            creationTime: Date.now() * 1e6,
+            restoreSize: this.restoreSizeBytes,
+          },
+        },
+      });
     }
   }
 }
@@ -111,58 +123,41 @@ export async function stopProcess(child: ChildProcess | undefined): Promise<void
  * that names the snapshot handle it was restored from, bound by claimRef
  * with the claim's uid. The PV binder does the rest.
  */
-export class ProvisionerPlayer {
-  private timer: NodeJS.Timeout | undefined;
-  private busy = false;
-
+export class ProvisionerPlayer extends Player {
   constructor(
     private readonly cluster: Cluster,
     private readonly namespace: string,
     private readonly driver: string,
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => void this.tick(), 300);
+  ) {
+    super();
   }
 
-  stop(): void {
-    clearInterval(this.timer);
-  }
-
-  private async tick(): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
-    try {
-      const claims = await this.cluster.client.list<Claim>(`/api/v1/namespaces/${this.namespace}/persistentvolumeclaims`);
-      for (const claim of claims) {
-        const source = claim.spec?.dataSource;
-        if (claim.status?.phase !== 'Pending' || claim.spec?.volumeName || source?.kind !== 'VolumeSnapshot') continue;
-        const cls = await this.cluster.get<StorageClass>('StorageClass', claim.spec?.storageClassName ?? '');
-        if (cls?.provisioner !== this.driver) continue;
-        const vs = await this.cluster.get<VolumeSnapshot>('VolumeSnapshot', source.name, this.namespace);
-        if (!vs?.status?.readyToUse || vs.metadata?.deletionTimestamp) continue;
-        const content = await this.cluster.get<VolumeSnapshotContent>('VolumeSnapshotContent', vs.status.boundVolumeSnapshotContentName ?? '');
-        const request = claim.spec?.resources?.requests?.['storage'] ?? '';
-        const name = `pvc-${claim.metadata?.uid}`;
-        if (await this.cluster.get('PersistentVolume', name)) continue;
-        await this.cluster.create({
-          apiVersion: 'v1',
-          kind: 'PersistentVolume',
-          metadata: { name, annotations: { 'pv.kubernetes.io/provisioned-by': this.driver } },
-          spec: {
-            capacity: { storage: request },
-            accessModes: claim.spec?.accessModes,
-            persistentVolumeReclaimPolicy: cls.reclaimPolicy ?? 'Delete',
-            storageClassName: cls.metadata?.name,
-            csi: { driver: this.driver, volumeHandle: `restored-from-${content?.status?.snapshotHandle}` },
-            claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: this.namespace, name: claim.metadata?.name, uid: claim.metadata?.uid },
-          },
-        } as never);
-      }
-    } catch {
-      // The next tick sees the new state, as the provisioner's requeue would.
-    } finally {
-      this.busy = false;
+  protected async pass(): Promise<void> {
+    const claims = await this.cluster.client.list<Claim>(`/api/v1/namespaces/${this.namespace}/persistentvolumeclaims`);
+    for (const claim of claims) {
+      const source = claim.spec?.dataSource;
+      if (claim.status?.phase !== 'Pending' || claim.spec?.volumeName || source?.kind !== 'VolumeSnapshot') continue;
+      const cls = await this.cluster.get<StorageClass>('StorageClass', claim.spec?.storageClassName ?? '');
+      if (cls?.provisioner !== this.driver) continue;
+      const vs = await this.cluster.get<VolumeSnapshot>('VolumeSnapshot', source.name, this.namespace);
+      if (!vs?.status?.readyToUse || vs.metadata?.deletionTimestamp) continue;
+      const content = await this.cluster.get<VolumeSnapshotContent>('VolumeSnapshotContent', vs.status.boundVolumeSnapshotContentName ?? '');
+      const request = claim.spec?.resources?.requests?.['storage'] ?? '';
+      const name = `pvc-${claim.metadata?.uid}`;
+      if (await this.cluster.get('PersistentVolume', name)) continue;
+      await this.cluster.create({
+        apiVersion: 'v1',
+        kind: 'PersistentVolume',
+        metadata: { name, annotations: { 'pv.kubernetes.io/provisioned-by': this.driver } },
+        spec: {
+          capacity: { storage: request },
+          accessModes: claim.spec?.accessModes,
+          persistentVolumeReclaimPolicy: cls.reclaimPolicy ?? 'Delete',
+          storageClassName: cls.metadata?.name,
+          csi: { driver: this.driver, volumeHandle: `restored-from-${content?.status?.snapshotHandle}` },
+          claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: this.namespace, name: claim.metadata?.name, uid: claim.metadata?.uid },
+        },
+      } as never);
     }
   }
 }

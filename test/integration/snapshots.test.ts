@@ -10,13 +10,14 @@ import { audit, codesFor, kubeconfig, runCli, skipReason, useSandbox, waitFor, t
 import { tools } from './owned-sets.js';
 import { statefulSet, storageClass } from './fixtures.js';
 import { ProvisionerPlayer, SnapshotterPlayer, startSnapshotController, stopProcess } from './csi-snapshot-player.js';
-import type { Claim, StatefulSet, Volume, VolumeSnapshot, VolumeSnapshotContent } from '../../src/kube/types.js';
+import type { Claim, Pod, StatefulSet, Volume, VolumeSnapshot, VolumeSnapshotContent } from '../../src/kube/types.js';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 
 const API = '/apis/snapshot.storage.k8s.io/v1';
 const snapshots = (ns: string) => `${API}/namespaces/${ns}/volumesnapshots`;
+const ORDINALS = [0, 1, 2];
 
 /** A set of `replicas` ordinals whose claims bind pre-made CSI PVs of this test's own driver and class. */
 async function csiSet(cluster: Cluster, ns: string, driver: string, replicas: number, bound = replicas): Promise<void> {
@@ -157,7 +158,7 @@ describe.skipIf(!!skipReason)('VolumeSnapshots per ordinal, with the real snapsh
     const { cluster } = sandbox;
     const ns = await cluster.namespace('snaprs');
     const driver = `${ns}.snapshot.test`;
-    await csiSet(cluster, ns, driver, 2);
+    await csiSet(cluster, ns, driver, 3);
     await snapshotClass(cluster, `snap-${ns}`, driver);
     player(cluster, driver);
     const provisioner = new ProvisionerPlayer(cluster, ns, driver);
@@ -169,12 +170,12 @@ describe.skipIf(!!skipReason)('VolumeSnapshots per ordinal, with the real snapsh
       // While the set runs, a restore would race its controller: refused.
       const running = await runCli(['restore', 'db', '-n', ns, '--from-snapshots', 'pre', '--yes'], { env: sandbox.env() });
       expect(running.code).toBe(1);
-      expect(running.stdout.replace(/\n\s+/g, ' ')).toContain('statefulset db runs 2 replica(s)');
+      expect(running.stdout.replace(/\n\s+/g, ' ')).toContain('statefulset db runs 3 replica(s)');
 
       // The disaster: the set and its claims deleted (their PVs are retained, but say the data there is bad).
-      const manifest = statefulSet('db', { replicas: 2, storageClassName: `snap-${ns}`, parallel: true });
+      const manifest = statefulSet('db', { replicas: 3, storageClassName: `snap-${ns}`, parallel: true });
       await cluster.remove('StatefulSet', 'db', ns);
-      for (const i of [0, 1]) await cluster.remove('PersistentVolumeClaim', `data-db-${i}`, ns);
+      for (const i of ORDINALS) await cluster.remove('PersistentVolumeClaim', `data-db-${i}`, ns);
       await waitFor('the claims gone', async () => (await cluster.client.list<Claim>(`/api/v1/namespaces/${ns}/persistentvolumeclaims`)).length === 0);
       const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'snaprs-')), 'db.yaml');
       fs.writeFileSync(file, stringify(manifest));
@@ -185,14 +186,24 @@ describe.skipIf(!!skipReason)('VolumeSnapshots per ordinal, with the real snapsh
 
       const r = await runCli(['restore', 'db', '-n', ns, '-f', file, '--from-snapshots', 'pre', '--yes'], { env: sandbox.env() });
       expect(r.code, r.stdout + r.stderr).toBe(0);
-      expect(r.stdout).toContain('Plan: 2 claim(s) to create from snapshot set pre, each from its own ordinal');
+      expect(r.stdout).toContain('Plan: 3 claim(s) to create from snapshot set pre, each from its own ordinal');
+      const restored = new Map(
+        (await cluster.client.list<Claim>(`/api/v1/namespaces/${ns}/persistentvolumeclaims`)).map((c) => [c.metadata!.name!, c.metadata!.uid]),
+      );
       await cluster.create(manifest, ns);
       await waitFor('the restored claims Bound', async () => {
         const claims = await cluster.client.list<Claim>(`/api/v1/namespaces/${ns}/persistentvolumeclaims`);
-        return claims.length === 2 && claims.every((c) => c.status?.phase === 'Bound');
+        return claims.length === 3 && claims.every((c) => c.status?.phase === 'Bound');
       });
-      for (const i of [0, 1]) {
+      // The set adopts them: its pods mount the restored claims, which are the very objects the restore created.
+      await waitFor('the pods of db', async () => (await cluster.client.list<Pod>(`/api/v1/namespaces/${ns}/pods`)).length === 3);
+      for (const pod of await cluster.client.list<Pod>(`/api/v1/namespaces/${ns}/pods`)) {
+        const ordinal = pod.metadata!.name!.split('-').pop();
+        expect(pod.spec?.volumes?.find((v) => v.name === 'data')?.persistentVolumeClaim?.claimName).toBe(`data-db-${ordinal}`);
+      }
+      for (const i of ORDINALS) {
         const c = (await cluster.get<Claim>('PersistentVolumeClaim', `data-db-${i}`, ns))!;
+        expect(c.metadata?.uid).toBe(restored.get(`data-db-${i}`));
         expect(c.spec?.dataSource).toEqual({ apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: `data-db-${i}-pre` });
         // Ordinal i's volume holds what ordinal i's volume held: the snapshot handle names its source volume.
         const pv = (await cluster.get<Volume>('PersistentVolume', c.spec!.volumeName!))!;
@@ -210,13 +221,14 @@ describe.skipIf(!!skipReason)('VolumeSnapshots per ordinal, with the real snapsh
           env: sandbox.env(),
         });
         expect(cloned.code, `${cloned.stdout}${cloned.stderr}\n(controller log: ${controllerLog()})`).toBe(0);
-        expect(cloned.stdout).toContain(`Plan: 2 claim(s) to create from snapshot set pre of namespace ${ns}, each from its own ordinal`);
+        expect(cloned.stdout).toContain(`Plan: 3 claim(s) to create from snapshot set pre of namespace ${ns}, each from its own ordinal`);
         await waitFor('the cloned claims Bound', async () => {
           const claims = await cluster.client.list<Claim>(`/api/v1/namespaces/${copyNs}/persistentvolumeclaims`);
-          return claims.length === 2 && claims.every((c) => c.status?.phase === 'Bound');
+          return claims.length === 3 && claims.every((c) => c.status?.phase === 'Bound');
         });
-        for (const i of [0, 1]) {
+        for (const i of ORDINALS) {
           const c = (await cluster.get<Claim>('PersistentVolumeClaim', `data-db-${i}`, copyNs))!;
+          expect(c.spec?.dataSource?.name).toBe(`data-db-${i}-pre`);
           const pv = (await cluster.get<Volume>('PersistentVolume', c.spec!.volumeName!))!;
           expect(pv.spec?.csi?.volumeHandle).toMatch(new RegExp(`^restored-from-snap-${ns}-vol-${i}-`));
           const copy = (await cluster.get<VolumeSnapshotContent>('VolumeSnapshotContent', `sts-storage-${copyNs}-data-db-${i}-pre`))!;
@@ -225,7 +237,7 @@ describe.skipIf(!!skipReason)('VolumeSnapshots per ordinal, with the real snapsh
       } finally {
         copier.stop();
         // The copies are Retain contents: the test removes them (the tool never deletes a snapshot).
-        for (const i of [0, 1]) {
+        for (const i of ORDINALS) {
           const name = `sts-storage-${copyNs}-data-db-${i}-pre`;
           await cluster.patch('VolumeSnapshotContent', name, undefined, { metadata: { finalizers: null } }).catch(() => {});
           await cluster.remove('VolumeSnapshotContent', name);

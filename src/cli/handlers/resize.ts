@@ -12,7 +12,7 @@ import { planResizeThroughOwner, resizesThroughOwner } from '../../fixes/resize-
 import { largestRequest, planResize, type LimitRange, type Quota } from '../../fixes/resize.js';
 import { collectionPath } from '../../kube/resources.js';
 import { formatBytes, parseQuantity } from '../../kube/quantity.js';
-import { parseDuration } from '../../kube/time.js';
+import { durationFlag } from '../options/duration.js';
 import { snapshotFirst, type SnapshotFirstArgs } from '../snapshot-first.js';
 import { templateNames } from '../../kube/statefulset.js';
 import type { Claim, StatefulSet, StorageClass } from '../../kube/types.js';
@@ -31,12 +31,7 @@ export async function handle(args: ResizeArgs, ctx: CommandContext): Promise<voi
   if (args['all-namespaces']) throw new UsageError('resize changes one StatefulSet of one namespace: use -n NAMESPACE, not -A');
   const size = parseQuantity(args.to);
   if (size === undefined || size <= 0) throw new UsageError(`--to "${args.to}" is not a storage size (e.g. 20Gi, 500Mi)`);
-  let waitMs: number | undefined;
-  try {
-    waitMs = args.wait ? parseDuration(args.timeout) : undefined;
-  } catch (err) {
-    throw new UsageError(`--timeout: ${(err as Error).message}`);
-  }
+  const waitMs = args.wait ? durationFlag('--timeout', args.timeout) : undefined;
   const dryRun = dryRunFrom(args);
   const client = await clientFrom(args);
   try {

@@ -6,7 +6,7 @@ import { validateName, validateNamespace } from '../validate.js';
 import { runPlan } from '../run-plan.js';
 import { say } from '../io.js';
 import { waitForSnapshots } from '../snapshot-wait.js';
-import { parseDuration } from '../../kube/time.js';
+import { durationFlag } from '../options/duration.js';
 import { notFound } from '../../kube/errors.js';
 import { planSnapshotSet, snapshotSetId } from '../../fixes/snapshot-set.js';
 import { loadSnapshotFromCluster } from '../../snapshot/load-from-cluster.js';
@@ -28,12 +28,7 @@ export async function handle(args: SnapshotArgs, ctx: CommandContext): Promise<v
   if (args['all-namespaces']) throw new UsageError('snapshot takes one StatefulSet of one namespace: use -n NAMESPACE, not -A');
   if (args.id !== undefined && !DNS_LABEL.test(args.id))
     throw new UsageError(`--id must be a DNS label (lower case letters, digits and "-", at most 63): "${args.id}"`);
-  let waitMs: number | undefined;
-  try {
-    waitMs = args.wait ? parseDuration(args.timeout) : undefined;
-  } catch (err) {
-    throw new UsageError(`--timeout: ${(err as Error).message}`);
-  }
+  const waitMs = args.wait ? durationFlag('--timeout', args.timeout) : undefined;
   const dryRun = dryRunFrom(args);
   const client = await clientFrom(args);
   try {

@@ -1,7 +1,6 @@
 import type { Argv } from 'yargs';
 import { KubeClient } from '../../kube/client.js';
-import { parseDuration } from '../../kube/time.js';
-import { UsageError } from '../errors.js';
+import { durationFlag } from './duration.js';
 
 export interface ClusterArgs {
   kubeconfig?: string;
@@ -26,12 +25,7 @@ export function withClusterOptions<T>(y: Argv<T>): Argv<T & ClusterArgs> {
 }
 
 export async function clientFrom(args: ClusterArgs): Promise<KubeClient> {
-  let timeout: number;
-  try {
-    timeout = parseDuration(args['request-timeout']);
-  } catch (err) {
-    throw new UsageError(`--request-timeout: ${(err as Error).message}`);
-  }
+  const timeout = durationFlag('--request-timeout', args['request-timeout']);
   return KubeClient.fromOptions({ kubeconfig: args.kubeconfig, context: args.context, requestTimeoutMs: timeout });
 }
 

@@ -89,3 +89,20 @@ describe('an audit with nothing to report', () => {
     );
   });
 });
+
+describe('a cluster without the snapshot CRDs', () => {
+  it('says the snapshot checks do not apply, once and dimmed, not as skipped checks', () => {
+    const notInstalled = 'not installed: the API server does not serve snapshot.storage.k8s.io/v1 (the CSI snapshot CRDs (external-snapshotter))';
+    const snapshot = snapshotFromObjects(loadFixture('sts-mount-undefined')[0]!.objects, {
+      source: 'cluster',
+      now: FIXTURE_NOW,
+      unavailable: { volumesnapshots: notInstalled, volumesnapshotcontents: notInstalled, volumesnapshotclasses: notInstalled },
+    });
+    const { findings, skipped } = runChecks(snapshot);
+    expect(skipped.length).toBeGreaterThan(0);
+    expect(skipped.every((s) => s.notInstalled)).toBe(true);
+    const text = renderTable(buildReport({ source: 'cluster', allNamespaces: true }, findings, skipped), { wide: false, paint: makePaint(false), width: 80 });
+    expect(text).not.toContain('Skipped');
+    expect(text.replace(/\n/g, ' ')).toContain(`Not applicable here: ${skipped.map((s) => s.check).join(', ')} (${notInstalled}).`);
+  });
+});
