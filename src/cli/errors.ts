@@ -8,7 +8,7 @@ export const EXIT = {
   FINDINGS: 1,
   USAGE: 2,
   CLUSTER: 3,
-  /** resize --wait: the changes were applied, and the wait ended before they took effect */
+  /** resize --wait, snapshot --wait: the changes were applied, and the wait ended before they took effect */
   WAIT_TIMED_OUT: 4,
   INTERRUPTED: 130,
 } as const;
