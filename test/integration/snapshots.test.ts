@@ -19,24 +19,28 @@ const API = '/apis/snapshot.storage.k8s.io/v1';
 const snapshots = (ns: string) => `${API}/namespaces/${ns}/volumesnapshots`;
 const ORDINALS = [0, 1, 2];
 
+/** Ordinal i's CSI PV of this test's driver and class, reserved for claim data-db-i (its volume handle names the ordinal). */
+async function csiVolume(cluster: Cluster, ns: string, driver: string, i: number): Promise<void> {
+  await cluster.create({
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name: `pv-${ns}-${i}` },
+    spec: {
+      capacity: { storage: '1Gi' },
+      accessModes: ['ReadWriteOnce'],
+      persistentVolumeReclaimPolicy: 'Retain',
+      storageClassName: `snap-${ns}`,
+      csi: { driver, volumeHandle: `${ns}-vol-${i}` },
+      claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: ns, name: `data-db-${i}` },
+    },
+  });
+}
+
 /** A set of `replicas` ordinals whose claims bind pre-made CSI PVs of this test's own driver and class. */
 async function csiSet(cluster: Cluster, ns: string, driver: string, replicas: number, bound = replicas): Promise<void> {
   const cls = `snap-${ns}`;
   await cluster.create({ ...storageClass(cls, { provisioner: driver }), allowVolumeExpansion: true });
-  for (let i = 0; i < bound; i++)
-    await cluster.create({
-      apiVersion: 'v1',
-      kind: 'PersistentVolume',
-      metadata: { name: `pv-${ns}-${i}` },
-      spec: {
-        capacity: { storage: '1Gi' },
-        accessModes: ['ReadWriteOnce'],
-        persistentVolumeReclaimPolicy: 'Retain',
-        storageClassName: cls,
-        csi: { driver, volumeHandle: `${ns}-vol-${i}` },
-        claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: ns, name: `data-db-${i}` },
-      },
-    });
+  for (let i = 0; i < bound; i++) await csiVolume(cluster, ns, driver, i);
   await cluster.create(statefulSet('db', { replicas, storageClassName: cls, parallel: true }), ns);
   await waitFor(`${bound} of the claims of db Bound`, async () => {
     const claims = await cluster.client.list<Claim>(`/api/v1/namespaces/${ns}/persistentvolumeclaims`);
@@ -135,19 +139,7 @@ describe.skipIf(!!skipReason)('VolumeSnapshots per ordinal, with the real snapsh
     expect(report.findings.filter((f) => f.code.startsWith('VS-') || ['STS-022', 'STS-023'].includes(f.code))).toEqual([]);
 
     // A set scaled up after its snapshots: the new ordinal has none, and the audit says so.
-    await cluster.create({
-      apiVersion: 'v1',
-      kind: 'PersistentVolume',
-      metadata: { name: `pv-${ns}-2` },
-      spec: {
-        capacity: { storage: '1Gi' },
-        accessModes: ['ReadWriteOnce'],
-        persistentVolumeReclaimPolicy: 'Retain',
-        storageClassName: `snap-${ns}`,
-        csi: { driver, volumeHandle: `${ns}-vol-2` },
-        claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: ns, name: 'data-db-2' },
-      },
-    });
+    await csiVolume(cluster, ns, driver, 2);
     await cluster.patch('StatefulSet', 'db', ns, { spec: { replicas: 3 } });
     await waitFor('claim data-db-2 Bound', async () => (await cluster.get<Claim>('PersistentVolumeClaim', 'data-db-2', ns))?.status?.phase === 'Bound');
     const later = await audit(['-n', ns]);
