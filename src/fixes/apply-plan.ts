@@ -313,12 +313,6 @@ interface Owned extends KubeObject {
 }
 
 /**
- * Removes one owner's references from the namespace's claims, each patch
- * checked against the uid it removes, until none is left. The controller may
- * be removing them at the same moment (its own reaction to Retain), so a
- * patch whose check fails only means "read again".
- */
-/**
  * A snapshot taken before a risky repair: the repair waits until the data is
  * safe. An error the controller records stops the wait at once (a failed
  * snapshot is not retried once its source is wrong), and so stops the plan.
@@ -337,6 +331,12 @@ async function waitForSnapshotReady(client: KubeClient, step: Extract<Step, { ki
   }
 }
 
+/**
+ * Removes one owner's references from the namespace's claims, each patch
+ * checked against the uid it removes, until none is left. The controller may
+ * be removing them at the same moment (its own reaction to Retain), so a
+ * patch whose check fails only means "read again".
+ */
 async function releaseClaims(client: KubeClient, step: Extract<Step, { kind: 'release-claims' }>, clock: Clock): Promise<void> {
   const claimsPath = `/api/v1/namespaces/${encodeURIComponent(step.namespace)}/persistentvolumeclaims`;
   await waitUntil(

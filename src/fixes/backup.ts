@@ -84,8 +84,9 @@ export class Backup {
     const ns = object.metadata?.namespace;
     const name = `${kind}_${ns ? ns + '_' : ''}${object.metadata?.name}`;
     // One object can be in a plan twice (snapshotted, then resized): each entry keeps files of its own.
-    const earlier = this.record.objects.filter((e) => e.file === `${name}.yaml` || e.file.startsWith(`${name}.`)).length;
-    const base = earlier === 0 ? name : `${name}.${earlier + 1}`;
+    const taken = new Set(this.record.objects.map((e) => e.file));
+    let base = name;
+    for (let n = 2; taken.has(`${base}.yaml`); n++) base = `${name}~${n}`;
     const file = `${base}.yaml`;
     const afterFile = `${base}.after.yaml`;
     writeAtomically(path.join(this.dir, file), stringify({ apiVersion: object.apiVersion, kind: object.kind ?? kind, ...object }));
