@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { audit, kubeconfig, runCli, skipReason, useSandbox } from './helpers.js';
+import { audit, kubeconfig, runCli, skipReason, useSandbox, waitFor } from './helpers.js';
 import { statefulSet, volume } from './fixtures.js';
 import { reserveVolumeFor, seed000, seed002 } from './scenarios.js';
 import { PV_REPAIR_RULES, readOnlyClusterKubeconfig } from './rbac.js';
@@ -13,7 +13,7 @@ describe.skipIf(!!skipReason)('permissions and credentials on the real control p
 
   it('cluster read-only (the audit ClusterRole of docs/guide.md): a full audit, and every repair refused before any write, naming the verb', async () => {
     const ns = await sandbox.cluster.namespace('readonly');
-    const { pv } = await seed002(sandbox.cluster, ns);
+    const { pv, newUid } = await seed002(sandbox.cluster, ns);
     await seed000(sandbox.cluster, ns);
     await reserveVolumeFor(sandbox.cluster, ns, 'mysql-data-mysql-0');
     // Reserved for a claim that does not exist, so no live claim binds it meanwhile.
@@ -47,13 +47,18 @@ describe.skipIf(!!skipReason)('permissions and credentials on the real control p
 
   it('just enough to repair PVs: fix-claimref works, generate-template --apply is refused before it deletes anything', async () => {
     const ns = await sandbox.cluster.namespace('pvrepair');
-    const { pv } = await seed002(sandbox.cluster, ns);
+    const { pv, newUid } = await seed002(sandbox.cluster, ns);
     await sandbox.cluster.createLegacy(statefulSet('web', { mount: 'cache', storageClassName: '' }), ns);
     await reserveVolumeFor(sandbox.cluster, ns, 'cache-web-0');
     const kc = await readOnlyClusterKubeconfig(sandbox.cluster, ns, PV_REPAIR_RULES);
     const fix = await runCli(['fix-claimref', pv, '--yes'], { env: sandbox.env(), kubeconfig: kc });
     expect(fix.code, fix.stderr).toBe(0);
-    expect((await sandbox.cluster.get<Volume>('PersistentVolume', pv))!.spec?.claimRef?.resourceVersion).toBeUndefined();
+    // The stale uid is gone, so the binder gives the PV to the live claim: claimRef then carries that claim's uid
+    // (asserting the fields empty raced the binder, which may already have bound it when the test reads the PV).
+    await waitFor('the PV bound to the live claim', async () => {
+      const v = await sandbox.cluster.get<Volume>('PersistentVolume', pv);
+      return v?.spec?.claimRef?.uid === newUid && v.status?.phase === 'Bound';
+    });
     const uid = (await sandbox.cluster.get<StatefulSet>('StatefulSet', 'web', ns))!.metadata?.uid;
     const gen = await runCli(['generate-template', 'web', '-n', ns, '--apply', '--yes'], { env: sandbox.env(), kubeconfig: kc });
     expect(gen.code).toBe(1);
