@@ -49,8 +49,7 @@ export function snapshotSetIds(snapshots: VolumeSnapshot[]): string[] {
 }
 
 /** Which CSI driver holds the snapshot: its content's, else its class's. */
-function driverOf(vs: VolumeSnapshot, input: SnapshotRestoreInput): string | undefined {
-  const content = input.contents?.find((c) => c.metadata?.name === vs.status?.boundVolumeSnapshotContentName);
+function driverOf(vs: VolumeSnapshot, content: VolumeSnapshotContent | undefined, input: SnapshotRestoreInput): string | undefined {
   return content?.spec?.driver ?? input.snapshotClasses.find((c) => c.metadata?.name === vs.spec?.volumeSnapshotClassName)?.driver;
 }
 
@@ -121,9 +120,10 @@ export function planSnapshotRestore(input: SnapshotRestoreInput, command: string
         refuse(`VolumeSnapshot ${name} is not ready to use${vs.status?.error?.message ? `: ${vs.status.error.message}` : ''}`);
         continue;
       }
+      const content = input.contents?.find((c) => c.metadata?.name === vs.status?.boundVolumeSnapshotContentName);
       const className = claimHasClass(spec) ? claimClass(spec) : (fallback?.metadata?.name ?? '');
       const storageClass = input.classes.find((c) => c.metadata?.name === className);
-      const driver = driverOf(vs, input);
+      const driver = driverOf(vs, content, input);
       if (!storageClass || !driver || storageClass.provisioner !== driver) {
         const fitting = input.classes.filter((c) => driver && c.provisioner === driver).map((c) => c.metadata?.name);
         refuse(
@@ -133,7 +133,6 @@ export function planSnapshotRestore(input: SnapshotRestoreInput, command: string
         );
         continue;
       }
-      const content = input.contents?.find((c) => c.metadata?.name === vs.status?.boundVolumeSnapshotContentName);
       const restoreSize = restoreSizeBytes(vs, content);
       const asked = requestOf(spec.spec);
       const size = Math.max(asked ?? 0, restoreSize ?? 0);

@@ -61,6 +61,8 @@ export function planSnapshotSet(snapshot: ClusterSnapshot, sts: StatefulSet, opt
   const plan: Plan & { warnings: string[] } = { command, changes: [], refusals: [], warnings: [], atomic: true };
   const templates = opts.templates ?? templateNames(sts);
   for (const t of templates) if (!templateNames(sts).includes(t)) throw new Error(`statefulset ${set} has no volumeClaimTemplate "${t}"`);
+  // What deleting the snapshots does, said once per deletionPolicy of the classes used.
+  const policies = new Set<string>();
   const existing = new Map(sourceClaims(snapshot, sts).map((s) => [s.claim.metadata?.name ?? '', s]));
   for (const template of templates) {
     for (const ordinal of ordinalsInRange(sts)) {
@@ -145,9 +147,9 @@ export function planSnapshotSet(snapshot: ClusterSnapshot, sts: StatefulSet, opt
         irreversible: keptSnapshot(name),
       };
       plan.changes.push(change);
+      policies.add(cls.class.deletionPolicy ?? '(unset)');
     }
   }
-  const policies = new Set(plan.changes.map((c) => deletionPolicyOf(snapshot, c)));
   for (const policy of policies)
     plan.warnings.push(
       policy === 'Retain'
@@ -161,10 +163,4 @@ export function planSnapshotSet(snapshot: ClusterSnapshot, sts: StatefulSet, opt
   plan.headline = `Plan: ${plan.changes.length} VolumeSnapshot(s) to create, one per claim (the claims are read, not changed)`;
   dropChangesIfRefused(plan, (n) => `${n} snapshot(s) were ready to take, but a set is snapshotted whole or not at all: nothing will be created`);
   return plan;
-}
-
-function deletionPolicyOf(snapshot: ClusterSnapshot, change: PlannedChange): string {
-  const step = change.steps[0];
-  const className = step?.kind === 'create' ? (step.body as VolumeSnapshot).spec?.volumeSnapshotClassName : undefined;
-  return snapshot.volumeSnapshotClasses.find((c) => c.metadata?.name === className)?.deletionPolicy ?? '(unset)';
 }
