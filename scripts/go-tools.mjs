@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The tools users run beside this one, built from the Go module proxy the way
 // the control plane is (scripts/cluster.mjs): helm 3 and 4,
-// prometheus-operator and the CSI snapshot-controller. Each is built once into .cache/tools/<name>-<version>
+// prometheus-operator, Prometheus and promtool, and the CSI snapshot-controller. Each is built once into .cache/tools/<name>-<version>
 // (Go's build cache makes a rebuild take seconds), and all of them at once,
 // while the control plane builds. `node scripts/go-tools.mjs [name…]`.
 import { spawn, execFileSync } from 'node:child_process';
@@ -25,6 +25,14 @@ export const TOOLS = {
     pkg: './cmd/operator',
     localReplace: /^replace \([^)]*\)\n?/m,
     published: [`${PROMETHEUS_OPERATOR}/pkg/apis/monitoring`, `${PROMETHEUS_OPERATOR}/pkg/client`],
+  },
+  // Prometheus 3 (its Go module is tagged v0.3xx) and promtool, in one build (they share most
+  // packages) into one folder. Only static scrape targets are used, so every service-discovery
+  // plugin (and the cloud SDKs they pull in) is left out.
+  prometheus: {
+    version: 'v0.316.0',
+    tags: ['remove_all_sd'],
+    install: ['github.com/prometheus/prometheus/cmd/prometheus', 'github.com/prometheus/prometheus/cmd/promtool'],
   },
   'snapshot-controller': {
     version: 'v8.7.0',
@@ -85,7 +93,7 @@ function* walk(dir) {
   }
 }
 
-/** The tool's executable, built if it is not there yet. */
+/** The tool's executable (or, for a tool of several programs, their folder), built if it is not there yet. */
 export async function buildTool(name) {
   const out = toolFile(name);
   if (fs.existsSync(out)) return out;
@@ -96,8 +104,13 @@ export async function buildTool(name) {
   const tmp = `${out}.tmp`;
   if (tool.install) {
     const bin = path.join(CACHE, 'bin', name);
-    await run('go', ['install', `${tool.install}@${tool.version}`], { cwd: ROOT, env: { ...process.env, GOBIN: bin } });
-    fs.renameSync(path.join(bin, 'helm'), tmp);
+    const tags = tool.tags ? ['-tags', tool.tags.join(',')] : [];
+    const packages = [tool.install].flat();
+    fs.rmSync(bin, { recursive: true, force: true });
+    await run('go', ['install', ...tags, ...packages.map((p) => `${p}@${tool.version}`)], { cwd: ROOT, env: { ...process.env, GOBIN: bin } });
+    // One program: its file; several: the folder that holds them.
+    if (packages.length === 1) fs.renameSync(path.join(bin, path.basename(packages[0])), tmp);
+    else fs.renameSync(bin, tmp);
   } else {
     await run('go', ['build', '-o', tmp, tool.pkg], { cwd: await moduleCopy(name) });
   }

@@ -104,12 +104,12 @@ export async function main(rawArgv: string[], io: IO = processIO()): Promise<num
   } finally {
     if (debug || io.env['STS_STORAGE_DEBUG_REQUESTS']) {
       // The benchmark reads these three lines.
-      io.stderr.write(`requests: ${requestLog.length}\n`);
-      io.stderr.write(`bytes-read: ${requestLog.reduce((a, r) => a + r.bytes, 0)}\n`);
+      io.stderr.write(`requests: ${requestLog.count}\n`);
+      io.stderr.write(`bytes-read: ${requestLog.bytes}\n`);
       io.stderr.write(`peak-rss-kib: ${process.resourceUsage().maxRSS}\n`);
       // start = process start to the audit's first step (performance.now() counts from process start).
       io.stderr.write(`phase-ms: ${[...phaseLog].map(([k, v]) => `${k}=${v.toFixed(0)}`).join(' ')}\n`);
-      if (debug) for (const r of requestLog) io.stderr.write(`  ${r.method} ${r.path} ${r.status} ${r.ms.toFixed(0)}ms ${r.bytes}B\n`);
+      if (debug) for (const r of requestLog.recent) io.stderr.write(`  ${r.method} ${r.path} ${r.status} ${r.ms.toFixed(0)}ms ${r.bytes}B\n`);
     }
   }
   return ctx.exitCode;

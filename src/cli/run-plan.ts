@@ -58,7 +58,12 @@ export async function runPlan(client: KubeClient, given: Plan, opts: RunPlanOpti
   io.stdout.write(renderPlan(plan, paint, width));
   const refused = plan.refusals.some((r) => !r.noop);
   const asked: { answer?: Answer } = {};
+  // Ctrl-C during the batch stops it after the request in flight (the engine is told by its signal).
+  const interrupt = new AbortController();
+  const onSigint = () => interrupt.abort();
+  process.on('SIGINT', onSigint);
   const result = await applyPlan(client, plan, {
+    signal: interrupt.signal,
     dryRun: opts.dryRun,
     backupRoot: opts.backupRoot,
     confirm: async (count) => {
@@ -84,7 +89,7 @@ export async function runPlan(client: KubeClient, given: Plan, opts: RunPlanOpti
           break;
       }
     },
-  });
+  }).finally(() => process.off('SIGINT', onSigint));
   switch (result.status) {
     case 'nothing-to-do':
       return refused ? EXIT.FINDINGS : EXIT.OK;

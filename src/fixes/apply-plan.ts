@@ -31,6 +31,12 @@ export interface ApplyOptions {
   report?: (event: ApplyEvent) => void;
   /** Awaited after each object's outcome is recorded (tests stop the server here). */
   afterChange?: (outcome: ApplyOutcome) => Promise<void> | void;
+  /**
+   * Aborted to stop the batch after the request in flight (the CLI aborts it
+   * on Ctrl-C). A signal, not a process handler of the engine's own: the
+   * engine may run inside a process that decides for itself what SIGINT means.
+   */
+  signal?: AbortSignal;
   /** What the waits (garbage collector, adoption) read time from; unit tests pass their own. */
   clock?: Clock;
 }
@@ -95,11 +101,12 @@ export async function applyPlan(client: KubeClient, plan: Plan, opts: ApplyOptio
   const backup = Backup.create(opts.backupRoot, plan.command, client.server);
   opts.report?.({ kind: 'backup', backup });
   let interrupted = false;
-  const onSigint = () => {
+  const onAbort = () => {
     interrupted = true;
     opts.report?.({ kind: 'interrupted' });
   };
-  process.on('SIGINT', onSigint);
+  if (opts.signal?.aborted) onAbort();
+  else opts.signal?.addEventListener('abort', onAbort, { once: true });
   const outcomes: ApplyOutcome[] = [];
   try {
     for (const change of plan.changes) {
@@ -123,7 +130,7 @@ export async function applyPlan(client: KubeClient, plan: Plan, opts: ApplyOptio
       await opts.afterChange?.(plain);
     }
   } finally {
-    process.off('SIGINT', onSigint);
+    opts.signal?.removeEventListener('abort', onAbort);
   }
   return { status: interrupted ? 'interrupted' : 'done', outcomes, backup };
 }

@@ -5,6 +5,7 @@
 // avoids client-node's per-field model deserialization on 50k-object lists,
 // and lets every request be counted and bounded by --request-timeout.
 import type { AccessAttributes, ApplyJudgement, ReadClient, ReadOptions } from './read-client.js';
+import type { CollectionRead, WatchEvent } from './watch-types.js';
 import { VERSION_INFO } from '../version.js';
 
 /** The field manager of every write this tool makes (managedFields name it). */
@@ -47,10 +48,31 @@ export interface ListOptions<T = unknown> {
   map?: (item: T) => T;
 }
 
-/** Every request made, for --debug-requests and the benchmark. */
 import { addPhase } from './timing.js';
 
-export const requestLog: Array<{ method: string; path: string; status: number; ms: number; bytes: number }> = [];
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  status: number;
+  ms: number;
+  bytes: number;
+}
+
+/** How many requests --debug lists: a long-running `serve` must not keep every request it ever made. */
+export const REQUEST_LOG_SIZE = 1000;
+
+/** The requests made, for --debug and the benchmark: totals, and the latest REQUEST_LOG_SIZE of them. */
+export const requestLog = {
+  count: 0,
+  bytes: 0,
+  recent: [] as LoggedRequest[],
+  record(entry: LoggedRequest): void {
+    this.count++;
+    this.bytes += entry.bytes;
+    this.recent.push(entry);
+    if (this.recent.length > REQUEST_LOG_SIZE) this.recent.splice(0, this.recent.length - REQUEST_LOG_SIZE);
+  },
+};
 
 /**
  * client-node is imported here, on first use, not at start-up: loading it
@@ -198,7 +220,7 @@ export class KubeClient implements ReadClient {
           clearTimeout(timer);
           const body = Buffer.concat(chunks);
           const status = res.statusCode ?? 0;
-          requestLog.push({ method, path: url.pathname, status, ms: performance.now() - started, bytes: body.length });
+          requestLog.record({ method, path: url.pathname, status, ms: performance.now() - started, bytes: body.length });
           if (options.onWarnings) options.onWarnings(warningTexts(res.headers['warning']));
           let parsed: unknown;
           let unparsable = false;
@@ -280,23 +302,106 @@ export class KubeClient implements ReadClient {
    * pages, not objects. An expired continue token (410) restarts the list.
    */
   async list<T>(path: string, options: ListOptions<T> = {}): Promise<T[]> {
+    return (await this.listWithVersion(path, options)).items;
+  }
+
+  /** A whole collection and the resourceVersion it was read at (a watch resumes from it). */
+  async listWithVersion<T>(path: string, options: ListOptions<T> = {}): Promise<CollectionRead<T>> {
     for (let attempt = 0; ; attempt++) {
       const items: T[] = [];
       let token: string | undefined;
+      let resourceVersion = '';
       try {
         do {
-          const page = await this.request<{ items?: T[]; metadata?: { continue?: string } }>('GET', path, {
+          const page = await this.request<{ items?: T[]; metadata?: { continue?: string; resourceVersion?: string } }>('GET', path, {
             query: { limit: options.limit ?? 500, continue: token, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector },
           });
           for (const item of page?.items ?? []) items.push(options.map ? options.map(item) : item);
+          // Every page of one list is read at the first page's resourceVersion.
+          resourceVersion ||= page?.metadata?.resourceVersion ?? '';
           token = page?.metadata?.continue || undefined;
         } while (token);
-        return items;
+        return { items, resourceVersion };
       } catch (err) {
         if (err instanceof ApiError && err.status === 410 && attempt < 2) continue;
         throw err;
       }
     }
+  }
+
+  /**
+   * A watch: each event line as it arrives, then onDone once (null when the
+   * server ended the stream, as it does after timeoutSeconds). No
+   * --request-timeout applies: a watch is meant to stay open.
+   */
+  async watch(
+    path: string,
+    query: ReadOptions['query'],
+    onEvent: (event: WatchEvent) => void,
+    onDone: (err: Error | null) => void,
+    onOpen?: () => void,
+  ): Promise<{ abort(): void }> {
+    const base = await this.connectionOptions();
+    const url = new URL(this.server + path);
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+    url.searchParams.set('watch', 'true');
+    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': USER_AGENT };
+    for (const [k, v] of Object.entries(base.headers ?? {})) if (typeof v === 'string') headers[k] = v;
+    if (base.auth) headers['Authorization'] = 'Basic ' + Buffer.from(base.auth).toString('base64');
+    const { http, https } = loadTransports();
+    const transport = url.protocol === 'http:' ? http : https;
+    let finished = false;
+    const finish = (err: Error | null) => {
+      if (finished) return;
+      finished = true;
+      onDone(err);
+    };
+    const req = transport.request(url, { method: 'GET', headers, agent: base.agent }, (res) => {
+      const status = res.statusCode ?? 0;
+      if (status !== 200) {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          let st: { reason?: string; message?: string } = {};
+          try {
+            st = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          } catch {
+            // not a Status: the status code says enough
+          }
+          finish(new ApiError(status, st.reason ?? String(status), st.message ?? `HTTP ${status}`, 'GET', url.pathname, []));
+        });
+        return;
+      }
+      onOpen?.();
+      let pending = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        pending += chunk;
+        let newline: number;
+        while ((newline = pending.indexOf('\n')) >= 0) {
+          const line = pending.slice(0, newline).trim();
+          pending = pending.slice(newline + 1);
+          if (!line) continue;
+          try {
+            onEvent(JSON.parse(line) as WatchEvent);
+          } catch (err) {
+            req.destroy(err as Error);
+            return;
+          }
+        }
+      });
+      res.on('end', () => finish(null));
+      res.on('error', (err) => finish(new ConnectionError(this.server, err.message)));
+      res.on('close', () => finish(null));
+    });
+    req.on('error', (err) => finish(new ConnectionError(this.server, err.message)));
+    req.end();
+    return {
+      abort: () => {
+        finished = true;
+        req.destroy();
+      },
+    };
   }
 
   close(): void {

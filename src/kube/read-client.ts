@@ -3,6 +3,8 @@
 // KubeClient that writes; the import-boundary lint (.dependency-cruiser.cjs)
 // keeps every other module on this type.
 
+import type { CollectionRead, WatchEvent } from './watch-types.js';
+
 export interface ReadOptions {
   query?: Record<string, string | number | boolean | undefined>;
 }
@@ -38,6 +40,17 @@ export interface ReadClient {
   get<T>(path: string, options?: ReadOptions): Promise<T>;
   /** a whole collection, paginated */
   list<T>(path: string, options?: ReadListOptions<T>): Promise<T[]>;
+  /** a whole collection and the resourceVersion it was read at */
+  listWithVersion<T>(path: string, options?: ReadListOptions<T>): Promise<CollectionRead<T>>;
+  /** a watch from a resourceVersion: events until the server ends it (onDone(null)) or it fails */
+  watch(
+    path: string,
+    query: ReadOptions['query'],
+    onEvent: (event: WatchEvent) => void,
+    onDone: (err: Error | null) => void,
+    /** the server accepted the watch (200): the stream is open */
+    onOpen?: () => void,
+  ): Promise<{ abort(): void }>;
   /**
    * The API server's verdict on applying an object, with nothing stored
    * (server-side apply with dryRun=All): a question, not a write. `audit

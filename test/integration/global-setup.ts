@@ -16,7 +16,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     kubeconfig: string;
     skipReason: string;
-    /** helm3, helm4, prometheus-operator, snapshot-controller: built from the Go module proxy (scripts/go-tools.mjs) */
+    /** helm3, helm4, prometheus-operator, prometheus (a folder with prometheus and promtool), snapshot-controller: built from the Go module proxy (scripts/go-tools.mjs) */
     tools: Record<string, string>;
   }
 }

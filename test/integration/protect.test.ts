@@ -7,24 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { audit, runCli, skipReason, useSandbox, waitFor, type Cluster } from './helpers.js';
-import { statefulSet, volume } from './fixtures.js';
+import { exposedSet, exposedPvName as pvName } from './scenarios.js';
 import type { Claim, StatefulSet, Volume } from '../../src/kube/types.js';
 import type { StorageChain } from '../../src/output/storage-chain.js';
-
-const pvName = (ns: string, i: number) => `pv-${ns}-${i}`;
-
-/** web: 3 Parallel replicas whose claims bind static PVs of reclaimPolicy Delete reserved for them. */
-async function exposedSet(cluster: Cluster, ns: string, policy: Record<string, string>, replicas = 3): Promise<void> {
-  for (let i = 0; i < replicas; i++) await cluster.create(volume(pvName(ns, i), { reclaim: 'Delete', claimRef: { namespace: ns, name: `data-web-${i}` } }));
-  const sts = statefulSet('web', { replicas, parallel: true, storageClassName: '' }) as unknown as StatefulSet;
-  sts.spec!.persistentVolumeClaimRetentionPolicy = policy;
-  sts.spec!.template.spec!.nodeSelector = { 'sts-storage.test/no-such-node': 'true' };
-  await cluster.create(sts, ns);
-  await waitFor(`${replicas} claims of web Bound`, async () => {
-    for (let i = 0; i < replicas; i++) if ((await cluster.get<Claim>('PersistentVolumeClaim', `data-web-${i}`, ns))?.status?.phase !== 'Bound') return false;
-    return true;
-  });
-}
 
 async function scaleTo(cluster: Cluster, ns: string, replicas: number): Promise<void> {
   await cluster.patch('StatefulSet', 'web', ns, { spec: { replicas } });

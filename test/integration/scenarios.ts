@@ -114,3 +114,20 @@ export async function fakeNode(cluster: Cluster, name: string, opts: { labels?: 
   });
   await cluster.patch('Node', name, undefined, { spec: { taints: null } });
 }
+
+/** The static PV reserved for ordinal i of exposedSet's web. */
+export const exposedPvName = (ns: string, i: number) => `pv-${ns}-${i}`;
+
+/** web: 3 Parallel replicas whose claims bind static PVs of reclaimPolicy Delete reserved for them. */
+export async function exposedSet(cluster: Cluster, ns: string, policy: Record<string, string>, replicas = 3): Promise<void> {
+  for (let i = 0; i < replicas; i++)
+    await cluster.create(volume(exposedPvName(ns, i), { reclaim: 'Delete', claimRef: { namespace: ns, name: `data-web-${i}` } }));
+  const sts = statefulSet('web', { replicas, parallel: true, storageClassName: '' }) as unknown as StatefulSet;
+  sts.spec!.persistentVolumeClaimRetentionPolicy = policy;
+  sts.spec!.template.spec!.nodeSelector = { 'sts-storage.test/no-such-node': 'true' };
+  await cluster.create(sts, ns);
+  await waitFor(`${replicas} claims of web Bound`, async () => {
+    for (let i = 0; i < replicas; i++) if ((await cluster.get<Claim>('PersistentVolumeClaim', `data-web-${i}`, ns))?.status?.phase !== 'Bound') return false;
+    return true;
+  });
+}

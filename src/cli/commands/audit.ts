@@ -32,6 +32,8 @@ export function auditCommand(ctx: CommandContext): CommandModule<object, AuditAr
         })
         .option('recursive', { alias: 'R', type: 'boolean', describe: 'With -f: descend into directories' })
         .option('preflight', { type: 'boolean', describe: 'With -f: also read the cluster and predict what applying the files will do' })
+        .option('all-contexts', { type: 'boolean', describe: 'Audit every context of the kubeconfig at once (or name several: --context a,b,c)' })
+        .option('max-concurrency', { type: 'number', default: 4, describe: 'With several contexts: how many clusters are read at the same time' })
         .option('now', { type: 'string', hidden: true, describe: 'Judge ages as of this RFC 3339 time (reproducible reports)' })
         .option('strict', {
           type: 'boolean',
@@ -42,6 +44,7 @@ export function auditCommand(ctx: CommandContext): CommandModule<object, AuditAr
         .example('$0 audit -n shop', 'Audit every StatefulSet, claim and volume of namespace shop')
         .example('$0 audit -A -o json', 'Audit the whole cluster, machine-readable')
         .example('helm template ./chart | $0 audit -f - -o sarif', 'Audit rendered manifests in CI')
+        .example('$0 audit --all-contexts -A', 'Audit every cluster of the kubeconfig, one report')
         .example('$0 audit -f k8s/ -R --preflight', 'Predict what applying a directory will do') as unknown as Argv<AuditArgs>,
     handler: async (args) => (await import('../handlers/audit.js')).handle(args, ctx),
   };

@@ -15,6 +15,7 @@ import { recoverNodeCommand } from './recover-node.js';
 import { showCommand } from './show.js';
 import { snapshotCommand } from './snapshot.js';
 import { snapshotsCommand } from './snapshots.js';
+import { serveCommand } from './serve.js';
 import { undoCommand } from './undo.js';
 import { versionCommand } from './version.js';
 
@@ -30,6 +31,7 @@ export const COMMANDS = [
   protectCommand,
   snapshotCommand,
   snapshotsCommand,
+  serveCommand,
   resizeCommand,
   recoverExpansionCommand,
   recoverNodeCommand,

@@ -24,7 +24,11 @@ import { renderSarif } from '../../output/sarif.js';
 import { parseDuration } from '../../kube/time.js';
 import { matchesLabelRequirements, parseLabelSelector } from '../../kube/labels.js';
 import type { KubeObject } from '../../kube/types.js';
-import { describeOwner, ownerOf } from '../../analysis/owner.js';
+import { readClusterWith } from '../audit-cluster.js';
+import { setOwners } from '../../output/set-owners.js';
+import { auditFleet, fleetContexts, fleetExitCode, isFleet } from '../fleet-audit.js';
+import { buildFleetReport, renderFleetSarif, type ClusterResult } from '../../output/fleet-report.js';
+import { renderFleetTable } from '../../output/fleet-table.js';
 
 /** What -o accepts (the command's choices are checked against it). */
 export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml' | 'sarif';
@@ -41,6 +45,8 @@ export interface AuditArgs extends ClusterArgs {
   'continue-on-error'?: boolean;
   strict?: boolean;
   now?: string;
+  'all-contexts'?: boolean;
+  'max-concurrency': number;
 }
 
 export async function handle(args: AuditArgs, ctx: CommandContext): Promise<void> {
@@ -74,27 +80,9 @@ interface Source {
 
 async function readCluster(args: AuditArgs, ctx: CommandContext): Promise<Source> {
   const client = await clientFrom(args);
-  const namespace = namespaceFrom(args, client);
   const spinner = await startSpinner(ctx.io, `Reading ${client.server}…`);
   try {
-    const snapshot = await loadSnapshotFromCluster(client, {
-      scope: { namespace, selector: args.selector, names: args.statefulsets?.length ? args.statefulsets : undefined },
-      chunkSize: args['chunk-size'],
-      now: nowFrom(args),
-    });
-    return {
-      snapshot,
-      errors: [],
-      scope: {
-        source: 'cluster',
-        server: snapshot.server,
-        serverVersion: snapshot.serverVersion?.gitVersion,
-        namespace,
-        allNamespaces: namespace === undefined,
-        selector: args.selector,
-        statefulSets: args.statefulsets?.length ? args.statefulsets : undefined,
-      },
-    };
+    return { ...(await readClusterWith(client, args, namespaceFrom(args, client), nowFrom(args))), errors: [] };
   } finally {
     spinner.stop();
     client.close();
@@ -204,22 +192,6 @@ function offlineCoverage(snapshot: ClusterSnapshot, skipped: SkippedCheck[]): Of
   };
 }
 
-/** Who writes each audited set, for the JSON report. */
-function setOwners(snapshot: ClusterSnapshot): Pick<AuditReport, 'owners' | 'ownersSkipped'> {
-  const owners = snapshot.statefulSets
-    .filter((s) => snapshot.objectInScope({ kind: 'StatefulSet', namespace: s.metadata?.namespace, name: s.metadata?.name ?? '' }))
-    .map((s) => {
-      const o = ownerOf(s, snapshot.owners);
-      return {
-        statefulSet: `${s.metadata?.namespace}/${s.metadata?.name}`,
-        type: o.type,
-        owner: describeOwner(o),
-        ...(o.templateManager ? { templateManager: o.templateManager } : {}),
-      };
-    });
-  return { owners, ...(snapshot.owners.skipped.length ? { ownersSkipped: snapshot.owners.skipped } : {}) };
-}
-
 /** Findings about claims the StatefulSets have not created yet say so. */
 function markPredicted(findings: Finding[], snapshot: ClusterSnapshot): void {
   for (const f of findings) {
@@ -247,6 +219,7 @@ async function runAudit(args: AuditArgs, ctx: CommandContext): Promise<number> {
   const threshold = pendingThreshold(args['pending-threshold']);
   if (!args.filename && (args.preflight || args.recursive || args['continue-on-error'] || args.strict))
     throw new UsageError('--preflight, -R, --strict and --continue-on-error go with -f');
+  if (isFleet(args)) return runFleetAudit(args, ctx, threshold);
   addPhase('start', performance.now());
   const reading = performance.now();
   const source = args.filename ? await readFiles(args, ctx) : await readCluster(args, ctx);
@@ -288,6 +261,41 @@ async function runAudit(args: AuditArgs, ctx: CommandContext): Promise<number> {
   for (const gap of report.ownersSkipped ?? []) say(io.stderr, io, stderrPaint(io)('yellow', `warning: owners: ${gap}`));
   if (source.errors.length > 0) return EXIT.USAGE;
   return exitFor(report, args['fail-on']);
+}
+
+/** Several contexts: each cluster read and audited as a single audit would, into one report. */
+async function runFleetAudit(args: AuditArgs, ctx: CommandContext, threshold: number): Promise<number> {
+  const { io } = ctx;
+  if (args.filename) throw new UsageError('-f audits files, not clusters: it takes no --all-contexts or list of contexts');
+  const contexts = await fleetContexts(args);
+  const spinner = await startSpinner(io, `Reading ${contexts.length} clusters…`);
+  let results: ClusterResult[];
+  try {
+    results = await auditFleet(contexts, args, {
+      now: nowFrom(args),
+      pendingThresholdMs: threshold,
+      onDone: (done) => spinner.update(`Reading ${contexts.length} clusters… ${done} done`),
+    });
+  } finally {
+    spinner.stop();
+  }
+  const format = args.output;
+  if (format === 'json' || format === 'yaml') io.stdout.write(serialize(buildFleetReport(results), format));
+  else if (format === 'sarif') io.stdout.write(JSON.stringify(renderFleetSarif(results, ALL_CHECKS), null, 2) + '\n');
+  else
+    io.stdout.write(
+      renderFleetTable(results, {
+        wide: format === 'wide',
+        paint: stdoutPaint(io),
+        width: outputWidth(io),
+        ascii: !unicodeTerminal(io.env),
+        scopeText: (c) => (c.status === 'audited' ? scopeText(c.report.scope) : ''),
+      }),
+    );
+  // Machine output on stdout stays whole; a cluster that was not audited is also said where people look.
+  const paint = stderrPaint(io);
+  for (const c of results) if (c.status !== 'audited') say(io.stderr, io, paint('red', `error: cluster ${c.context}: ${c.error}`));
+  return fleetExitCode(results, args['fail-on']);
 }
 
 export function writeReport(report: AuditReport, format: OutputFormat, ctx: CommandContext): void {

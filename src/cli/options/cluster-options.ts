@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { KubeClient } from '../../kube/client.js';
 import { durationFlag } from './duration.js';
+import { UsageError } from '../errors.js';
 
 export interface ClusterArgs {
   kubeconfig?: string;
@@ -25,6 +26,8 @@ export function withClusterOptions<T>(y: Argv<T>): Argv<T & ClusterArgs> {
 }
 
 export async function clientFrom(args: ClusterArgs): Promise<KubeClient> {
+  // Several clusters at once is a read (audit --context a,b); a repair writes to exactly one.
+  if (args.context?.includes(',')) throw new UsageError(`--context "${args.context}": this command works on exactly one context; only audit reads several`);
   const timeout = durationFlag('--request-timeout', args['request-timeout']);
   return KubeClient.fromOptions({ kubeconfig: args.kubeconfig, context: args.context, requestTimeoutMs: timeout });
 }

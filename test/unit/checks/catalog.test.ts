@@ -3,7 +3,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../../../src/checks/index.js';
-import { EXAMPLES_FILE, expectedCatalog, expectedCommandReference, expectedExamples, expectedReadme, ROOT } from '../../../src/tools/generate-docs.js';
+import {
+  ALERTS_FILE,
+  EXAMPLES_FILE,
+  expectedAlerts,
+  expectedCatalog,
+  expectedCommandReference,
+  expectedExamples,
+  expectedReadme,
+  ROOT,
+} from '../../../src/tools/generate-docs.js';
 import { exampleOf } from '../../../src/checks/examples.js';
 import { FIXTURE_DIR, loadFixture } from './fixture-loader.js';
 
@@ -71,5 +80,7 @@ describe('check catalog', () => {
     expect(fs.readFileSync(EXAMPLES_FILE, 'utf8')).toBe(expectedExamples());
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
     expect(readme).toBe(expectedReadme(readme));
+    // The alerts serve ships quote the checks' own texts.
+    expect(fs.readFileSync(ALERTS_FILE, 'utf8')).toBe(expectedAlerts());
   });
 });

@@ -1,0 +1,53 @@
+// What `serve` answers on its port: /metrics (Prometheus text format, from
+// prom-client), /healthz (the process runs), /readyz (ready once the first
+// audit of a whole snapshot is done) and /report (that audit as the JSON of
+// `audit -o json`, with the watcher's state).
+import http from 'node:http';
+import type { Registry } from 'prom-client';
+import type { AuditReport } from '../output/report.js';
+import type { WatcherStatus } from './storage-watcher.js';
+
+export interface EndpointSources {
+  registry: Registry;
+  status: () => WatcherStatus;
+  report: () => AuditReport | undefined;
+}
+
+export function createEndpoints(sources: EndpointSources): http.Server {
+  return http.createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const send = (status: number, type: string, body: string) => {
+      res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'text/plain; charset=utf-8', 'only GET\n');
+    switch (path) {
+      case '/metrics':
+        sources.registry.metrics().then(
+          (text) => send(200, sources.registry.contentType, text),
+          (err: Error) => send(500, 'text/plain; charset=utf-8', `${err.message}\n`),
+        );
+        return;
+      case '/healthz':
+        return send(200, 'text/plain; charset=utf-8', 'ok\n');
+      case '/readyz': {
+        const s = sources.status();
+        if (s.ready) return send(200, 'text/plain; charset=utf-8', 'ok\n');
+        const waiting = s.kinds.filter((k) => !k.listed).map((k) => k.resource);
+        return send(
+          503,
+          'text/plain; charset=utf-8',
+          `not ready: no whole snapshot audited yet${waiting.length ? ` (still listing ${waiting.join(', ')})` : ''}\n`,
+        );
+      }
+      case '/report': {
+        const report = sources.report();
+        const s = sources.status();
+        if (!report) return send(503, 'application/json', `${JSON.stringify({ ready: false, status: s }, null, 2)}\n`);
+        return send(200, 'application/json', `${JSON.stringify({ ...report, status: s }, null, 2)}\n`);
+      }
+      default:
+        return send(404, 'text/plain; charset=utf-8', 'not found: /metrics, /healthz, /readyz, /report\n');
+    }
+  });
+}

@@ -1,0 +1,146 @@
+// The metric families `serve` exports, declared once (as kube-state-metrics
+// declares its families), and derived from an audit's report in one place.
+// Every finding is a series; a finding that is resolved disappears with the
+// next audit. When the findings may be out of date (the API server cannot be
+// reached, a watch is down) the series are kept as last seen and
+// sts_storage_findings_stale says so: an outage is never an all-clear.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AuditReport } from '../output/report.js';
+import type { KindStoreState } from './kind-store.js';
+
+export interface ServeMetrics {
+  registry: Registry;
+  /** After an audit of current stores: its findings and skips replace the last. */
+  recordAudit(report: AuditReport, seconds: number, at: number): void;
+  /** The stores' and the API server's health, set on every change of it. */
+  recordHealth(health: { up: boolean; stale: boolean; kinds: KindStoreState[] }): void;
+  recordWatchRestart(resource: string): void;
+}
+
+export function createMetrics(info: { version: string; server: string }, now: () => number = Date.now): ServeMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'sts_storage_' });
+  let lastAudit: number | undefined;
+  const finding = new Gauge({
+    name: 'sts_storage_finding',
+    help: 'A finding of the audit (1 while it lasts): its code, severity, StatefulSet and object',
+    labelNames: ['code', 'severity', 'namespace', 'statefulset', 'kind', 'name'] as const,
+    registers: [registry],
+  });
+  const message = new Gauge({
+    name: 'sts_storage_finding_message',
+    help: "A finding's message and repair command (1), for alert descriptions to quote; one per finding, keyed like sts_storage_finding",
+    labelNames: ['code', 'namespace', 'kind', 'name', 'message', 'repair'] as const,
+    registers: [registry],
+  });
+  const findings = new Gauge({
+    name: 'sts_storage_findings',
+    help: 'Findings by code and severity in the last audit',
+    labelNames: ['code', 'severity'] as const,
+    registers: [registry],
+  });
+  const skipped = new Gauge({
+    name: 'sts_storage_check_skipped',
+    help: 'A check that could not run in the last audit (1), and why: forbidden, not installed',
+    labelNames: ['code', 'reason'] as const,
+    registers: [registry],
+  });
+  const lastAuditTime = new Gauge({
+    name: 'sts_storage_last_audit_timestamp_seconds',
+    help: 'When the last audit of current stores finished (Unix time)',
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'sts_storage_last_audit_age_seconds',
+    help: 'Seconds since the last audit of current stores finished (-1 before the first)',
+    registers: [registry],
+    collect() {
+      this.set(lastAudit === undefined ? -1 : (now() - lastAudit) / 1000);
+    },
+  });
+  const duration = new Histogram({
+    name: 'sts_storage_audit_duration_seconds',
+    help: 'How long an audit took: building the snapshot from the stores, reading owner records, running every check',
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const restarts = new Counter({
+    name: 'sts_storage_watch_restarts_total',
+    help: 'Watches restarted after a failure, by resource',
+    labelNames: ['resource'] as const,
+    registers: [registry],
+  });
+  const watchUp = new Gauge({
+    name: 'sts_storage_watch_up',
+    help: 'Whether the watch of a resource is open (1) or failing (0); unreadable kinds are 1 with sts_storage_check_skipped saying why',
+    labelNames: ['resource'] as const,
+    registers: [registry],
+  });
+  const up = new Gauge({ name: 'sts_storage_up', help: 'Whether the API server answered the last health probe', registers: [registry] });
+  const stale = new Gauge({
+    name: 'sts_storage_findings_stale',
+    help: 'Whether the findings may be out of date (1): the API server is not answering or a watch is down; the series keep their last values',
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'sts_storage_build_info',
+    help: 'The version of kubectl-sts-storage serving, and the API server it watches',
+    labelNames: ['version', 'server'] as const,
+    registers: [registry],
+  }).set(info, 1);
+  stale.set(1);
+  up.set(0);
+
+  return {
+    registry,
+    recordAudit(report, seconds, at) {
+      finding.reset();
+      message.reset();
+      findings.reset();
+      skipped.reset();
+      const counts = new Map<string, { code: string; severity: string; n: number }>();
+      for (const f of report.findings) {
+        const [setNamespace, setName] = f.statefulSet?.split('/') ?? [];
+        finding.set(
+          {
+            code: f.code,
+            severity: f.severity,
+            namespace: f.object.namespace ?? setNamespace ?? '',
+            statefulset: setName ?? '',
+            kind: f.object.kind,
+            name: f.object.name,
+          },
+          1,
+        );
+        message.set(
+          {
+            code: f.code,
+            namespace: f.object.namespace ?? setNamespace ?? '',
+            kind: f.object.kind,
+            name: f.object.name,
+            message: f.message,
+            repair: f.fix?.command ?? '',
+          },
+          1,
+        );
+        const key = `${f.code} ${f.severity}`;
+        const c = counts.get(key) ?? { code: f.code, severity: f.severity, n: 0 };
+        c.n++;
+        counts.set(key, c);
+      }
+      for (const c of counts.values()) findings.set({ code: c.code, severity: c.severity }, c.n);
+      for (const s of report.skipped) skipped.set({ code: s.check, reason: s.notInstalled ? 'not installed' : s.reason }, 1);
+      duration.observe(seconds);
+      lastAudit = at;
+      lastAuditTime.set(at / 1000);
+    },
+    recordHealth(health) {
+      up.set(health.up ? 1 : 0);
+      stale.set(health.stale ? 1 : 0);
+      for (const k of health.kinds) watchUp.set({ resource: k.resource }, k.connected || k.unavailable !== undefined ? 1 : 0);
+    },
+    recordWatchRestart(resource) {
+      restarts.inc({ resource });
+    },
+  };
+}
