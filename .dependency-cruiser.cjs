@@ -1,6 +1,7 @@
 // The layers' walls, checked by `npm run lint` (part of `npm test`). Data
 // flows one way: kube -> snapshot -> analysis -> checks -> output, and
-// plan -> apply; the CLI sits on top. A wall here is a build error.
+// plan -> apply; serve (watch, metrics) sits above output; the CLI sits on
+// top. A wall here is a build error.
 module.exports = {
   forbidden: [
     {
@@ -37,6 +38,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/(?!cli/)', pathNot: '^src/fixes/(apply-plan|access)\\.ts$' },
       to: { path: '^src/kube/client\\.ts$' },
+    },
+    {
+      name: 'serve-is-read-only',
+      comment: 'serve watches and reports; a long-running process that writes would be a different tool. It never reaches the repairs.',
+      severity: 'error',
+      from: { path: '^src/serve/' },
+      to: { path: '^src/fixes/' },
+    },
+    {
+      name: 'nothing-below-serve-imports-it',
+      comment: 'serve sits between the CLI and the renderers: output, fixes, checks, analysis, snapshot and kube know nothing of it.',
+      severity: 'error',
+      from: { path: '^src/(output|fixes|checks|analysis|snapshot|kube)/' },
+      to: { path: '^src/serve/' },
     },
     {
       name: 'nothing-imports-the-cli',

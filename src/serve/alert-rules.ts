@@ -47,7 +47,7 @@ export function alertRules(checks: readonly Check[]): RuleFile {
     if (!check) throw new Error(`alert ${a.alert}: no check ${a.code}`);
     return {
       alert: a.alert,
-      expr: `sts_storage_finding{code="${a.code}"} == 1`,
+      expr: `sts_storage_finding{code="${a.code}"} > 0`,
       for: a.for,
       labels: { severity: a.severity, code: a.code },
       annotations: {

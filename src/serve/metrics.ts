@@ -23,7 +23,7 @@ export function createMetrics(info: { version: string; server: string }, now: ()
   let lastAudit: number | undefined;
   const finding = new Gauge({
     name: 'sts_storage_finding',
-    help: 'A finding of the audit (1 while it lasts): its code, severity, StatefulSet and object',
+    help: 'Findings of the audit, by code, severity, StatefulSet and object (the number of them; gone when resolved)',
     labelNames: ['code', 'severity', 'namespace', 'statefulset', 'kind', 'name'] as const,
     registers: [registry],
   });
@@ -101,7 +101,8 @@ export function createMetrics(info: { version: string; server: string }, now: ()
       const counts = new Map<string, { code: string; severity: string; n: number }>();
       for (const f of report.findings) {
         const [setNamespace, setName] = f.statefulSet?.split('/') ?? [];
-        finding.set(
+        // Findings of one code on one object (STS-009 for each claim of a set) share a series: its value counts them.
+        finding.inc(
           {
             code: f.code,
             severity: f.severity,
