@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// `npm run bench:fleet -- [--scale 1k|10k] [--clusters 3] [--reps 3]`: several
+// bench instances of the project's control plane, each seeded like `npm run
+// bench`'s, audited one by one and then all at once with --all-contexts.
+// Prints each single audit, their sum and their slowest, and the fleet audit's
+// wall time: the fleet should cost about the slowest cluster, not the sum.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
+import { up, binaryPath } from '../scripts/cluster.mjs';
+import { KubeClient } from '../dist/kube/client.js';
+import { seed } from './seed.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = path.join(ROOT, 'bin', 'kubectl-sts-storage');
+const SCALES = { '1k': 1000, '10k': 10000 };
+const argv = process.argv.slice(2);
+const opt = (name, def) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : def;
+};
+const scale = opt('scale', '1k');
+if (!SCALES[scale]) throw new Error(`--scale ${scale}: use 1k or 10k`);
+const clusters = Number(opt('clusters', '3'));
+const reps = Number(opt('reps', '3'));
+const log = (m) => process.stderr.write(`[bench:fleet] ${m}\n`);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function timeRun(args) {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`audit ${args.join(' ')} exited ${r.status}: ${r.stderr.toString().slice(-500)}`);
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+async function main() {
+  const kubectl = binaryPath();
+  const names = Array.from({ length: clusters }, (_, i) => `bench-${i}`);
+  const planes = [];
+  for (const name of names) {
+    const dir = path.join(ROOT, '.cache', `bench-fleet-${name}`);
+    const { kubeconfig } = await up(dir, { keepData: true, args: ['--scheduler=false', '--controllers=serviceaccount-controller,namespace-controller'] });
+    const client = await KubeClient.fromOptions({ kubeconfig, requestTimeoutMs: 60_000 });
+    const added = await seed(client, SCALES[scale], log, (object) => {
+      const r = spawnSync(kubectl, ['store', '--dir', dir], { input: JSON.stringify(object) });
+      if (r.status !== 0) throw new Error(`store ${object.metadata.name}: ${r.stderr}`);
+    });
+    client.close();
+    log(`${name}: ${added} units seeded now (the rest were there)`);
+    planes.push({ name, kubeconfig });
+  }
+  // One kubeconfig, a context per plane.
+  const merged = { apiVersion: 'v1', kind: 'Config', clusters: [], users: [], contexts: [], 'current-context': names[0] };
+  for (const { name, kubeconfig } of planes) {
+    const k = parse(fs.readFileSync(kubeconfig, 'utf8'));
+    merged.clusters.push({ name, cluster: k.clusters[0].cluster });
+    merged.users.push({ name, user: k.users[0].user });
+    merged.contexts.push({ name, context: { cluster: name, user: name } });
+  }
+  const file = path.join(ROOT, '.cache', 'bench-fleet-kubeconfig');
+  fs.writeFileSync(file, stringify(merged));
+  const singles = Object.fromEntries(names.map((n) => [n, []]));
+  const fleet = [];
+  for (let i = 0; i < reps; i++) {
+    for (const n of names) singles[n].push(timeRun(['audit', '-A', '-o', 'json', '--kubeconfig', file, '--context', n]));
+    fleet.push(timeRun(['audit', '-A', '-o', 'json', '--kubeconfig', file, '--all-contexts', '--max-concurrency', String(clusters)]));
+  }
+  const each = names.map((n) => median(singles[n]));
+  const slowest = Math.max(...each);
+  const sum = each.reduce((a, b) => a + b, 0);
+  const wall = median(fleet);
+  const lines = [
+    `fleet audit, ${clusters} control planes of ${scale} volumes each, medians of ${reps} (whole processes):`,
+    ...names.map((n, i) => `  audit --context ${n}: ${each[i].toFixed(0)} ms`),
+    `  sum of the single audits: ${sum.toFixed(0)} ms; slowest: ${slowest.toFixed(0)} ms`,
+    `  audit --all-contexts: ${wall.toFixed(0)} ms (${(wall / slowest).toFixed(2)}x the slowest, ${(wall / sum).toFixed(2)}x the sum)`,
+    `goal: the fleet audit within 1.5x the slowest single audit: ${wall <= 1.5 * slowest ? 'met' : 'NOT met'}`,
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err.stack ?? err}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// `npm run bench:soak -- [--scale 1k|10k] [--minutes 10] [--rate 50]`: `serve`
+// against a seeded bench control plane while claims change --rate times a
+// second (labels patched, so every change reaches every watch and audit), for
+// --minutes. Samples serve's resident memory every 10 s and prints it over
+// time beside the objects' JSON (what the watched kinds weigh on the wire):
+// memory should stay within 2.5x that JSON and not grow with the number of
+// changes. Figures, not assertions.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { up, binaryPath } from '../scripts/cluster.mjs';
+import { KubeClient } from '../dist/kube/client.js';
+import { KINDS, collectionPath } from '../dist/kube/resources.js';
+import { seed } from './seed.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = path.join(ROOT, 'bin', 'kubectl-sts-storage');
+const STATE = path.join(ROOT, '.cache', 'bench-cluster');
+const SCALES = { '1k': 1000, '10k': 10000, '50k': 50000 };
+const argv = process.argv.slice(2);
+const opt = (name, def) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : def;
+};
+const scale = opt('scale', '10k');
+const minutes = Number(opt('minutes', '10'));
+const rate = Number(opt('rate', '50'));
+const log = (m) => process.stderr.write(`[bench:soak] ${m}\n`);
+const mib = (bytes) => (bytes / 1024 / 1024).toFixed(0);
+
+const rssOf = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
+
+async function main() {
+  const { kubeconfig } = await up(STATE, { keepData: true, args: ['--scheduler=false', '--controllers=serviceaccount-controller,namespace-controller'] });
+  const client = await KubeClient.fromOptions({ kubeconfig, requestTimeoutMs: 60_000 });
+  await seed(client, SCALES[scale], log, (object) => {
+    const r = spawnSync(binaryPath(), ['store', '--dir', STATE], { input: JSON.stringify(object) });
+    if (r.status !== 0) throw new Error(`store ${object.metadata.name}: ${r.stderr}`);
+  });
+  // What the watched kinds weigh as JSON, whole (serve keeps the slimmed part of it).
+  let json = 0;
+  for (const k of KINDS) {
+    try {
+      for (const item of await client.list(collectionPath(k.group, k.resource))) json += JSON.stringify(item).length;
+    } catch {
+      // a kind not installed weighs nothing
+    }
+  }
+  const claims = (await client.list('/api/v1/persistentvolumeclaims')).map((c) => [c.metadata.namespace, c.metadata.name]);
+  const serve = spawn(process.execPath, [BIN, 'serve', '-A', '--kubeconfig', kubeconfig, '--listen', '127.0.0.1:0', '--interval', '5s', '--settle', '1s'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  serve.stderr.on('data', (d) => (stderr = (stderr + d).slice(-20000)));
+  const url = await new Promise((resolve, reject) => {
+    const timer = setInterval(() => {
+      const m = /serving (http:\/\/\S+)\/metrics/.exec(stderr);
+      if (m) {
+        clearInterval(timer);
+        resolve(m[1]);
+      }
+    }, 100);
+    serve.on('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
+  });
+  while ((await fetch(`${url}/readyz`)).status !== 200) await new Promise((r) => setTimeout(r, 500));
+  log(`serve ready; churning ${rate} claim changes a second for ${minutes} min`);
+  const samples = [];
+  let changes = 0;
+  const started = Date.now();
+  const end = started + minutes * 60_000;
+  let nextSample = started;
+  while (Date.now() < end) {
+    const tick = Date.now();
+    await Promise.all(
+      Array.from({ length: rate }, () => {
+        const [ns, name] = claims[Math.floor(Math.random() * claims.length)];
+        changes++;
+        return client.request('PATCH', `/api/v1/namespaces/${ns}/persistentvolumeclaims/${name}`, {
+          body: { metadata: { labels: { 'bench.soak/change': String(changes) } } },
+          contentType: 'application/merge-patch+json',
+        });
+      }),
+    );
+    if (Date.now() >= nextSample) {
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      const audits = Number(/^sts_storage_audit_duration_seconds_count (\S+)/m.exec(metrics)?.[1] ?? 0);
+      samples.push({ s: (Date.now() - started) / 1000, rss: rssOf(serve.pid), changes, audits });
+      nextSample += 10_000;
+    }
+    await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (Date.now() - tick))));
+  }
+  serve.kill('SIGTERM');
+  client.close();
+  const peak = Math.max(...samples.map((x) => x.rss));
+  const warm = samples[Math.min(1, samples.length - 1)];
+  const last = samples.at(-1);
+  const half = samples.slice(Math.floor(samples.length / 2));
+  const lines = [
+    `soak: serve -A on ${scale} volumes (${mib(json)} MiB of JSON in the watched kinds), ${rate} changes/s for ${minutes} min`,
+    '  time   RSS MiB  changes  audits',
+    ...samples.map((x) => `  ${String(x.s.toFixed(0)).padStart(4)}s  ${mib(x.rss).padStart(7)}  ${String(x.changes).padStart(7)}  ${String(x.audits).padStart(6)}`),
+    `peak RSS ${mib(peak)} MiB = ${(peak / json).toFixed(2)}x the objects' JSON; second half min..max ${mib(Math.min(...half.map((x) => x.rss)))}..${mib(Math.max(...half.map((x) => x.rss)))} MiB`,
+    `growth after warm-up: ${(((last.rss - warm.rss) / 1024 / 1024) * (1000 / Math.max(1, last.changes - warm.changes))).toFixed(2)} MiB per 1000 changes (${mib(warm.rss)} -> ${mib(last.rss)} MiB over ${last.changes - warm.changes} changes)`,
+    `goal: peak RSS within 2.5x the objects' JSON: ${peak <= 2.5 * json ? 'met' : 'NOT met'}`,
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err.stack ?? err}\n`);
+  process.exit(1);
+});
