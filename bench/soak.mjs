@@ -100,7 +100,9 @@ async function main() {
   const lines = [
     `soak: serve -A on ${scale} volumes (${mib(json)} MiB of JSON in the watched kinds), ${rate} changes/s for ${minutes} min`,
     '  time   RSS MiB  changes  audits',
-    ...samples.map((x) => `  ${String(x.s.toFixed(0)).padStart(4)}s  ${mib(x.rss).padStart(7)}  ${String(x.changes).padStart(7)}  ${String(x.audits).padStart(6)}`),
+    ...samples.map(
+      (x) => `  ${String(x.s.toFixed(0)).padStart(4)}s  ${mib(x.rss).padStart(7)}  ${String(x.changes).padStart(7)}  ${String(x.audits).padStart(6)}`,
+    ),
     `peak RSS ${mib(peak)} MiB = ${(peak / json).toFixed(2)}x the objects' JSON; second half min..max ${mib(Math.min(...half.map((x) => x.rss)))}..${mib(Math.max(...half.map((x) => x.rss)))} MiB`,
     `growth after warm-up: ${(((last.rss - warm.rss) / 1024 / 1024) * (1000 / Math.max(1, last.changes - warm.changes))).toFixed(2)} MiB per 1000 changes (${mib(warm.rss)} -> ${mib(last.rss)} MiB over ${last.changes - warm.changes} changes)`,
     `goal: peak RSS within 2.5x the objects' JSON: ${peak <= 2.5 * json ? 'met' : 'NOT met'}`,

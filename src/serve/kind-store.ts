@@ -11,7 +11,8 @@ import type { KubernetesObject } from '@kubernetes/client-node/dist/types.js';
 import type { ReadClient } from '../kube/read-client.js';
 import { ApiError } from '../kube/errors.js';
 import type { KubeObject } from '../kube/types.js';
-import { collectionPath, notInstalledReason, type KindInfo } from '../kube/resources.js';
+import { collectionPath, type KindInfo } from '../kube/resources.js';
+import { unreadableReason } from '../kube/unreadable.js';
 import { slim } from '../snapshot/slim.js';
 
 export interface KindStoreState {
@@ -25,9 +26,12 @@ export interface KindStoreState {
   /** the last failure, for /report and the log */
   lastError?: string;
   restarts: number;
+  /** lists after the first: the watch could not resume (410 Gone: its resourceVersion was too old) */
+  relists: number;
 }
 
 export interface KindStoreOptions {
+  /** undefined: every namespace */
   namespace?: string;
   fieldSelector?: string;
   chunkSize?: number;
@@ -54,7 +58,7 @@ export class KindStore {
     readonly spec: KindInfo,
     private readonly options: KindStoreOptions,
   ) {
-    this.state = { resource: spec.resource, listed: false, connected: false, restarts: 0 };
+    this.state = { resource: spec.resource, listed: false, connected: false, restarts: 0, relists: 0 };
   }
 
   private get path(): string {
@@ -69,6 +73,8 @@ export class KindStore {
         fieldSelector: this.options.fieldSelector,
         map: (item) => slim(resource, item),
       });
+      // ListWatch lists only when it has no resourceVersion to resume from: at the start, and after a 410 Gone.
+      if (this.state.listed && this.state.unavailable === undefined) this.state.relists++;
       this.state.listed = true;
       this.state.connected = true;
       this.state.unavailable = undefined;
@@ -111,27 +117,23 @@ export class KindStore {
   private failed(err: unknown): void {
     if (this.stopped) return;
     this.state.connected = false;
-    this.state.restarts++;
     const reason = err instanceof Error ? err.message : String(err);
     this.state.lastError = reason;
     // A kind the user may not read, or that is not installed, is retried rarely: it is a fact, not a fault.
     let delay = this.backoffMs;
-    if (err instanceof ApiError && (err.forbidden || err.notFound)) {
+    const unreadable = unreadableReason(err, this.spec);
+    if (unreadable !== undefined) {
       const before = this.state.unavailable;
-      this.state.unavailable = err.forbidden
-        ? `forbidden: ${err.message}`
-        : this.spec.installedWith
-          ? notInstalledReason(this.spec)
-          : `not served by this API server: ${err.message}`;
+      this.state.unavailable = unreadable;
       this.state.listed = true;
-      this.state.restarts--;
       delay = this.options.maxBackoffMs ?? 30_000;
       // Said once, when it becomes so; then looked at again now and then (CRDs get installed, RBAC granted).
       if (before !== this.state.unavailable) {
-        this.options.onUnavailable?.(this.spec.resource, this.state.unavailable);
+        this.options.onUnavailable?.(this.spec.resource, unreadable);
         this.options.onChange();
       }
     } else {
+      this.state.restarts++;
       this.backoffMs = Math.min(this.backoffMs * 2, this.options.maxBackoffMs ?? 30_000);
       this.options.onRestart?.(this.spec.resource, reason);
     }

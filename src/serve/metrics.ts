@@ -70,6 +70,12 @@ export function createMetrics(info: { version: string; server: string }, now: ()
     labelNames: ['resource'] as const,
     registers: [registry],
   });
+  const relists = new Gauge({
+    name: 'sts_storage_watch_relists',
+    help: 'Lists of a resource after its first: a watch that could not resume from its resourceVersion (410 Gone) lists again',
+    labelNames: ['resource'] as const,
+    registers: [registry],
+  });
   const watchUp = new Gauge({
     name: 'sts_storage_watch_up',
     help: 'Whether the watch of a resource is open (1) or failing (0); unreadable kinds are 1 with sts_storage_check_skipped saying why',
@@ -138,7 +144,10 @@ export function createMetrics(info: { version: string; server: string }, now: ()
     recordHealth(health) {
       up.set(health.up ? 1 : 0);
       stale.set(health.stale ? 1 : 0);
-      for (const k of health.kinds) watchUp.set({ resource: k.resource }, k.connected || k.unavailable !== undefined ? 1 : 0);
+      for (const k of health.kinds) {
+        watchUp.set({ resource: k.resource }, k.connected || k.unavailable !== undefined ? 1 : 0);
+        relists.set({ resource: k.resource }, k.relists);
+      }
     },
     recordWatchRestart(resource) {
       restarts.inc({ resource });

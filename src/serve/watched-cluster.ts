@@ -8,18 +8,10 @@ import type { KubeObject } from '../kube/types.js';
 import { emptyKindLists, KINDS, kindInfo, type ResourceName } from '../kube/resources.js';
 import { ClusterSnapshot, type ServerVersion, type SnapshotData } from '../snapshot/cluster-snapshot.js';
 import { readOwnerRecords } from '../snapshot/owners/read-owner-records.js';
-import { KindStore, type KindStoreState } from './kind-store.js';
+import { KindStore, type KindStoreOptions, type KindStoreState } from './kind-store.js';
 
-export interface WatchedClusterOptions {
-  /** undefined: every namespace */
-  namespace?: string;
-  chunkSize?: number;
-  onChange: () => void;
-  onRestart?: (resource: string, reason: string) => void;
-  onUnavailable?: (resource: string, reason: string) => void;
-  watchSeconds?: number;
-  maxBackoffMs?: number;
-}
+/** A store's options, for every kind (namespace undefined: every namespace). */
+export type WatchedClusterOptions = Omit<KindStoreOptions, 'fieldSelector'>;
 
 export class WatchedCluster {
   private readonly stores: KindStore[];
@@ -30,13 +22,10 @@ export class WatchedCluster {
     private readonly client: ReadClient,
     private readonly options: WatchedClusterOptions,
   ) {
-    const { namespace, chunkSize, onChange, onRestart, onUnavailable } = options;
-    const common = { namespace, chunkSize, onChange, onRestart, onUnavailable };
-    const timing = { watchSeconds: options.watchSeconds, maxBackoffMs: options.maxBackoffMs };
-    this.stores = KINDS.map((spec) => new KindStore(client, spec, { ...common, ...timing }));
+    this.stores = KINDS.map((spec) => new KindStore(client, spec, options));
     this.pvEvents =
       options.namespace !== undefined && options.namespace !== 'default'
-        ? new KindStore(client, kindInfo('Event')!, { ...common, ...timing, namespace: 'default', fieldSelector: 'involvedObject.kind=PersistentVolume' })
+        ? new KindStore(client, kindInfo('Event')!, { ...options, namespace: 'default', fieldSelector: 'involvedObject.kind=PersistentVolume' })
         : undefined;
   }
 

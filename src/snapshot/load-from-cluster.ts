@@ -5,7 +5,8 @@ import type { ReadClient } from '../kube/read-client.js';
 import { timed } from '../kube/timing.js';
 import { ApiError, notFound } from '../kube/errors.js';
 import type { KubeObject } from '../kube/types.js';
-import { collectionPath, emptyKindLists, KINDS, notInstalledReason, type KindInfo } from '../kube/resources.js';
+import { collectionPath, emptyKindLists, KINDS, type KindInfo } from '../kube/resources.js';
+import { unreadableReason } from '../kube/unreadable.js';
 import { readOwnerRecords } from './owners/read-owner-records.js';
 import { slim } from './slim.js';
 import { ClusterSnapshot, type ResourceName, type ServerVersion, type SnapshotData, type SnapshotScope } from './cluster-snapshot.js';
@@ -31,16 +32,10 @@ export async function loadSnapshotFromCluster(client: ReadClient, options: LoadO
       });
     } catch (err) {
       // A namespace admin cannot list PVs: run what can run, say what could not.
-      if (err instanceof ApiError && (err.forbidden || err.notFound)) {
-        unavailable[spec.resource] = err.forbidden
-          ? `forbidden: ${err.message}`
-          : spec.installedWith
-            ? notInstalledReason(spec)
-            : `not served by this API server: ${err.message}`;
-        results[spec.resource] = [];
-        return;
-      }
-      throw err;
+      const reason = unreadableReason(err, spec);
+      if (reason === undefined) throw err;
+      unavailable[spec.resource] = reason;
+      results[spec.resource] = [];
     }
   };
 

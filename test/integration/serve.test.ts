@@ -70,6 +70,9 @@ describe.skipIf(!!skipReason)('serve on the real control plane', () => {
     expect(has(after, 'sts_storage_finding', finding, 1)).toBe(true);
     expect(after.filter((s) => s.name === 'sts_storage_watch_restarts_total').reduce((a, s) => a + s.value, 0)).toBeGreaterThan(0);
     expect(serve.log).toContain('findings are stale until it does');
+    // Each watch is open again, resumed from its resourceVersion or, after a 410 Gone, listed again
+    // (which of the two depends on whether the restarted server's watch cache is ready yet).
+    expect((await serve.metrics()).filter((s) => s.name === 'sts_storage_watch_up' && s.value !== 1)).toEqual([]);
 
     // And the resumed watches see new changes: a repair after the restart clears the finding.
     const repaired = await runCli(['protect', 'web', '-n', ns, '--retention', '--yes'], { env: sandbox.env() });

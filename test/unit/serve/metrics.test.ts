@@ -59,9 +59,9 @@ describe('serve metrics', () => {
     expect((await series(m, 'sts_storage_up'))[0]!.value).toBe(0);
     m.recordAudit(auditOf('sts-scale-down-deletes-claims'), 0.01, Date.now());
     const kinds = [
-      { resource: 'statefulsets', listed: true, connected: true, restarts: 0 },
-      { resource: 'persistentvolumes', listed: true, connected: false, restarts: 2 },
-      { resource: 'volumesnapshots', listed: true, connected: false, unavailable: 'not installed: …', restarts: 0 },
+      { resource: 'statefulsets', listed: true, connected: true, restarts: 0, relists: 0 },
+      { resource: 'persistentvolumes', listed: true, connected: false, restarts: 2, relists: 1 },
+      { resource: 'volumesnapshots', listed: true, connected: false, unavailable: 'not installed: …', restarts: 0, relists: 0 },
     ];
     m.recordHealth({ up: false, stale: true, kinds });
     expect((await series(m, 'sts_storage_findings_stale'))[0]!.value).toBe(1);
