@@ -27,6 +27,8 @@ const opt = (name, def) => {
 const scale = opt('scale', '10k');
 const minutes = Number(opt('minutes', '10'));
 const rate = Number(opt('rate', '50'));
+// V8 flags for serve (as the chart's NODE_OPTIONS sets them), e.g. --max-old-space-size=192
+const nodeOptions = opt('node-options', '');
 const log = (m) => process.stderr.write(`[bench:soak] ${m}\n`);
 const mib = (bytes) => (bytes / 1024 / 1024).toFixed(0);
 
@@ -51,6 +53,7 @@ async function main() {
   const claims = (await client.list('/api/v1/persistentvolumeclaims')).map((c) => [c.metadata.namespace, c.metadata.name]);
   const serve = spawn(process.execPath, [BIN, 'serve', '-A', '--kubeconfig', kubeconfig, '--listen', '127.0.0.1:0', '--interval', '5s', '--settle', '1s'], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, NODE_OPTIONS: nodeOptions },
   });
   let stderr = '';
   serve.stderr.on('data', (d) => (stderr = (stderr + d).slice(-20000)));
@@ -86,7 +89,8 @@ async function main() {
     if (Date.now() >= nextSample) {
       const metrics = await (await fetch(`${url}/metrics`)).text();
       const audits = Number(/^sts_storage_audit_duration_seconds_count (\S+)/m.exec(metrics)?.[1] ?? 0);
-      samples.push({ s: (Date.now() - started) / 1000, rss: rssOf(serve.pid), changes, audits });
+      const heap = Number(/^sts_storage_nodejs_heap_size_used_bytes (\S+)/m.exec(metrics)?.[1] ?? 0);
+      samples.push({ s: (Date.now() - started) / 1000, rss: rssOf(serve.pid), heap, changes, audits });
       nextSample += 10_000;
     }
     await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (Date.now() - tick))));
@@ -94,18 +98,22 @@ async function main() {
   serve.kill('SIGTERM');
   client.close();
   const peak = Math.max(...samples.map((x) => x.rss));
-  const warm = samples[Math.min(1, samples.length - 1)];
-  const last = samples.at(-1);
-  const half = samples.slice(Math.floor(samples.length / 2));
+  // Growth, not GC's saw-tooth: the median RSS of the first and of the second half after warm-up.
+  const steady = samples.slice(Math.min(2, samples.length - 1));
+  const first = steady.slice(0, Math.ceil(steady.length / 2));
+  const second = steady.slice(Math.floor(steady.length / 2));
+  const medianRss = (xs) => [...xs.map((x) => x.rss)].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const changesBetween = second.at(-1).changes - first[0].changes;
   const lines = [
-    `soak: serve -A on ${scale} volumes (${mib(json)} MiB of JSON in the watched kinds), ${rate} changes/s for ${minutes} min`,
-    '  time   RSS MiB  changes  audits',
+    `soak: serve -A on ${scale} volumes (${mib(json)} MiB of JSON in the watched kinds), ${rate} changes/s for ${minutes} min${nodeOptions ? `, NODE_OPTIONS=${nodeOptions}` : ''}`,
+    '  time   RSS MiB  heap used MiB  changes  audits',
     ...samples.map(
-      (x) => `  ${String(x.s.toFixed(0)).padStart(4)}s  ${mib(x.rss).padStart(7)}  ${String(x.changes).padStart(7)}  ${String(x.audits).padStart(6)}`,
+      (x) =>
+        `  ${String(x.s.toFixed(0)).padStart(4)}s  ${mib(x.rss).padStart(7)}  ${mib(x.heap).padStart(13)}  ${String(x.changes).padStart(7)}  ${String(x.audits).padStart(6)}`,
     ),
-    `peak RSS ${mib(peak)} MiB = ${(peak / json).toFixed(2)}x the objects' JSON; second half min..max ${mib(Math.min(...half.map((x) => x.rss)))}..${mib(Math.max(...half.map((x) => x.rss)))} MiB`,
-    `growth after warm-up: ${(((last.rss - warm.rss) / 1024 / 1024) * (1000 / Math.max(1, last.changes - warm.changes))).toFixed(2)} MiB per 1000 changes (${mib(warm.rss)} -> ${mib(last.rss)} MiB over ${last.changes - warm.changes} changes)`,
-    `goal: peak RSS within 2.5x the objects' JSON: ${peak <= 2.5 * json ? 'met' : 'NOT met'}`,
+    `peak RSS ${mib(peak)} MiB = ${(peak / json).toFixed(2)}x the objects' JSON; heap used at most ${mib(Math.max(...samples.map((x) => x.heap)))} MiB`,
+    `median RSS, first half ${mib(medianRss(first))} MiB, second half ${mib(medianRss(second))} MiB, over ${changesBetween} changes`,
+    `goal: peak RSS within 2.5x the objects' JSON: ${peak <= 2.5 * json ? 'met' : 'NOT met'}; no growth with changes: ${medianRss(second) <= medianRss(first) * 1.1 ? 'met' : 'NOT met'}`,
   ];
   process.stdout.write(lines.join('\n') + '\n');
 }
