@@ -1,11 +1,15 @@
 #!/usr/bin/env node
-// `npm run bench:fleet -- [--scale 1k|10k] [--clusters 3] [--reps 3]`: several
-// bench instances of the project's control plane, each seeded like `npm run
-// bench`'s, audited one by one and then all at once with --all-contexts.
-// Prints each single audit, their sum and their slowest, and the fleet audit's
-// wall time: the fleet should cost about the slowest cluster, not the sum.
-import { spawnSync } from 'node:child_process';
+// `npm run bench:fleet -- [--scale 1k|10k] [--clusters 3] [--reps 3] [--rtt 50]`:
+// several bench instances of the project's control plane, each seeded like
+// `npm run bench`'s, audited one by one and then all at once with
+// --all-contexts. Prints each single audit, their sum and their slowest, and
+// the fleet audit's wall time: the fleet should cost about the slowest
+// cluster, not the sum. Here the planes share this machine's cores with the
+// audit; --rtt puts each behind a TCP proxy that delays every chunk by half
+// that many milliseconds each way, as clusters in other regions are.
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
@@ -25,13 +29,33 @@ const scale = opt('scale', '1k');
 if (!SCALES[scale]) throw new Error(`--scale ${scale}: use 1k or 10k`);
 const clusters = Number(opt('clusters', '3'));
 const reps = Number(opt('reps', '3'));
+const rtt = Number(opt('rtt', '0'));
 const log = (m) => process.stderr.write(`[bench:fleet] ${m}\n`);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function timeRun(args) {
+/** A TCP proxy to host:port that delays each chunk by delayMs each way (TLS passes through unchanged). */
+function delayingProxy(target, delayMs) {
+  const server = net.createServer((client) => {
+    const upstream = net.connect(target.port, target.hostname);
+    const pipe = (from, to) => {
+      from.on('data', (chunk) => setTimeout(() => to.write(chunk), delayMs));
+      from.on('end', () => setTimeout(() => to.end(), delayMs));
+      from.on('error', () => to.destroy());
+    };
+    pipe(client, upstream);
+    pipe(upstream, client);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: server.address().port })));
+}
+
+// The audits run in child processes while this one proxies: spawnSync would block the proxy.
+async function timeRun(args) {
   const t = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
-  if (r.status !== 0 && r.status !== 1) throw new Error(`audit ${args.join(' ')} exited ${r.status}: ${r.stderr.toString().slice(-500)}`);
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-2000)));
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  if (code !== 0 && code !== 1) throw new Error(`audit ${args.join(' ')} exited ${code}: ${stderr}`);
   return Number(process.hrtime.bigint() - t) / 1e6;
 }
 
@@ -53,9 +77,17 @@ async function main() {
   }
   // One kubeconfig, a context per plane.
   const merged = { apiVersion: 'v1', kind: 'Config', clusters: [], users: [], contexts: [], 'current-context': names[0] };
+  const proxies = [];
   for (const { name, kubeconfig } of planes) {
     const k = parse(fs.readFileSync(kubeconfig, 'utf8'));
-    merged.clusters.push({ name, cluster: k.clusters[0].cluster });
+    const cluster = { ...k.clusters[0].cluster };
+    if (rtt > 0) {
+      const target = new URL(cluster.server);
+      const proxy = await delayingProxy(target, rtt / 2);
+      proxies.push(proxy.server);
+      cluster.server = `https://${target.hostname}:${proxy.port}`;
+    }
+    merged.clusters.push({ name, cluster });
     merged.users.push({ name, user: k.users[0].user });
     merged.contexts.push({ name, context: { cluster: name, user: name } });
   }
@@ -64,21 +96,22 @@ async function main() {
   const singles = Object.fromEntries(names.map((n) => [n, []]));
   const fleet = [];
   for (let i = 0; i < reps; i++) {
-    for (const n of names) singles[n].push(timeRun(['audit', '-A', '-o', 'json', '--kubeconfig', file, '--context', n]));
-    fleet.push(timeRun(['audit', '-A', '-o', 'json', '--kubeconfig', file, '--all-contexts', '--max-concurrency', String(clusters)]));
+    for (const n of names) singles[n].push(await timeRun(['audit', '-A', '-o', 'json', '--kubeconfig', file, '--context', n]));
+    fleet.push(await timeRun(['audit', '-A', '-o', 'json', '--kubeconfig', file, '--all-contexts', '--max-concurrency', String(clusters)]));
   }
   const each = names.map((n) => median(singles[n]));
   const slowest = Math.max(...each);
   const sum = each.reduce((a, b) => a + b, 0);
   const wall = median(fleet);
   const lines = [
-    `fleet audit, ${clusters} control planes of ${scale} volumes each, medians of ${reps} (whole processes):`,
+    `fleet audit, ${clusters} control planes of ${scale} volumes each${rtt ? `, each ${rtt} ms away (round trip)` : ' on this machine'}, medians of ${reps} (whole processes):`,
     ...names.map((n, i) => `  audit --context ${n}: ${each[i].toFixed(0)} ms`),
     `  sum of the single audits: ${sum.toFixed(0)} ms; slowest: ${slowest.toFixed(0)} ms`,
     `  audit --all-contexts: ${wall.toFixed(0)} ms (${(wall / slowest).toFixed(2)}x the slowest, ${(wall / sum).toFixed(2)}x the sum)`,
     `goal: the fleet audit within 1.5x the slowest single audit: ${wall <= 1.5 * slowest ? 'met' : 'NOT met'}`,
   ];
   process.stdout.write(lines.join('\n') + '\n');
+  for (const p of proxies) p.close();
 }
 
 main().catch((err) => {

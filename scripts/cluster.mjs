@@ -118,8 +118,7 @@ export function binaryFile(version) {
   return path.join(ROOT, '.cache', `sts-storage-cluster-${version}`);
 }
 
-/** go build, cached by Go's build cache: minutes the first time, seconds after. */
-export function build(version = kubernetesVersion()) {
+function buildArgs(version) {
   const out = binaryFile(version);
   const [major, minor] = version.slice(1).split('.');
   const ldflags = [
@@ -131,12 +130,38 @@ export function build(version = kubernetesVersion()) {
     `-X k8s.io/client-go/pkg/version.gitMajor=${major}`,
     `-X k8s.io/client-go/pkg/version.gitMinor=${minor}`,
   ].join(' ');
+  return { out, args: ['build', '-ldflags', ldflags, '-o', out, '.'], cwd: moduleFor(version) };
+}
+
+/** go build, cached by Go's build cache: minutes the first time, seconds after. */
+export function build(version = kubernetesVersion()) {
+  const { out, args, cwd } = buildArgs(version);
   const started = Date.now();
   log(`building Kubernetes ${version} (minutes the first time, seconds after)`);
-  const r = spawnSync('go', ['build', '-ldflags', ldflags, '-o', out, '.'], { cwd: moduleFor(version), stdio: 'inherit' });
+  const r = spawnSync('go', args, { cwd, stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`go build of the test control plane failed (exit ${r.status})`);
   log(`built ${path.relative(ROOT, out)} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   return out;
+}
+
+/**
+ * The same build in a child process, without blocking this one: the test
+ * setup builds the legacy release's harness (for the upgrade test) while the
+ * control plane under test and the tools build.
+ */
+export function buildInBackground(version) {
+  const { out, args, cwd } = buildArgs(version);
+  const started = Date.now();
+  log(`building Kubernetes ${version} in the background`);
+  return new Promise((resolve, reject) => {
+    const child = spawn('go', args, { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`go build of the Kubernetes ${version} control plane failed (exit ${code})`));
+      log(`built ${path.relative(ROOT, out)} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+      resolve(out);
+    });
+  });
 }
 
 function readState(dir) {
