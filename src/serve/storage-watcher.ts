@@ -47,6 +47,8 @@ export class StorageWatcher {
   private probeTimer: NodeJS.Timeout | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
   private lastStart = 0;
+  /** when the first change the next audit waits for came in */
+  private firstPending: number | undefined;
   private lastAudit: number | undefined;
   private up = false;
   private serverVersion: ServerVersion | undefined;
@@ -103,13 +105,28 @@ export class StorageWatcher {
     this.schedule();
   }
 
+  /**
+   * Debounced: the audit waits until the changes have been quiet for
+   * --settle, but no longer than --interval after the first change it waits
+   * for (constant churn still gets audits), and starts no sooner than
+   * --interval after the last audit started.
+   */
   private schedule(): void {
-    if (this.timer || this.stopped) return;
-    const wait = Math.max(this.options.settleMs, this.lastStart + this.options.intervalMs - this.now());
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.audit();
-    }, wait);
+    if (this.stopped) return;
+    const now = this.now();
+    this.firstPending ??= now;
+    const settled = now + this.options.settleMs;
+    const latest = this.firstPending + this.options.intervalMs;
+    const earliest = this.lastStart + this.options.intervalMs;
+    const at = Math.max(earliest, Math.min(settled, latest));
+    clearTimeout(this.timer);
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        void this.audit();
+      },
+      Math.max(0, at - now),
+    );
   }
 
   /** The API server answers (its version, for the report): up. No answer: findings stale, audits paused. */
@@ -141,6 +158,7 @@ export class StorageWatcher {
     }
     this.running = true;
     this.dirty = false;
+    this.firstPending = undefined;
     this.lastStart = this.now();
     const started = performance.now();
     try {

@@ -302,11 +302,16 @@ export async function killApiServer(): Promise<() => Promise<void>> {
   for (let turn = 0; turn < 2; turn++) await new Promise((r) => setImmediate(r));
   return async () => {
     process.kill(state.pid, 'SIGHUP');
+    // Back means serving every path, not only answering: a restarted API server answers /version
+    // before it has installed the HTTP paths of the CustomResourceDefinitions (the snapshot kinds
+    // answer 503 "the request has been made before all known HTTP paths have been installed" for a
+    // moment), which a command run at once lists. Seen once in a clean-clone CI.
     await waitFor(
-      'the API server to be back',
+      'the API server to be back, serving the snapshot CRDs',
       async () => {
         try {
           await client.request('GET', '/version');
+          await client.request('GET', '/apis/snapshot.storage.k8s.io/v1/volumesnapshotclasses', { query: { limit: 1 } });
           return true;
         } catch {
           return false;

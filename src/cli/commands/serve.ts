@@ -11,7 +11,7 @@ export function serveCommand(ctx: CommandContext): CommandModule<object, ServeAr
       withClusterOptions(y)
         .option('listen', { type: 'string', default: '127.0.0.1:9847', describe: 'Address and port to serve on (0.0.0.0:9847 in a pod)' })
         .option('interval', { type: 'string', default: '30s', describe: 'The least time between two audits, and between two probes of the API server' })
-        .option('settle', { type: 'string', default: '1s', describe: 'How long changes must be quiet before an audit' })
+        .option('settle', { type: 'string', default: '1s', describe: 'How long changes must be quiet before an audit (waiting at most --interval)' })
         .option('resync', { type: 'string', default: '5m', describe: 'Audit at least this often, changed or not (findings that depend on age)' })
         .option('pending-threshold', {
           type: 'string',
