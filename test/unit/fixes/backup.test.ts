@@ -4,26 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Backup } from '../../../src/fixes/backup.js';
-import type { PlannedChange } from '../../../src/fixes/plan.js';
-
-const claim = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data-db-0', namespace: 'shop', uid: 'c0', resourceVersion: '5' } };
-const change = (summary: string): PlannedChange => ({
-  target: { kind: 'PersistentVolumeClaim', namespace: 'shop', name: 'data-db-0', uid: 'c0', resourceVersion: '5' },
-  summary,
-  before: claim,
-  after: claim,
-  steps: [],
-  permissions: [],
-  warnings: [],
-  notes: [],
-  owned: [],
-});
+import { claim, claimChange } from './claim-change.js';
 
 describe('Backup', () => {
   it('gives one object in a plan twice (snapshotted, then resized) files of its own for each entry', () => {
     const backup = Backup.create(fs.mkdtempSync(path.join(os.tmpdir(), 'backup-')), 'c', 'https://x');
-    const first = backup.add(change('snapshot'));
-    const second = backup.add(change('resize'));
+    const first = backup.add(claimChange({ summary: 'snapshot' }));
+    const second = backup.add(claimChange({ summary: 'resize' }));
     expect(first.file).toBe('PersistentVolumeClaim_shop_data-db-0.yaml');
     expect(second.file).toBe('PersistentVolumeClaim_shop_data-db-0~2.yaml');
     backup.setAfter(first, { kind: 'VolumeSnapshot', metadata: { name: 'data-db-0-x' } });

@@ -2,25 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { withSnapshotFirst } from '../../../src/fixes/snapshot-first.js';
 import type { Plan, PlannedChange } from '../../../src/fixes/plan.js';
+import { claimChange as change } from './claim-change.js';
 
-const claim = {
-  apiVersion: 'v1',
-  kind: 'PersistentVolumeClaim',
-  metadata: { name: 'data-db-0', namespace: 'shop', uid: 'c0', resourceVersion: '5' },
-  spec: { resources: { requests: { storage: '1Gi' } } },
-};
-const change = (over: Partial<PlannedChange>): PlannedChange => ({
-  target: { kind: 'PersistentVolumeClaim', namespace: 'shop', name: 'data-db-0', uid: 'c0', resourceVersion: '5' },
-  summary: 's',
-  before: claim,
-  after: claim,
-  steps: [],
-  permissions: [],
-  warnings: [],
-  notes: [],
-  owned: [],
-  ...over,
-});
 const snapshotChange = change({
   steps: [
     { kind: 'create', path: '/apis/snapshot.storage.k8s.io/v1/namespaces/shop/volumesnapshots', body: {}, description: 'create' },
