@@ -6,10 +6,9 @@ import pLimit from 'p-limit';
 import { KubeClient, loadKubeConfig } from '../kube/client.js';
 import { ApiError, ConfigError, NotFoundError } from '../kube/errors.js';
 import { auditClusterReport, type ClusterReadArgs } from './audit-cluster.js';
-import { describeError, EXIT, UsageError } from './errors.js';
+import { describeError, UsageError } from './errors.js';
 import { durationFlag } from './options/duration.js';
 import type { ClusterResult } from '../output/fleet-report.js';
-import { SEVERITY_RANK, type Severity } from '../checks/check.js';
 
 export interface FleetArgs extends ClusterReadArgs {
   kubeconfig?: string;
@@ -82,16 +81,4 @@ export async function auditFleet(
 /** The server answered, and said no (or the kubeconfig could not make a client): not a network fault. */
 function refused(err: unknown): boolean {
   return (err instanceof ApiError && err.status < 500) || err instanceof ConfigError || err instanceof NotFoundError;
-}
-
-/**
- * The worst of the clusters: 3 when any cluster could not be audited (its
- * findings are unknown, which no exit code may call clean), else 1 when a
- * finding reaches --fail-on, else 0.
- */
-export function fleetExitCode(results: ClusterResult[], failOn: Severity | 'never'): number {
-  if (results.some((c) => c.status !== 'audited')) return EXIT.CLUSTER;
-  if (failOn === 'never') return EXIT.OK;
-  const floor = SEVERITY_RANK[failOn];
-  return results.some((c) => c.status === 'audited' && c.report.findings.some((f) => SEVERITY_RANK[f.severity] >= floor)) ? EXIT.FINDINGS : EXIT.OK;
 }

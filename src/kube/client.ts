@@ -40,6 +40,14 @@ function warningTexts(header: string | string[] | undefined): string[] {
   return out;
 }
 
+/** JSON, this tool's User-Agent, and the credentials the kubeconfig put on the options. */
+function requestHeaders(base: https.RequestOptions): Record<string, string> {
+  const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': USER_AGENT };
+  for (const [k, v] of Object.entries(base.headers ?? {})) if (typeof v === 'string') headers[k] = v;
+  if (base.auth) headers['Authorization'] = 'Basic ' + Buffer.from(base.auth).toString('base64');
+  return headers;
+}
+
 export interface ListOptions<T = unknown> {
   limit?: number;
   labelSelector?: string;
@@ -192,16 +200,20 @@ export class KubeClient implements ReadClient {
     return opts;
   }
 
+  /** The server's URL of a path, with the query's set values. */
+  private url(path: string, query: RequestOptions['query'] | ReadOptions['query'] = {}): URL {
+    const url = new URL(this.server + path);
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+    return url;
+  }
+
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const base = await this.connectionOptions();
-    const url = new URL(this.server + path);
-    for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+    const url = this.url(path, options.query);
     // Every write names this tool as its field manager (managedFields say who owns what, and
     // server-side appliers such as Helm 4 see these fields as ours, not "unknown").
     if (['POST', 'PUT', 'PATCH'].includes(method) && !url.searchParams.has('fieldManager')) url.searchParams.set('fieldManager', FIELD_MANAGER);
-    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': USER_AGENT };
-    for (const [k, v] of Object.entries(base.headers ?? {})) if (typeof v === 'string') headers[k] = v;
-    if (base.auth) headers['Authorization'] = 'Basic ' + Buffer.from(base.auth).toString('base64');
+    const headers = requestHeaders(base);
     let payload: string | undefined;
     if (options.body !== undefined) {
       payload = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
@@ -342,12 +354,8 @@ export class KubeClient implements ReadClient {
     onOpen?: () => void,
   ): Promise<{ abort(): void }> {
     const base = await this.connectionOptions();
-    const url = new URL(this.server + path);
-    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
-    url.searchParams.set('watch', 'true');
-    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': USER_AGENT };
-    for (const [k, v] of Object.entries(base.headers ?? {})) if (typeof v === 'string') headers[k] = v;
-    if (base.auth) headers['Authorization'] = 'Basic ' + Buffer.from(base.auth).toString('base64');
+    const url = this.url(path, { ...query, watch: 'true' });
+    const headers = requestHeaders(base);
     const { http, https } = loadTransports();
     const transport = url.protocol === 'http:' ? http : https;
     let finished = false;

@@ -84,21 +84,18 @@ const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 /** SARIF: one run per cluster, named by its context; a cluster not read is a run that did not succeed, saying why. */
 export function renderFleetSarif(results: ClusterResult[], checks: Check[]): Log {
+  // The rules and the tool, once; each cluster's run carries its own results.
+  const template = renderSarif(emptyReport(), checks);
   const runs = results.map((c) => {
-    if (c.status === 'audited') {
-      const [run] = renderSarif(c.report, checks).runs;
-      return { ...run!, automationDetails: { id: `${c.context}/` }, properties: { cluster: nameOf(c) } };
-    }
-    const [template] = renderSarif(emptyReport(), checks).runs;
+    const named = { automationDetails: { id: `${c.context}/` }, properties: { cluster: nameOf(c) } };
+    if (c.status === 'audited') return { ...renderSarif(c.report, checks).runs[0]!, ...named };
     return {
-      ...template!,
-      automationDetails: { id: `${c.context}/` },
-      properties: { cluster: nameOf(c) },
+      ...template.runs[0]!,
+      ...named,
       invocations: [{ executionSuccessful: false, toolExecutionNotifications: [{ level: 'error' as const, message: { text: `${c.status}: ${c.error}` } }] }],
     };
   });
-  const [first] = renderSarif(emptyReport(), checks).runs;
-  return { ...renderSarif(emptyReport(), checks), runs: runs.length ? runs : [first!] };
+  return { ...template, runs: runs.length ? runs : template.runs };
 }
 
 function emptyReport(): AuditReport {

@@ -104,15 +104,15 @@ export function createMetrics(info: { version: string; server: string }, now: ()
       message.reset();
       findings.reset();
       skipped.reset();
-      const counts = new Map<string, { code: string; severity: string; n: number }>();
       for (const f of report.findings) {
         const [setNamespace, setName] = f.statefulSet?.split('/') ?? [];
+        const namespace = f.object.namespace ?? setNamespace ?? '';
         // Findings of one code on one object (STS-009 for each claim of a set) share a series: its value counts them.
         finding.inc(
           {
             code: f.code,
             severity: f.severity,
-            namespace: f.object.namespace ?? setNamespace ?? '',
+            namespace,
             statefulset: setName ?? '',
             kind: f.object.kind,
             name: f.object.name,
@@ -122,7 +122,7 @@ export function createMetrics(info: { version: string; server: string }, now: ()
         message.set(
           {
             code: f.code,
-            namespace: f.object.namespace ?? setNamespace ?? '',
+            namespace,
             kind: f.object.kind,
             name: f.object.name,
             message: f.message,
@@ -130,12 +130,8 @@ export function createMetrics(info: { version: string; server: string }, now: ()
           },
           1,
         );
-        const key = `${f.code} ${f.severity}`;
-        const c = counts.get(key) ?? { code: f.code, severity: f.severity, n: 0 };
-        c.n++;
-        counts.set(key, c);
+        findings.inc({ code: f.code, severity: f.severity });
       }
-      for (const c of counts.values()) findings.set({ code: c.code, severity: c.severity }, c.n);
       for (const s of report.skipped) skipped.set({ code: s.check, reason: s.notInstalled ? 'not installed' : s.reason }, 1);
       duration.observe(seconds);
       lastAudit = at;

@@ -5,7 +5,7 @@
 // Read-only: it holds a ReadClient and nothing that writes.
 import type { ReadClient } from '../kube/read-client.js';
 import { ApiError } from '../kube/errors.js';
-import type { ServerVersion } from '../snapshot/cluster-snapshot.js';
+import { serverVersionOf, type ServerVersion } from '../snapshot/cluster-snapshot.js';
 import { runChecks } from '../checks/run-checks.js';
 import { buildReport, type AuditReport } from '../output/report.js';
 import { setOwners } from '../output/set-owners.js';
@@ -133,8 +133,7 @@ export class StorageWatcher {
   private async probe(): Promise<void> {
     const wasUp = this.up;
     try {
-      const v = await this.client.get<{ major?: string; minor?: string; gitVersion?: string }>('/version');
-      this.serverVersion = { major: parseInt(v.major ?? '', 10), minor: parseInt(v.minor ?? '', 10), gitVersion: v.gitVersion ?? '' };
+      this.serverVersion = serverVersionOf(await this.client.get('/version'));
       this.up = true;
     } catch (err) {
       // Any answer at all (even 403) is a server that is up.
@@ -162,7 +161,7 @@ export class StorageWatcher {
     this.lastStart = this.now();
     const started = performance.now();
     try {
-      const snapshot = await this.cluster.snapshot(this.now(), this.serverVersion && !Number.isNaN(this.serverVersion.major) ? this.serverVersion : undefined);
+      const snapshot = await this.cluster.snapshot(this.now(), this.serverVersion);
       const { findings, skipped } = runChecks(snapshot, { pendingThresholdMs: this.options.pendingThresholdMs });
       this.report = buildReport(
         {

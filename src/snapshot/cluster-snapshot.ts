@@ -45,6 +45,12 @@ export interface ServerVersion {
   gitVersion: string;
 }
 
+/** The API server's /version answer, or undefined when it names no numeric major version. */
+export function serverVersionOf(v: { major?: string; minor?: string; gitVersion?: string }): ServerVersion | undefined {
+  const version = { major: parseInt(v.major ?? '', 10), minor: parseInt(v.minor ?? '', 10), gitVersion: v.gitVersion ?? '' };
+  return Number.isNaN(version.major) ? undefined : version;
+}
+
 /** The objects, one list per kind of the kinds table (kube/resources.ts), and where they came from. */
 export interface SnapshotData extends KindLists {
   source: 'cluster' | 'manifests';

@@ -9,7 +9,7 @@ import { collectionPath, emptyKindLists, KINDS, type KindInfo } from '../kube/re
 import { unreadableReason } from '../kube/unreadable.js';
 import { readOwnerRecords } from './owners/read-owner-records.js';
 import { slim } from './slim.js';
-import { ClusterSnapshot, type ResourceName, type ServerVersion, type SnapshotData, type SnapshotScope } from './cluster-snapshot.js';
+import { ClusterSnapshot, serverVersionOf, type ResourceName, type ServerVersion, type SnapshotData, type SnapshotScope } from './cluster-snapshot.js';
 
 export interface LoadOptions {
   scope: SnapshotScope;
@@ -56,8 +56,7 @@ export async function loadSnapshotFromCluster(client: ReadClient, options: LoadO
 
   const version = async (): Promise<ServerVersion | undefined> => {
     try {
-      const v = await client.get<{ major?: string; minor?: string; gitVersion?: string }>('/version');
-      return { major: parseInt(v.major ?? '', 10), minor: parseInt(v.minor ?? '', 10), gitVersion: v.gitVersion ?? '' };
+      return serverVersionOf(await client.get('/version'));
     } catch (err) {
       if (err instanceof ApiError && err.status !== 401) return undefined;
       throw err;
@@ -100,7 +99,7 @@ export async function loadSnapshotFromCluster(client: ReadClient, options: LoadO
         now: options.now ?? Date.now(),
         scope,
         server: client.server,
-        serverVersion: serverVersion && !Number.isNaN(serverVersion.major) ? serverVersion : undefined,
+        serverVersion,
         ...lists,
         unavailable,
         namespaces: scope.namespace === undefined ? undefined : [scope.namespace],

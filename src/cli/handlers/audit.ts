@@ -16,7 +16,7 @@ import { KINDS, kindInfo, resourceInfo } from '../../kube/resources.js';
 import type { SkippedCheck } from '../../checks/run-checks.js';
 import { runChecks } from '../../checks/run-checks.js';
 import { ALL_CHECKS } from '../../checks/index.js';
-import { SEVERITY_RANK, type Finding, type Severity } from '../../checks/check.js';
+import type { Finding, Severity } from '../../checks/check.js';
 import { buildReport, type AuditReport, type OfflineCoverage } from '../../output/report.js';
 import { renderTable } from '../../output/table.js';
 import { serialize } from '../../output/serialize.js';
@@ -26,7 +26,8 @@ import { matchesLabelRequirements, parseLabelSelector } from '../../kube/labels.
 import type { KubeObject } from '../../kube/types.js';
 import { readClusterWith } from '../audit-cluster.js';
 import { setOwners } from '../../output/set-owners.js';
-import { auditFleet, fleetContexts, fleetExitCode, isFleet } from '../fleet-audit.js';
+import { auditFleet, fleetContexts, isFleet } from '../fleet-audit.js';
+import { exitFor, fleetExitCode } from '../audit-exit.js';
 import { buildFleetReport, renderFleetSarif, type ClusterResult } from '../../output/fleet-report.js';
 import { renderFleetTable } from '../../output/fleet-table.js';
 
@@ -340,12 +341,4 @@ export function scopeText(scope: AuditReport['scope']): string {
       ? `the StatefulSets matching ${scope.selector} in `
       : '';
   return `in ${what}${where}`;
-}
-
-export function exitFor(report: AuditReport, failOn: Severity | 'never'): number {
-  if (failOn === 'never') return EXIT.OK;
-  const floor = SEVERITY_RANK[failOn];
-  // A document the API server refuses in the preflight's dry run will not apply: an error.
-  const refused = report.serverVerdicts?.some((v) => v.verdict === 'refused') ?? false;
-  return refused || report.findings.some((f) => SEVERITY_RANK[f.severity] >= floor) ? EXIT.FINDINGS : EXIT.OK;
 }

@@ -8,7 +8,8 @@ import { makePaint } from '../../../src/output/colors.js';
 import { buildReport } from '../../../src/output/report.js';
 import { buildFleetReport, clusterSummaryLine, renderFleetSarif, type ClusterResult } from '../../../src/output/fleet-report.js';
 import { renderFleetTable } from '../../../src/output/fleet-table.js';
-import { fleetExitCode, isFleet } from '../../../src/cli/fleet-audit.js';
+import { isFleet } from '../../../src/cli/fleet-audit.js';
+import { fleetExitCode } from '../../../src/cli/audit-exit.js';
 import { snapshotFromObjects } from '../../../src/snapshot/from-objects.js';
 import { loadFixture, FIXTURE_NOW } from '../checks/fixture-loader.js';
 
