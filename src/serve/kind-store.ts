@@ -2,7 +2,8 @@
 // list's resourceVersion; a 410 Gone empties the version and lists again,
 // and objects gone in the new list are dropped) fed by this tool's own client.
 // Objects are cut down by the same slim() as a one-shot audit's lists, so the
-// store holds what the checks read and no more. ListWatch stops on any other
+// store holds what the checks read and no more, and their strings are shared
+// through a pool. ListWatch stops on any other
 // error; this store restarts it after a backoff, resuming from the last
 // resourceVersion it saw.
 import { ListWatch } from '@kubernetes/client-node/dist/cache.js';
@@ -14,6 +15,7 @@ import type { KubeObject } from '../kube/types.js';
 import { collectionPath, type KindInfo } from '../kube/resources.js';
 import { unreadableReason } from '../kube/unreadable.js';
 import { slim } from '../snapshot/slim.js';
+import type { StringPool } from './string-pool.js';
 
 export interface KindStoreState {
   resource: string;
@@ -44,6 +46,8 @@ export interface KindStoreOptions {
   /** how long the server keeps a watch open before ending it (it is then reopened from the same version) */
   watchSeconds?: number;
   maxBackoffMs?: number;
+  /** one copy of each repeated string across the stores (kept objects live for hours) */
+  pool?: StringPool;
 }
 
 export class KindStore {
@@ -67,11 +71,16 @@ export class KindStore {
 
   start(): void {
     const { resource } = this.spec;
+    const { pool } = this.options;
+    const keep = (item: KubeObject) => {
+      const slimmed = slim(resource, item);
+      return pool ? pool.internAll(slimmed) : slimmed;
+    };
     const list = async () => {
       const read = await this.client.listWithVersion<KubeObject>(this.path, {
         limit: this.options.chunkSize,
         fieldSelector: this.options.fieldSelector,
-        map: (item) => slim(resource, item),
+        map: keep,
       });
       // ListWatch lists only when it has no resourceVersion to resume from: at the start, and after a 410 Gone.
       if (this.state.listed && this.state.unavailable === undefined) this.state.relists++;
@@ -92,7 +101,7 @@ export class KindStore {
           { ...query, allowWatchBookmarks: true, timeoutSeconds: this.options.watchSeconds ?? 300 + Math.floor(Math.random() * 60) },
           (event) => {
             this.state.connected = true;
-            const object = event.type === 'ERROR' || event.type === 'BOOKMARK' ? event.object : slim(resource, event.object as KubeObject);
+            const object = event.type === 'ERROR' || event.type === 'BOOKMARK' ? event.object : keep(event.object as KubeObject);
             callback(event.type, object, event);
           },
           // ListWatch recognises 410 Gone by statusCode.

@@ -9,9 +9,10 @@ import { emptyKindLists, KINDS, kindInfo, type ResourceName } from '../kube/reso
 import { ClusterSnapshot, type ServerVersion, type SnapshotData } from '../snapshot/cluster-snapshot.js';
 import { readOwnerRecords } from '../snapshot/owners/read-owner-records.js';
 import { KindStore, type KindStoreOptions, type KindStoreState } from './kind-store.js';
+import { StringPool } from './string-pool.js';
 
 /** A store's options, for every kind (namespace undefined: every namespace). */
-export type WatchedClusterOptions = Omit<KindStoreOptions, 'fieldSelector'>;
+export type WatchedClusterOptions = Omit<KindStoreOptions, 'fieldSelector' | 'pool'>;
 
 export class WatchedCluster {
   private readonly stores: KindStore[];
@@ -22,10 +23,12 @@ export class WatchedCluster {
     private readonly client: ReadClient,
     private readonly options: WatchedClusterOptions,
   ) {
-    this.stores = KINDS.map((spec) => new KindStore(client, spec, options));
+    // One pool for every kind: a claim, its volume and its pod repeat each other's names and classes.
+    const shared = { ...options, pool: new StringPool() };
+    this.stores = KINDS.map((spec) => new KindStore(client, spec, shared));
     this.pvEvents =
       options.namespace !== undefined && options.namespace !== 'default'
-        ? new KindStore(client, kindInfo('Event')!, { ...options, namespace: 'default', fieldSelector: 'involvedObject.kind=PersistentVolume' })
+        ? new KindStore(client, kindInfo('Event')!, { ...shared, namespace: 'default', fieldSelector: 'involvedObject.kind=PersistentVolume' })
         : undefined;
   }
 

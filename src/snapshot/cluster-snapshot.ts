@@ -39,6 +39,13 @@ export interface SourceLocation {
   line?: number;
 }
 
+/** Whose claim a "<template>-<set>-<ordinal>" name is. */
+export interface ClaimOwner {
+  sts: StatefulSet;
+  template: string;
+  ordinal: number;
+}
+
 export interface ServerVersion {
   major: number;
   minor: number;
@@ -242,13 +249,25 @@ export class ClusterSnapshot implements SnapshotData {
     return this.podsByOwner.get(objectKey(sts)) ?? [];
   }
 
-  /** The StatefulSet, template and ordinal whose "<template>-<set>-<ordinal>" name this is. */
-  claimOwner(namespace: string | undefined, name: string): { sts: StatefulSet; template: string; ordinal: number } | undefined {
-    const shape = parseOrdinalName(name);
-    if (!shape) return undefined;
-    const hit = this.setsByClaimPrefix.get(keyOf(namespace, shape.prefix));
-    return hit ? { ...hit, ordinal: shape.ordinal } : undefined;
+  /**
+   * The StatefulSet, template and ordinal whose "<template>-<set>-<ordinal>"
+   * name this is. Remembered per name: a dozen checks ask it of every claim
+   * and volume, and parsing each name each time was a large share of a big
+   * audit's time and garbage.
+   */
+  claimOwner(namespace: string | undefined, name: string): Readonly<ClaimOwner> | undefined {
+    let names = this.ownerByClaimName.get(namespace);
+    if (!names) this.ownerByClaimName.set(namespace, (names = new Map()));
+    let owner = names.get(name);
+    if (owner === undefined) {
+      const shape = parseOrdinalName(name);
+      const hit = shape && this.setsByClaimPrefix.get(keyOf(namespace, shape.prefix));
+      owner = hit ? { ...hit, ordinal: shape.ordinal } : null;
+      names.set(name, owner);
+    }
+    return owner ?? undefined;
   }
+  private readonly ownerByClaimName = new Map<string | undefined, Map<string, ClaimOwner | null>>();
 
   /** The existing claims of a set ("<template>-<set>-<n>", any ordinal), indexed on first use. */
   claimsOf(sts: StatefulSet): Claim[] {
@@ -256,7 +275,10 @@ export class ClusterSnapshot implements SnapshotData {
       this.claimsBySet = new Map();
       for (const claim of this.claims) {
         const owner = this.claimOwner(claim.metadata?.namespace, claim.metadata?.name ?? '');
-        if (owner) this.claimsBySet.set(owner.sts, [...(this.claimsBySet.get(owner.sts) ?? []), claim]);
+        if (!owner) continue;
+        const claims = this.claimsBySet.get(owner.sts);
+        if (claims) claims.push(claim);
+        else this.claimsBySet.set(owner.sts, [claim]);
       }
     }
     return this.claimsBySet.get(sts) ?? [];

@@ -26,7 +26,7 @@ interface Rendered {
   kind: string;
   metadata: { name: string; namespace?: string };
   rules?: Rule[];
-  spec?: { template?: { spec?: { containers?: Array<{ args?: string[] }> } } };
+  spec?: { template?: { spec?: { containers?: Array<{ args?: string[]; env?: Array<{ name: string; value: string }> }> } } };
 }
 
 async function render(args: string[]): Promise<Rendered[]> {
@@ -75,6 +75,11 @@ describe.skipIf(!!skipReason)('deploy/chart with the real helm', () => {
     expect(monitored.map((d) => d.kind)).toEqual(expect.arrayContaining(['ServiceMonitor', 'PrometheusRule']));
     const off = await render(['--set', 'rbac.helmReleaseSecrets=false']);
     expect(grants(off).has('/secrets')).toBe(false);
+    // V8's limits, from the values (bench:soak measures what they do).
+    const nodeOptions = (docs: Rendered[]) =>
+      docs.find((d) => d.kind === 'Deployment')!.spec!.template!.spec!.containers![0]!.env!.find((e) => e.name === 'NODE_OPTIONS')!.value;
+    expect(nodeOptions(await render([]))).toBe('--max-old-space-size=384 --max-semi-space-size=2');
+    expect(nodeOptions(await render(['--set', 'serve.maxHeapMiB=160', '--set', 'serve.youngGenerationMiB=0']))).toBe('--max-old-space-size=160');
   });
 
   const installAndAudit = async (cluster: Cluster, variant: 'cluster' | 'namespace') => {
