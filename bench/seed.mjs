@@ -58,6 +58,13 @@ async function createSet(client, ns, body, storeLegacy) {
     return await create(client, `/apis/apps/v1/namespaces/${ns}/statefulsets`, body);
   } catch (err) {
     if (!(err instanceof ApiError && err.status === 422 && /volumeMounts/.test(err.message) && storeLegacy)) throw err;
+    // Validation refuses before it looks for an existing object: a unit seeded before (its event
+    // since expired, below) already has its set.
+    try {
+      return await client.request('GET', `/apis/apps/v1/namespaces/${ns}/statefulsets/${body.metadata.name}`);
+    } catch (e) {
+      if (!(e instanceof ApiError && e.notFound)) throw e;
+    }
     storeLegacy({ apiVersion: 'apps/v1', kind: 'StatefulSet', ...body, metadata: { ...body.metadata, namespace: ns } });
     for (;;) {
       try {
@@ -199,7 +206,9 @@ export async function seed(client, volumes, log, storeLegacy) {
       }
     }
   }
-  // A unit's event is written last: its presence means the unit is complete.
+  // A unit's event is written last: its presence means the unit is complete. Events expire (the API
+  // server's --event-ttl, an hour): a plane kept for longer has every unit seeded again, each create
+  // finding its object there, and gets its events back.
   const done_ = new Set(
     (await client.list('/api/v1/events', { limit: 500 }))
       .filter((e) => e.metadata.name.endsWith('.seed'))
