@@ -43,7 +43,6 @@ export function planResizeThroughOwner(
   const label = `${resource.kind} ${resource.metadata.namespace}/${resource.metadata.name}`;
   const target = { kind: resource.kind, namespace: resource.metadata.namespace, name: resource.metadata.name };
   const claimChanges = plan.changes.filter((c) => c.target.kind === 'PersistentVolumeClaim');
-  plan.changes = [];
   plan.owner = `${label} (${owner.operator!.operator})`;
   const current = valueAt(resource, procedure.sizePointer);
   if (resource.spec?.['paused'] === true)
@@ -56,7 +55,9 @@ export function planResizeThroughOwner(
   if (current === undefined)
     plan.refusals.push({ target, reasons: [`${label} has no ${owner.operator!.sizeField}: its set's claim template is not the operator's storage template`] });
   if (plan.refusals.some((r) => !r.noop)) {
-    dropChangesIfRefused(plan, () => 'nothing is changed while any part is refused');
+    // The claims resize would have grown are not grown either; say so, as resize does.
+    plan.changes = claimChanges;
+    dropChangesIfRefused(plan, (planned) => `nothing is changed while any part is refused (${planned} other change(s) planned)`);
     return plan;
   }
   const resourceChange: PlannedChange = {
@@ -149,7 +150,6 @@ export function planResizeThroughOwner(
     irreversible: `${owner.operator!.operator} created the set again from ${label}: to change it, change the resource (a smaller size there would make the operator delete every pod to re-create the set, and claims cannot shrink)`,
   };
   plan.changes = [resourceChange, ...claimChanges, setChange];
-  dropChangesIfRefused(plan, (planned) => `nothing is changed while any part is refused (${planned} other change(s) planned)`);
   return plan;
 }
 

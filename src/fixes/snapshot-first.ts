@@ -18,7 +18,8 @@ export function withSnapshotFirst<P extends Plan & { warnings: string[] }>(repai
       refusals: [...refused, ...repair.refusals],
       warnings: [
         ...repair.warnings,
-        snapshots.changes.length === 0 && refused.length === 0
+        // Here either some snapshot is refused or none is planned.
+        refused.length === 0
           ? '--snapshot: the set has no claim to snapshot, so nothing will be changed'
           : '--snapshot: the snapshot set cannot be taken (above), so nothing will be changed',
       ],

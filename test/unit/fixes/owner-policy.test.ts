@@ -124,6 +124,18 @@ describe('recreateVerdict', () => {
       ],
     });
     expect(recreateVerdict(helm, 'db', [], opts).nextSteps).toEqual([]);
+    // A release that a suspended Flux HelmRelease installs with force: the same warning as a forced Kustomization.
+    const viaFlux: Owner = {
+      ...helm,
+      flux: {
+        name: 'db',
+        namespace: 'flux-system',
+        object: { kind: 'HelmRelease', name: 'db', namespace: 'flux-system', suspended: true, force: true, driftCorrection: false },
+      },
+    } as Owner;
+    expect(recreateVerdict(viaFlux, 'db', CHANGE, opts).warnings).toEqual([
+      'Flux force is enabled on its owner: a later refused apply deletes the set with background propagation, every pod included',
+    ]);
   });
 });
 
@@ -151,7 +163,7 @@ describe('withOwner', () => {
   });
 
   it('leaves a plan alone for an empty verdict', () => {
-    expect(withOwner(plan(), { refusals: [], warnings: [], nextSteps: [] }, SET)).toEqual(plan());
+    expect(withOwner(plan(), { refusals: [], warnings: [], nextSteps: [] }, SET)).toStrictEqual(plan());
   });
 
   it('a refusal drops every change and refuses the set', () => {

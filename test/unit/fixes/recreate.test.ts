@@ -54,11 +54,22 @@ describe('recreatedObject', () => {
     expect(object.metadata?.ownerReferences).toEqual(before.metadata?.ownerReferences);
     expect(object.metadata?.annotations?.['meta.helm.sh/release-name']).toBe('r');
     for (const k of ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields']) expect(object.metadata).not.toHaveProperty(k);
+    expect([object.apiVersion, object.kind]).toEqual(['apps/v1', 'StatefulSet']);
     expect(object.status).toBeUndefined();
     expect(object.spec?.volumeClaimTemplates?.[0]?.spec?.resources?.requests?.['storage']).toBe('2Gi');
     expect(object.spec?.template).toEqual(before.spec?.template);
     // the input is not touched
     expect(before.spec?.volumeClaimTemplates?.[0]?.spec?.resources?.requests?.['storage']).toBe('1Gi');
+  });
+
+  it('sends what a create may carry, whatever the object came with: a list item has no apiVersion or kind, one being deleted has more', () => {
+    const listed = owned();
+    delete listed.apiVersion;
+    delete listed.kind;
+    Object.assign(listed.metadata!, { selfLink: '/apis/apps/v1/namespaces/shop/statefulsets/db', deletionTimestamp: 'x', deletionGracePeriodSeconds: 0 });
+    const { object } = recreatedObject(listed, grow);
+    expect([object.apiVersion, object.kind]).toEqual(['apps/v1', 'StatefulSet']);
+    expect(Object.keys(object.metadata!).sort()).toEqual(['annotations', 'labels', 'name', 'namespace', 'ownerReferences']);
   });
 
   it('makes the same change in last-applied-configuration, written as kubectl writes it', () => {
@@ -146,19 +157,188 @@ describe('planRecreate', () => {
     expect(create.kind === 'create' && (create.body as StatefulSet).spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted).toBe('Delete');
   });
 
+  it('the whole change, as the plan shows it and apply-plan runs it', () => {
+    const deleting = owned();
+    deleting.spec!.persistentVolumeClaimRetentionPolicy = { whenDeleted: 'Delete', whenScaled: 'Retain' };
+    const { before, after, ...change } = planRecreate(deleting, grow, { ...opts, rollPods: ['db-1', 'db-0'] }) as PlannedChange;
+    expect(before).toBe(deleting);
+    expect(after?.spec?.volumeClaimTemplates?.[0]?.spec?.resources?.requests?.['storage']).toBe('2Gi');
+    // The created object is recreatedObject's (tested above).
+    const steps = change.steps.map((step) => (step.kind === 'create' ? { ...step, body: '(recreatedObject)' } : step));
+    expect(JSON.parse(JSON.stringify({ ...change, steps }))).toMatchInlineSnapshot(`
+      {
+        "notes": [],
+        "owned": [
+          "/spec/volumeClaimTemplates",
+        ],
+        "permissions": [
+          {
+            "group": "apps",
+            "namespace": "shop",
+            "resource": "statefulsets",
+            "verb": "get",
+          },
+          {
+            "group": "apps",
+            "namespace": "shop",
+            "resource": "statefulsets",
+            "verb": "delete",
+          },
+          {
+            "group": "apps",
+            "namespace": "shop",
+            "resource": "statefulsets",
+            "verb": "create",
+          },
+          {
+            "group": "apps",
+            "namespace": "shop",
+            "resource": "statefulsets",
+            "verb": "patch",
+          },
+          {
+            "group": "apps",
+            "namespace": "shop",
+            "resource": "statefulsets",
+            "verb": "patch",
+          },
+          {
+            "group": "",
+            "namespace": "shop",
+            "resource": "persistentvolumeclaims",
+            "verb": "list",
+          },
+          {
+            "group": "",
+            "namespace": "shop",
+            "resource": "persistentvolumeclaims",
+            "verb": "patch",
+          },
+          {
+            "group": "",
+            "namespace": "shop",
+            "resource": "pods",
+            "verb": "delete",
+          },
+        ],
+        "replaces": true,
+        "steps": [
+          {
+            "description": "set persistentVolumeClaimRetentionPolicy.whenDeleted to Retain so no claim can be deleted with the StatefulSet",
+            "kind": "patch",
+            "patch": [
+              {
+                "op": "test",
+                "path": "/metadata/uid",
+                "value": "old-uid",
+              },
+              {
+                "op": "test",
+                "path": "/metadata/generation",
+                "value": 3,
+              },
+              {
+                "op": "replace",
+                "path": "/spec/persistentVolumeClaimRetentionPolicy/whenDeleted",
+                "value": "Retain",
+              },
+            ],
+            "path": "/apis/apps/v1/namespaces/shop/statefulsets/db",
+          },
+          {
+            "description": "remove the StatefulSet's ownerReference from its claims (JSON patch, uid-checked), so no claim can be collected with it",
+            "kind": "release-claims",
+            "namespace": "shop",
+            "ownerUid": "old-uid",
+          },
+          {
+            "description": "delete with propagationPolicy: Orphan, only if uid and spec generation are still as planned (pods and claims stay)",
+            "generation": 3,
+            "kind": "delete-orphan",
+            "path": "/apis/apps/v1/namespaces/shop/statefulsets/db",
+            "uid": "old-uid",
+          },
+          {
+            "body": "(recreatedObject)",
+            "description": "c",
+            "kind": "create",
+            "path": "/apis/apps/v1/namespaces/shop/statefulsets",
+          },
+          {
+            "description": "hand each field back to the manager that owned it (helm), so their next apply does not conflict with this tool",
+            "kind": "hand-back-fields",
+            "managedFields": [
+              {
+                "apiVersion": "apps/v1",
+                "fieldsType": "FieldsV1",
+                "fieldsV1": {
+                  "f:spec": {
+                    "f:volumeClaimTemplates": {},
+                  },
+                },
+                "manager": "helm",
+                "operation": "Apply",
+              },
+              {
+                "fieldsType": "FieldsV1",
+                "fieldsV1": {
+                  "f:status": {},
+                },
+                "manager": "kube-controller-manager",
+                "operation": "Update",
+                "subresource": "status",
+              },
+            ],
+            "path": "/apis/apps/v1/namespaces/shop/statefulsets/db",
+          },
+          {
+            "description": "wait for the pods to be adopted, then delete db-1, db-0 one at a time (highest ordinal first)",
+            "kind": "wait-adoption",
+            "name": "db",
+            "namespace": "shop",
+            "rollPods": [
+              "db-1",
+              "db-0",
+            ],
+          },
+        ],
+        "summary": "s",
+        "target": {
+          "kind": "StatefulSet",
+          "name": "db",
+          "namespace": "shop",
+          "resourceVersion": "41",
+          "uid": "old-uid",
+        },
+        "warnings": [
+          "persistentVolumeClaimRetentionPolicy.whenDeleted is Delete: it is switched to Retain before the delete and restored on the new StatefulSet",
+        ],
+      }
+    `);
+  });
+
   it('has nothing to hand back for an object without managedFields', () => {
     const sts = owned();
     delete (sts.metadata as Record<string, unknown>)['managedFields'];
     const change = planRecreate(sts, grow, opts) as PlannedChange;
     expect(change.steps.map((s) => s.kind)).toEqual(['delete-orphan', 'create', 'wait-adoption']);
+    expect(change.steps[2]).toEqual({
+      kind: 'wait-adoption',
+      namespace: 'shop',
+      name: 'db',
+      rollPods: [],
+      description: 'wait until the controller has seen the new StatefulSet and adopted its pods',
+    });
+    expect(change.permissions.map((p) => p.verb)).toEqual(['get', 'delete', 'create']);
   });
 
   it('refuses a set with finalizers or being deleted, before any step', () => {
     const withFinalizer = owned();
     withFinalizer.metadata!.finalizers = ['example.com/protect'];
-    expect((planRecreate(withFinalizer, grow, opts) as Refusal).reasons).toEqual([
-      'it has finalizers (example.com/protect): another controller manages its deletion',
-    ]);
+    expect(planRecreate(withFinalizer, grow, opts)).toEqual({
+      target: { kind: 'StatefulSet', namespace: 'shop', name: 'db' },
+      reasons: ['it has finalizers (example.com/protect): another controller manages its deletion'],
+    });
     const deleting = owned();
     deleting.metadata!.deletionTimestamp = '2026-01-01T00:00:00Z' as unknown as Date;
     expect((planRecreate(deleting, grow, opts) as Refusal).reasons).toEqual(['it is being deleted']);

@@ -58,6 +58,12 @@ describe('resize through prometheus-operator', () => {
   it('only for a known procedure with its resource read', () => {
     expect(resizesThroughOwner(ownerOf(set, NO_OWNER_RECORDS))).toBe(false);
     expect(resizesThroughOwner({ type: 'none' })).toBe(false);
+    const known = ownerOf(set, { ...NO_OWNER_RECORDS, controllers: [prometheus()] });
+    expect(resizesThroughOwner(known)).toBe(true);
+    // an operator this tool knows no procedure for, its resource read
+    expect(resizesThroughOwner({ ...known, operator: undefined } as typeof known)).toBe(false);
+    // its resource not read (forbidden, or gone)
+    expect(resizesThroughOwner({ ...known, resource: undefined } as typeof known)).toBe(false);
   });
 
   it('pauses and resizes the resource, grows the claims, then orphan-deletes, un-pauses and waits for the operator', () => {
@@ -94,7 +100,28 @@ describe('resize through prometheus-operator', () => {
       storage: { volumeClaimTemplate: { spec: { resources: { requests: { storage: '2Gi' } } } } },
     });
 
+    expect(resource!.target).toEqual({ kind: 'Prometheus', namespace: 'mon', name: 'p', uid: 'cr', resourceVersion: '77' });
+    expect(resource!.notes).toEqual([
+      'prometheus-operator does not grow claims itself: its documented procedure is pause, resize the claims, orphan-delete the set, un-pause',
+    ]);
+    expect(setChange!.target).toEqual({ kind: 'StatefulSet', namespace: 'mon', name: 'prometheus-p', uid: 'set-1', resourceVersion: '50' });
+    expect(setChange!.summary).toBe(
+      'orphan-delete statefulset prometheus-p and let prometheus-operator create it again at 2Gi (template prometheus-p-db was 1Gi)',
+    );
+    expect(setChange!.notes).toEqual(['pods and claims stay (same uids); the operator writes the new set, so it stays owned by its resource']);
+    expect(setChange!.owned).toEqual([]);
+    expect(setChange!.warnings).toEqual([]);
+    expect(resource!.warnings).toEqual([]);
+    // What the plan shows as the set's change: the template at the new size.
+    expect((setChange!.after as StatefulSet).spec?.volumeClaimTemplates).toEqual([
+      { metadata: { name: 'prometheus-p-db' }, spec: { storageClassName: 'fast', resources: { requests: { storage: '2Gi' } } } },
+    ]);
+    expect(set.spec?.volumeClaimTemplates?.[0]?.spec?.resources?.requests?.['storage']).toBe('1Gi');
     expect(setChange!.steps.map((s) => s.kind)).toEqual(['delete-orphan', 'patch', 'wait-recreated']);
+    expect(setChange!.steps[0]!.description).toBe(
+      'delete with propagationPolicy: Orphan, only if uid and spec generation are still as planned (pods and claims stay)',
+    );
+    expect(setChange!.steps[1]!.description).toBe('un-pause Prometheus mon/p: the operator creates the set again from it');
     expect(setChange!.steps[0]).toMatchObject({ uid: 'set-1', generation: 2, path: '/apis/apps/v1/namespaces/mon/statefulsets/prometheus-p' });
     expect(setChange!.steps[1]).toMatchObject({
       path: URL,
@@ -115,7 +142,11 @@ describe('resize through prometheus-operator', () => {
     });
     expect(setChange!.replaces).toBe(true);
     expect(setChange!.irreversible).toMatch(/^prometheus-operator created the set again from Prometheus mon\/p: to change it, change the resource/);
-    expect(setChange!.permissions.map((x) => `${x.verb} ${x.resource}`)).toEqual(['get statefulsets', 'delete statefulsets', 'patch prometheuses']);
+    expect(setChange!.permissions).toEqual([
+      { verb: 'get', group: 'apps', resource: 'statefulsets', namespace: 'mon' },
+      { verb: 'delete', group: 'apps', resource: 'statefulsets', namespace: 'mon' },
+      { verb: 'patch', group: 'monitoring.coreos.com', resource: 'prometheuses', namespace: 'mon' },
+    ]);
   });
 
   it('keeps claims through the delete of a set whose claims it would delete', () => {
@@ -132,6 +163,9 @@ describe('resize through prometheus-operator', () => {
   it('refuses a paused resource, or one without the storage field, with nothing planned', () => {
     const paused = plan(prometheus({ paused: true, storage: { volumeClaimTemplate: { spec: { resources: { requests: { storage: '1Gi' } } } } } }));
     expect(paused.changes).toEqual([]);
+    // The claim that could have grown is not grown either, and the plan says so.
+    expect(paused.warnings).toEqual(['nothing is changed while any part is refused (1 other change(s) planned)']);
+    expect(paused.refusals.map((r) => r.target)).toEqual([{ kind: 'Prometheus', namespace: 'mon', name: 'p' }]);
     expect(paused.refusals.map((r) => r.reasons.join())).toEqual([
       'Prometheus mon/p is paused (spec.paused: true): the procedure ends by un-pausing it, which this tool will not decide for you; un-pause it first, or change spec.storage.volumeClaimTemplate.spec.resources.requests.storage by hand',
     ]);

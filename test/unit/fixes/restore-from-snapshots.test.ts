@@ -1,7 +1,8 @@
 // restore --from-snapshots: each ordinal from its own ordinal's snapshot, all or nothing.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { planSnapshotRestore, type SnapshotRestoreInput } from '../../../src/fixes/restore-from-snapshots.js';
+import { planAsShown } from './plan-as-shown.js';
+import { planSnapshotRestore, snapshotSetIds, type SnapshotRestoreInput } from '../../../src/fixes/restore-from-snapshots.js';
 import type { Claim, StatefulSet, StorageClass, VolumeSnapshot } from '../../../src/kube/types.js';
 
 const sts = (replicas: number): StatefulSet => ({
@@ -89,7 +90,18 @@ describe('restore --from-snapshots', () => {
       "the template's class other provisions with other.example.com, not with the snapshot's driver csi.example.com (classes of that driver: fast)",
     );
     expect(reasons({ live: true })).toContain('statefulset db runs 2 replica(s)');
-    expect(reasons({ snapshots: [snap(0), snap(1), snap(1, { name: 'dup' })] })).toContain('has 2 snapshots of ordinal 1');
+    expect(planSnapshotRestore(input({ live: true }), 'x').refusals.map((r) => r.target)).toContainEqual({
+      kind: 'StatefulSet',
+      namespace: 'shop',
+      name: 'db',
+    });
+    expect(reasons({ snapshots: [snap(0), snap(1), snap(1, { name: 'dup' })] })).toContain(
+      'snapshot set s1 has 2 snapshots of ordinal 1 of template "data" (data-db-1-s1, dup)',
+    );
+    // Refused whole: the claims that could have been made are not, and the plan says so.
+    const partial = planSnapshotRestore(input({ snapshots: [snap(0)] }), 'x');
+    expect(partial.refusals.map((r) => r.target)).toEqual([{ kind: 'PersistentVolumeClaim', namespace: 'shop', name: 'data-db-1' }]);
+    expect(partial.warnings).toContain('1 claim(s) were ready to restore, but a set is restored whole or not at all: nothing will be created');
   });
 
   it('refuses a snapshot being deleted, a missing class, no size at all; says what it leaves out and what it cannot size', () => {
@@ -125,6 +137,10 @@ describe('restore --from-snapshots', () => {
     const sizeless = planSnapshotRestore(input({ snapshots: unsized }), 'x');
     expect(sizeless.changes[0]!.warnings).toEqual(["VolumeSnapshot data-db-0-s1 states no restoreSize: the claim asks the template's size"]);
     expect(created(sizeless)[0]!.spec?.resources?.requests?.['storage']).toBe('1Gi');
+    // The snapshot's own class gives the driver when no content can be read, whichever class comes first.
+    const classFirst = { apiVersion: 'snapshot.storage.k8s.io/v1', kind: 'VolumeSnapshotClass', metadata: { name: 'first' }, driver: 'other.example.com' };
+    const viaClass = planSnapshotRestore(input({ snapshotClasses: [classFirst, ...input({}).snapshotClasses] }), 'x');
+    expect(viaClass.refusals).toEqual([]);
     // The content's driver wins over the class's.
     const moved = planSnapshotRestore(input({ contents: [{ metadata: { name: 'c-0' }, spec: { driver: 'other.example.com' } }], snapshotClasses: [] }), 'x');
     expect(moved.refusals.flatMap((r) => r.reasons)).toContain(
@@ -164,6 +180,24 @@ describe('restore --from-snapshots', () => {
       spec: { source: { volumeSnapshotContentName: 'sts-storage-staging-data-db-1-s1' } },
     });
     expect((claim as Claim).spec?.dataSource?.name).toBe('data-db-1-s1');
+    // The snapshots' own namespace named as the one to restore from is no clone: the claims use them in place.
+    const same = planSnapshotRestore(input({ contents, fromNamespace: 'shop', targetSnapshotNames: new Set() }), 'x');
+    expect(same.changes.map((c) => c.steps.map((st) => st.kind))).toEqual([['create'], ['create']]);
+    expect(same.headline).toBe("Plan: 2 claim(s) to create from snapshot set s1, each from its own ordinal's snapshot");
+    // The copy is waited for ten minutes unless told otherwise.
+    expect(steps[2]).toMatchObject({ kind: 'wait-snapshot-ready', timeoutMs: 600_000 });
+    // A content's name is at most 253 characters, however long the namespace and the snapshot's name.
+    const long = snap(0, { name: `data-db-0-${'s'.repeat(240)}` });
+    const longTarget = sts(1);
+    longTarget.metadata!.namespace = 'n'.repeat(63);
+    const longContents = [{ ...contents[0]!, metadata: { name: 'c-0' } }];
+    const copied = planSnapshotRestore(
+      input({ sts: longTarget, snapshots: [long], contents: longContents, fromNamespace: 'shop', targetSnapshotNames: new Set() }),
+      'x',
+    );
+    const contentName = (copied.changes[0]!.steps[0] as { body: { metadata: { name: string } } }).body.metadata.name;
+    expect(contentName).toBe(`sts-storage-${'n'.repeat(63)}-data-db-0-${'s'.repeat(240)}`.slice(0, 253));
+    expect(contentName).toHaveLength(253);
 
     const blind = planSnapshotRestore(input({ sts: target, contents: undefined, fromNamespace: 'shop', targetSnapshotNames: new Set() }), 'x');
     expect(blind.changes).toEqual([]);
@@ -190,5 +224,256 @@ describe('restore --from-snapshots', () => {
       ),
       { numRuns: 300, seed: 20261206 },
     );
+  });
+});
+
+describe('snapshotSetIds (what restore offers when the named set has no snapshot)', () => {
+  it('lists each snapshot set of the namespace once, sorted, and ignores snapshots of no set', () => {
+    const unlabelled = snap(0, { name: 'by-hand' });
+    delete unlabelled.metadata!.labels;
+    const bare = { spec: {} } as VolumeSnapshot;
+    expect(snapshotSetIds([snap(0, { set: 's2' }), snap(1, { set: 's1' }), snap(2, { set: 's2' }), unlabelled, bare])).toEqual(['s1', 's2']);
+    expect(snapshotSetIds([])).toEqual([]);
+  });
+});
+
+describe('restore --from-snapshots, the whole plan as the user confirms it', () => {
+  it('in place', () => {
+    const one = sts(1);
+    one.spec!.volumeClaimTemplates![0]!.metadata!.annotations = { team: 'a' };
+    one.spec!.volumeClaimTemplates![0]!.metadata!.labels = { tier: 'db' };
+    one.spec!.volumeClaimTemplates![0]!.spec!.volumeMode = 'Block';
+    expect(planAsShown(planSnapshotRestore(input({ sts: one, snapshots: [snap(0)] }), 'restore db -n shop --from-snapshots s1'))).toMatchInlineSnapshot(`
+      {
+        "atomic": true,
+        "changes": [
+          {
+            "irreversible": "the restored claim is kept: this tool never deletes a claim (delete it with kubectl before the set uses it, if it is not wanted)",
+            "notes": [],
+            "owned": [],
+            "permissions": [
+              {
+                "group": "",
+                "namespace": "shop",
+                "resource": "persistentvolumeclaims",
+                "verb": "create",
+              },
+            ],
+            "steps": [
+              {
+                "body": {
+                  "apiVersion": "v1",
+                  "kind": "PersistentVolumeClaim",
+                  "metadata": {
+                    "annotations": {
+                      "team": "a",
+                    },
+                    "labels": {
+                      "app": "db",
+                      "tier": "db",
+                    },
+                    "name": "data-db-0",
+                    "namespace": "shop",
+                  },
+                  "spec": {
+                    "accessModes": [
+                      "ReadWriteOnce",
+                    ],
+                    "dataSource": {
+                      "apiGroup": "snapshot.storage.k8s.io",
+                      "kind": "VolumeSnapshot",
+                      "name": "data-db-0-s1",
+                    },
+                    "resources": {
+                      "requests": {
+                        "storage": "2Gi",
+                      },
+                    },
+                    "storageClassName": "fast",
+                    "volumeMode": "Block",
+                  },
+                },
+                "description": "create PersistentVolumeClaim data-db-0",
+                "kind": "create",
+                "path": "/api/v1/namespaces/shop/persistentvolumeclaims",
+              },
+            ],
+            "summary": "new claim data-db-0 (ordinal 0) from it: 2Gi (restoreSize 2Gi, template 1Gi), class fast",
+            "target": {
+              "kind": "VolumeSnapshot",
+              "name": "data-db-0-s1",
+              "namespace": "shop",
+              "resourceVersion": "7",
+              "uid": "vs-0-",
+            },
+            "warnings": [],
+          },
+        ],
+        "command": "restore db -n shop --from-snapshots s1",
+        "headline": "Plan: 1 claim(s) to create from snapshot set s1, each from its own ordinal's snapshot",
+        "refusals": [],
+        "warnings": [
+          "then create (or scale up) statefulset db: it takes the restored claims as they are",
+        ],
+      }
+    `);
+  });
+
+  it('cloned into another namespace', () => {
+    const target = sts(1);
+    target.metadata!.namespace = 'staging';
+    const contents = [
+      {
+        apiVersion: 'snapshot.storage.k8s.io/v1',
+        kind: 'VolumeSnapshotContent',
+        metadata: { name: 'c-0' },
+        spec: { driver: 'csi.example.com', deletionPolicy: 'Delete' as const, volumeSnapshotClassName: 'snap', sourceVolumeMode: 'Filesystem' },
+        status: { snapshotHandle: 'h-0', readyToUse: true },
+      },
+    ];
+    expect(
+      planAsShown(
+        planSnapshotRestore(
+          input({ sts: target, snapshots: [snap(0)], contents, fromNamespace: 'shop', targetSnapshotNames: new Set(), copyReadyMs: 90_000 }),
+          'restore db -n staging --from-snapshots s1 --from-namespace shop',
+        ),
+      ),
+    ).toMatchInlineSnapshot(`
+      {
+        "atomic": true,
+        "changes": [
+          {
+            "irreversible": "the restored claim is kept: this tool never deletes a claim (delete it with kubectl before the set uses it, if it is not wanted); the copy VolumeSnapshotContent sts-storage-staging-data-db-0-s1, VolumeSnapshot data-db-0-s1 is kept too (deletionPolicy Retain: deleting it leaves the backend snapshot)",
+            "notes": [],
+            "owned": [],
+            "permissions": [
+              {
+                "group": "snapshot.storage.k8s.io",
+                "resource": "volumesnapshotcontents",
+                "verb": "create",
+              },
+              {
+                "group": "snapshot.storage.k8s.io",
+                "namespace": "staging",
+                "resource": "volumesnapshots",
+                "verb": "create",
+              },
+              {
+                "group": "",
+                "namespace": "staging",
+                "resource": "persistentvolumeclaims",
+                "verb": "create",
+              },
+            ],
+            "steps": [
+              {
+                "body": {
+                  "apiVersion": "snapshot.storage.k8s.io/v1",
+                  "kind": "VolumeSnapshotContent",
+                  "metadata": {
+                    "name": "sts-storage-staging-data-db-0-s1",
+                  },
+                  "spec": {
+                    "deletionPolicy": "Retain",
+                    "driver": "csi.example.com",
+                    "source": {
+                      "snapshotHandle": "h-0",
+                    },
+                    "sourceVolumeMode": "Filesystem",
+                    "volumeSnapshotClassName": "snap",
+                    "volumeSnapshotRef": {
+                      "name": "data-db-0-s1",
+                      "namespace": "staging",
+                    },
+                  },
+                },
+                "description": "create VolumeSnapshotContent sts-storage-staging-data-db-0-s1 (snapshotHandle h-0, Retain)",
+                "kind": "create",
+                "path": "/apis/snapshot.storage.k8s.io/v1/volumesnapshotcontents",
+              },
+              {
+                "body": {
+                  "apiVersion": "snapshot.storage.k8s.io/v1",
+                  "kind": "VolumeSnapshot",
+                  "metadata": {
+                    "annotations": {
+                      "sts-storage.kubectl.io/template": "data",
+                    },
+                    "labels": {
+                      "sts-storage.kubectl.io/ordinal": "0",
+                      "sts-storage.kubectl.io/snapshot-set": "s1",
+                      "sts-storage.kubectl.io/template": "data",
+                    },
+                    "name": "data-db-0-s1",
+                    "namespace": "staging",
+                  },
+                  "spec": {
+                    "source": {
+                      "volumeSnapshotContentName": "sts-storage-staging-data-db-0-s1",
+                    },
+                  },
+                },
+                "description": "create VolumeSnapshot data-db-0-s1 in staging, bound to it",
+                "kind": "create",
+                "path": "/apis/snapshot.storage.k8s.io/v1/namespaces/staging/volumesnapshots",
+              },
+              {
+                "description": "wait until VolumeSnapshot data-db-0-s1 is ready to use",
+                "kind": "wait-snapshot-ready",
+                "path": "/apis/snapshot.storage.k8s.io/v1/namespaces/staging/volumesnapshots/data-db-0-s1",
+                "timeoutMs": 90000,
+              },
+              {
+                "body": {
+                  "apiVersion": "v1",
+                  "kind": "PersistentVolumeClaim",
+                  "metadata": {
+                    "labels": {
+                      "app": "db",
+                    },
+                    "name": "data-db-0",
+                    "namespace": "staging",
+                  },
+                  "spec": {
+                    "accessModes": [
+                      "ReadWriteOnce",
+                    ],
+                    "dataSource": {
+                      "apiGroup": "snapshot.storage.k8s.io",
+                      "kind": "VolumeSnapshot",
+                      "name": "data-db-0-s1",
+                    },
+                    "resources": {
+                      "requests": {
+                        "storage": "2Gi",
+                      },
+                    },
+                    "storageClassName": "fast",
+                  },
+                },
+                "description": "create PersistentVolumeClaim data-db-0",
+                "kind": "create",
+                "path": "/api/v1/namespaces/staging/persistentvolumeclaims",
+              },
+            ],
+            "summary": "copy it to staging (VolumeSnapshotContent sts-storage-staging-data-db-0-s1, VolumeSnapshot data-db-0-s1), then new claim data-db-0 (ordinal 0) from it: 2Gi (restoreSize 2Gi, template 1Gi), class fast",
+            "target": {
+              "kind": "VolumeSnapshot",
+              "name": "data-db-0-s1",
+              "namespace": "shop",
+              "resourceVersion": "7",
+              "uid": "vs-0-",
+            },
+            "warnings": [],
+          },
+        ],
+        "command": "restore db -n staging --from-snapshots s1 --from-namespace shop",
+        "headline": "Plan: 1 claim(s) to create from snapshot set s1 of namespace shop, each from its own ordinal's snapshot",
+        "refusals": [],
+        "warnings": [
+          "then create (or scale up) statefulset db: it takes the restored claims as they are",
+        ],
+      }
+    `);
   });
 });

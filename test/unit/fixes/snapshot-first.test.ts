@@ -34,15 +34,21 @@ const plan = (changes: PlannedChange[], over: Partial<Plan> = {}): Plan & { warn
 
 describe('withSnapshotFirst', () => {
   it('puts the snapshots first, makes the plan all or nothing, and pins a snapshotted claim to the fields the repair changes', () => {
-    const out = withSnapshotFirst(plan([grow]), plan([snapshotChange]));
+    const waited = change({ steps: [...grow.steps, { kind: 'wait-snapshot-ready', path: '/y', timeoutMs: 1, description: 'w' }] });
+    const out = withSnapshotFirst(plan([waited], { warnings: ['repair warning'] }), plan([snapshotChange], { warnings: ['snapshot warning'] }));
     expect(out.atomic).toBe(true);
+    expect(out.headline).toBe('Plan: 1 VolumeSnapshot(s) first, each waited for until ready; then 1 object(s) to change');
+    expect(out.warnings).toEqual(['snapshot warning', 'repair warning']);
     expect(out.changes[0]).toBe(snapshotChange);
-    const patch = out.changes[1]!.steps[0]!;
-    expect(patch.kind === 'patch' && patch.patch).toEqual([
+    const [patch, wait] = out.changes[1]!.steps;
+    expect(patch!.kind === 'patch' && patch!.patch).toEqual([
       { op: 'test', path: '/metadata/uid', value: 'c0' },
       { op: 'test', path: '/spec/resources/requests/storage', value: '1Gi' },
       { op: 'replace', path: '/spec/resources/requests/storage', value: '2Gi' },
     ]);
+    expect(patch!.description).toBe("JSON patch (pinned to the uid and the fields it changes: the snapshot-controller moves the claim's resourceVersion)");
+    // a step that is not a patch is kept as it was
+    expect(wait).toEqual(waited.steps[1]);
   });
 
   it('leaves alone what the snapshots do not concern: a repair with nothing to do, another object, a step without a resourceVersion test', () => {
@@ -91,5 +97,10 @@ describe('withSnapshotFirst', () => {
 
     const refusedRepair = plan([], { refusals: [{ target: { kind: 'StatefulSet', name: 'db' }, reasons: ['owner reverts it'] }] });
     expect(withSnapshotFirst(refusedRepair, plan([snapshotChange]))).toBe(refusedRepair);
+    // A repair refused in part (not all or nothing) is not run with snapshots either; one with only a noop refusal is.
+    const partlyRefused = plan([grow], { refusals: [{ target: { kind: 'PersistentVolumeClaim', name: 'data-db-1' }, reasons: ['shrink'] }] });
+    expect(withSnapshotFirst(partlyRefused, plan([snapshotChange]))).toBe(partlyRefused);
+    const partlyDone = plan([grow], { refusals: [{ target: { kind: 'PersistentVolumeClaim', name: 'data-db-1' }, reasons: ['already 2Gi'], noop: true }] });
+    expect(withSnapshotFirst(partlyDone, plan([snapshotChange])).changes).toHaveLength(2);
   });
 });

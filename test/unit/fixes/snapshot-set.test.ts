@@ -2,6 +2,7 @@
 // refused before any write for what the snapshot-controller would refuse.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { planAsShown } from './plan-as-shown.js';
 import { planSnapshotSet, snapshotSetId } from '../../../src/fixes/snapshot-set.js';
 import { snapshotFromObjects } from '../../../src/snapshot/from-objects.js';
 import { SNAPSHOT_SET_LABEL } from '../../../src/kube/volume-snapshot.js';
@@ -176,5 +177,135 @@ describe('snapshot STS', () => {
       { numRuns: 300, seed: 20261206 },
     );
     expect(created).toBeGreaterThan(10);
+  });
+});
+
+describe('snapshot STS, the whole plan as the user confirms it', () => {
+  it('one ordinal, waited for before a repair, with a class that deletes its backend snapshots', () => {
+    const set = sts(1, ['data']);
+    const deleting = { ...snapClass('snap', 'csi.example.com', true), deletionPolicy: 'Delete' as const };
+    const p = planSnapshotSet(
+      snapshotFromObjects([set, claim('data-db-0'), volume('data-db-0'), deleting], { source: 'cluster' }),
+      set,
+      { setId: '20261206-201500', waitReadyMs: 120_000 },
+      'snapshot db -n shop',
+    );
+    expect(planAsShown(p)).toMatchInlineSnapshot(`
+      {
+        "atomic": true,
+        "changes": [
+          {
+            "irreversible": "its data is in VolumeSnapshot data-db-0-20261206-201500, which is kept: this tool never deletes a snapshot (delete it with kubectl when it is no longer wanted; with deletionPolicy Delete that also deletes the backend snapshot)",
+            "notes": [],
+            "owned": [],
+            "permissions": [
+              {
+                "group": "snapshot.storage.k8s.io",
+                "namespace": "shop",
+                "resource": "volumesnapshots",
+                "verb": "create",
+              },
+            ],
+            "steps": [
+              {
+                "body": {
+                  "apiVersion": "snapshot.storage.k8s.io/v1",
+                  "kind": "VolumeSnapshot",
+                  "metadata": {
+                    "annotations": {
+                      "sts-storage.kubectl.io/source-claim-uid": "uid-data-db-0",
+                      "sts-storage.kubectl.io/statefulset": "db",
+                      "sts-storage.kubectl.io/statefulset-uid": "set-uid",
+                      "sts-storage.kubectl.io/template": "data",
+                    },
+                    "labels": {
+                      "sts-storage.kubectl.io/ordinal": "0",
+                      "sts-storage.kubectl.io/snapshot-set": "20261206-201500",
+                      "sts-storage.kubectl.io/statefulset": "db",
+                      "sts-storage.kubectl.io/template": "data",
+                    },
+                    "name": "data-db-0-20261206-201500",
+                    "namespace": "shop",
+                  },
+                  "spec": {
+                    "source": {
+                      "persistentVolumeClaimName": "data-db-0",
+                    },
+                    "volumeSnapshotClassName": "snap",
+                  },
+                },
+                "description": "create VolumeSnapshot data-db-0-20261206-201500",
+                "kind": "create",
+                "path": "/apis/snapshot.storage.k8s.io/v1/namespaces/shop/volumesnapshots",
+              },
+              {
+                "description": "wait until VolumeSnapshot data-db-0-20261206-201500 is ready to use",
+                "kind": "wait-snapshot-ready",
+                "path": "/apis/snapshot.storage.k8s.io/v1/namespaces/shop/volumesnapshots/data-db-0-20261206-201500",
+                "timeoutMs": 120000,
+              },
+            ],
+            "summary": "new VolumeSnapshot data-db-0-20261206-201500 of it (ordinal 0, PV pv-data-db-0; class snap, its driver's default)",
+            "target": {
+              "kind": "PersistentVolumeClaim",
+              "name": "data-db-0",
+              "namespace": "shop",
+              "resourceVersion": "5",
+              "uid": "uid-data-db-0",
+            },
+            "warnings": [],
+          },
+        ],
+        "command": "snapshot db -n shop",
+        "headline": "Plan: 1 VolumeSnapshot(s) to create, one per claim (the claims are read, not changed)",
+        "refusals": [],
+        "warnings": [
+          "deletionPolicy Delete: deleting a VolumeSnapshot deletes its backend snapshot",
+        ],
+      }
+    `);
+  });
+
+  it('--template: only the templates named, and none the set does not have', () => {
+    const set = sts(1, ['data', 'logs']);
+    const objects = [claim('data-db-0'), volume('data-db-0'), claim('logs-db-0'), volume('logs-db-0'), snapClass('snap', 'csi.example.com', true)];
+    const only = planSnapshotSet(snapshotFromObjects([set, ...objects], { source: 'cluster' }), set, { setId: 'x', templates: ['logs'] }, 'c');
+    expect(only.changes.map((c) => c.target.name)).toEqual(['logs-db-0']);
+    expect(() => planSnapshotSet(snapshotFromObjects([set, ...objects], { source: 'cluster' }), set, { setId: 'x', templates: ['nope'] }, 'c')).toThrow(
+      'statefulset db has no volumeClaimTemplate "nope"',
+    );
+  });
+
+  it('takes a snapshot whose name is 253 characters, and refuses one longer', () => {
+    // "<claim>-<set id>": the claim's name, a dash and 15 characters.
+    const named = (template: string) => {
+      const set = sts(1, [template]);
+      return plan([claim(`${template}-db-0`), volume(`${template}-db-0`), snapClass('snap', 'csi.example.com', true)], set);
+    };
+    const fits = named('t'.repeat(232));
+    expect(fits.refusals).toEqual([]);
+    expect(fits.changes[0]!.steps[0]!.kind === 'create' && fits.changes[0]!.steps[0]!.body.metadata?.name).toHaveLength(253);
+    const over = named('t'.repeat(233));
+    expect(over.changes).toEqual([]);
+    expect(over.refusals.map((r) => [r.target, r.reasons])).toEqual([
+      [
+        { kind: 'PersistentVolumeClaim', namespace: 'shop', name: `${'t'.repeat(233)}-db-0` },
+        [`the snapshot name ${'t'.repeat(233)}-db-0-20261206-201500 would be longer than 253 characters`],
+      ],
+    ]);
+  });
+
+  it('leaves out of the labels a name a label cannot hold, and keeps it in the annotations', () => {
+    // A template name may be a DNS subdomain (dots, 253 characters); a label value is at most 63.
+    const long = `data.${'x'.repeat(60)}`;
+    const set = sts(1, [long]);
+    const p = plan([claim(`${long}-db-0`), volume(`${long}-db-0`), snapClass('snap', 'csi.example.com', true)], set);
+    const body = p.changes[0]!.steps[0]!.kind === 'create' ? p.changes[0]!.steps[0]!.body : undefined;
+    expect(body?.metadata?.labels).toEqual({
+      'sts-storage.kubectl.io/snapshot-set': '20261206-201500',
+      'sts-storage.kubectl.io/ordinal': '0',
+      'sts-storage.kubectl.io/statefulset': 'db',
+    });
+    expect(body?.metadata?.annotations?.['sts-storage.kubectl.io/template']).toBe(long);
   });
 });

@@ -60,6 +60,11 @@ describe('snapshot sources, times and sizes', () => {
     expect(restoreSizeBytes(bare, { status: { restoreSize: -1 } })).toBeUndefined();
     expect(snapshotTakenAt(bare, { status: { creationTime: Number.NaN } })).toBeUndefined();
     expect(snapshotTakenAt(bare, { status: { creationTime: '5' as unknown as number } })).toBeUndefined();
+    // JSON.parse makes a number too large for a double Infinity: no size, no time.
+    const huge = JSON.parse('{"status": {"restoreSize": 1e400, "creationTime": 1e400}}') as VolumeSnapshotContent;
+    expect(restoreSizeBytes(bare, huge)).toBeUndefined();
+    expect(snapshotTakenAt(bare, huge)).toBeUndefined();
+    expect(restoreSizeBytes(bare, { status: { restoreSize: '5Gi' as unknown as number } })).toBeUndefined();
   });
 
   it('is ready only when readyToUse and not being deleted', () => {
