@@ -3,9 +3,8 @@
 // and objects gone in the new list are dropped) fed by this tool's own client.
 // Objects are cut down by the same slim() as a one-shot audit's lists, so the
 // store holds what the checks read and no more, and their strings are shared
-// through a pool. ListWatch stops on any other
-// error; this store restarts it after a backoff, resuming from the last
-// resourceVersion it saw.
+// through a pool. ListWatch stops on any other error; this store restarts it
+// after a backoff, resuming from the last resourceVersion it saw.
 import { ListWatch } from '@kubernetes/client-node/dist/cache.js';
 import type { Watch } from '@kubernetes/client-node/dist/watch.js';
 import type { KubernetesObject } from '@kubernetes/client-node/dist/types.js';
