@@ -43,7 +43,9 @@ async function csiSet(cluster: Cluster, ns: string, driver: string, replicas: nu
   for (let i = 0; i < bound; i++) await csiVolume(cluster, ns, driver, i);
   await cluster.create(statefulSet('db', { replicas, storageClassName: cls, parallel: true }), ns);
   await waitFor(`${bound} of the claims of db Bound`, async () => {
-    const claims = await cluster.client.list<Claim>(`/api/v1/namespaces/${ns}/persistentvolumeclaims`);
+    const claims = (await cluster.client.list<Claim>(`/api/v1/namespaces/${ns}/persistentvolumeclaims`)).filter((c) =>
+      c.metadata?.name?.startsWith('data-db-'),
+    );
     return claims.length === replicas && claims.filter((c) => c.status?.phase === 'Bound').length === bound;
   });
 }
@@ -305,6 +307,24 @@ describe.skipIf(!!skipReason)('VolumeSnapshots per ordinal, with the real snapsh
     const { cluster } = sandbox;
     const ns = await cluster.namespace('snapaud');
     const driver = `${ns}.snapshot.test`;
+    const restoreClaim = (name: string, source: string) => ({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name },
+      spec: {
+        storageClassName: `snap-${ns}`,
+        accessModes: ['ReadWriteOnce'],
+        resources: { requests: { storage: '1Gi' } },
+        dataSource: { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: source },
+      },
+    });
+    // The restores exist before the set's claims: the controller decides whether a deleted snapshot is
+    // still a restore's source from its informer's copy of the claims (isVolumeBeingCreatedFromSnapshot,
+    // pvcLister), and it can take snapshot nightly of data-db-0 only once that copy holds data-db-0,
+    // so by then it holds from-nightly too. Created just before the delete, the restore could still be
+    // missing from the copy, and the controller would let the snapshot go.
+    await cluster.create(restoreClaim('from-nightly', 'nightly'), ns);
+    await cluster.create(restoreClaim('from-gone', 'gone'), ns);
     await csiSet(cluster, ns, driver, 1);
     player(cluster, driver);
     // No class for this driver: the controller fails the snapshot with its own words.
@@ -320,7 +340,7 @@ describe.skipIf(!!skipReason)('VolumeSnapshots per ordinal, with the real snapsh
       const s = await cluster.client.request<VolumeSnapshot>('GET', `${snapshots(ns)}/noclass`);
       return !!s.status?.error?.message;
     });
-    // A class and a ready snapshot, then a restore of it that nothing provisions (no external-provisioner runs), then its deletion.
+    // A class and a ready snapshot (its restore, made above, nothing provisions: no external-provisioner runs), then its deletion.
     await snapshotClass(cluster, `snap-${ns}`, driver);
     await cluster.client.request('POST', snapshots(ns), {
       body: {
@@ -331,19 +351,6 @@ describe.skipIf(!!skipReason)('VolumeSnapshots per ordinal, with the real snapsh
       },
     });
     await waitFor('snapshot nightly ready', async () => !!(await cluster.client.request<VolumeSnapshot>('GET', `${snapshots(ns)}/nightly`)).status?.readyToUse);
-    const restoreClaim = (name: string, source: string) => ({
-      apiVersion: 'v1',
-      kind: 'PersistentVolumeClaim',
-      metadata: { name },
-      spec: {
-        storageClassName: `snap-${ns}`,
-        accessModes: ['ReadWriteOnce'],
-        resources: { requests: { storage: '1Gi' } },
-        dataSource: { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: source },
-      },
-    });
-    await cluster.create(restoreClaim('from-nightly', 'nightly'), ns);
-    await cluster.create(restoreClaim('from-gone', 'gone'), ns);
     await cluster.client.request('DELETE', `${snapshots(ns)}/nightly`);
     await waitFor('snapshot nightly held in deletion', async () => {
       const s = await cluster.client.request<VolumeSnapshot>('GET', `${snapshots(ns)}/nightly`);
