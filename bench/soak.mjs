@@ -33,6 +33,9 @@ const nodeOptions = opt('node-options', '');
 const log = (m) => process.stderr.write(`[bench:soak] ${m}\n`);
 const mib = (bytes) => (bytes / 1024 / 1024).toFixed(0);
 
+/** One unlabelled sample of serve's /metrics text (0 when absent). */
+const sample = (text, name) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? 0);
+
 const rssOf = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
 
 /** serve with these scope flags, once it answers /readyz. */
@@ -105,9 +108,9 @@ async function main() {
     );
     if (Date.now() >= nextSample) {
       const metrics = await (await fetch(`${url}/metrics`)).text();
-      const audits = Number(/^sts_storage_audit_duration_seconds_count (\S+)/m.exec(metrics)?.[1] ?? 0);
-      const heap = Number(/^sts_storage_nodejs_heap_size_used_bytes (\S+)/m.exec(metrics)?.[1] ?? 0);
-      const heapTotal = Number(/^sts_storage_nodejs_heap_size_total_bytes (\S+)/m.exec(metrics)?.[1] ?? 0);
+      const audits = sample(metrics, 'sts_storage_audit_duration_seconds_count');
+      const heap = sample(metrics, 'sts_storage_nodejs_heap_size_used_bytes');
+      const heapTotal = sample(metrics, 'sts_storage_nodejs_heap_size_total_bytes');
       samples.push({ s: (Date.now() - started) / 1000, rss: rssOf(serve.pid), heap, heapTotal, changes, audits });
       nextSample += 10_000;
     }
@@ -115,9 +118,9 @@ async function main() {
   }
   // What the memory costs in time: V8 flags that shrink the heap make the collector run more often.
   const final = await (await fetch(`${url}/metrics`)).text();
-  const auditSum = Number(/^sts_storage_audit_duration_seconds_sum (\S+)/m.exec(final)?.[1] ?? 0);
-  const auditCount = Number(/^sts_storage_audit_duration_seconds_count (\S+)/m.exec(final)?.[1] ?? 0);
-  const cpuSeconds = Number(/^sts_storage_process_cpu_seconds_total (\S+)/m.exec(final)?.[1] ?? 0);
+  const auditSum = sample(final, 'sts_storage_audit_duration_seconds_sum');
+  const auditCount = sample(final, 'sts_storage_audit_duration_seconds_count');
+  const cpuSeconds = sample(final, 'sts_storage_process_cpu_seconds_total');
   serve.kill('SIGTERM');
   client.close();
   const peak = Math.max(...samples.map((x) => x.rss));
