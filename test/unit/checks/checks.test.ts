@@ -2,29 +2,13 @@
 // must produce exactly the findings listed, ok-* cases none.
 import { describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../../../src/checks/index.js';
-import { runChecks } from '../../../src/checks/run-checks.js';
-import { snapshotFromObjects } from '../../../src/snapshot/from-objects.js';
-import { parseDuration } from '../../../src/kube/time.js';
-import { FIXTURE_NOW, loadFixture } from './fixture-loader.js';
-import { NO_OWNER_RECORDS } from '../../../src/snapshot/owners/owner-records.js';
+import { findingsOfCase, loadFixture } from './fixture-loader.js';
 
 for (const check of ALL_CHECKS) {
   describe(`${check.code} ${check.id}`, () => {
     for (const c of loadFixture(check.id)) {
       it(c.name, () => {
-        const [, major, minor] = /^v(\d+)\.(\d+)/.exec(c.serverVersion ?? '') ?? [];
-        const snapshot = snapshotFromObjects(c.objects, {
-          source: 'cluster',
-          now: FIXTURE_NOW,
-          scope: c.namespace ? { namespace: c.namespace } : {},
-          namespaces: c.namespace ? [c.namespace] : undefined,
-          unavailable: c.unavailable ?? {},
-          liveStatefulSets: c.live ? new Map(c.live.map((o) => [`${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`, o as never])) : undefined,
-          serverVersion: major ? { major: Number(major), minor: Number(minor), gitVersion: c.serverVersion! } : undefined,
-          owners: { ...NO_OWNER_RECORDS, ...c.owners },
-          locations: c.manifest ? new Map(c.objects.map((o, i) => [o, { file: 'app.yaml', document: i + 1 }])) : undefined,
-        });
-        const { findings } = runChecks(snapshot, { pendingThresholdMs: parseDuration(c.pendingThreshold ?? '5m') }, [check]);
+        const findings = findingsOfCase(check, c);
         const got = findings.map((f) => `${f.code} ${f.object.kind}/${f.object.name} ${f.severity}`).sort();
         const want = c.expect.map((e) => (e.split(' ').length === 2 ? `${e} ${check.severity}` : e)).sort();
         expect(got).toEqual(want);

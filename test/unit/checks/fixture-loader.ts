@@ -1,9 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import type { Check, Finding } from '../../../src/checks/check.js';
+import { runChecks } from '../../../src/checks/run-checks.js';
+import { parseDuration } from '../../../src/kube/time.js';
 import type { KubeObject } from '../../../src/kube/types.js';
 import type { ResourceName } from '../../../src/snapshot/cluster-snapshot.js';
-import type { OwnerRecords } from '../../../src/snapshot/owners/owner-records.js';
+import { snapshotFromObjects } from '../../../src/snapshot/from-objects.js';
+import { NO_OWNER_RECORDS, type OwnerRecords } from '../../../src/snapshot/owners/owner-records.js';
 
 export const FIXTURE_DIR = path.join(import.meta.dirname, 'fixtures');
 
@@ -55,4 +59,21 @@ export function loadFixture(id: string): FixtureCase[] {
     cases.push(c);
   });
   return cases;
+}
+
+/** What one check finds in one fixture case, read as the audit reads a cluster (or a manifest, for manifest cases). */
+export function findingsOfCase(check: Check, c: FixtureCase): Finding[] {
+  const [, major, minor] = /^v(\d+)\.(\d+)/.exec(c.serverVersion ?? '') ?? [];
+  const snapshot = snapshotFromObjects(c.objects, {
+    source: 'cluster',
+    now: FIXTURE_NOW,
+    scope: c.namespace ? { namespace: c.namespace } : {},
+    namespaces: c.namespace ? [c.namespace] : undefined,
+    unavailable: c.unavailable ?? {},
+    liveStatefulSets: c.live ? new Map(c.live.map((o) => [`${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`, o as never])) : undefined,
+    serverVersion: major ? { major: Number(major), minor: Number(minor), gitVersion: c.serverVersion! } : undefined,
+    owners: { ...NO_OWNER_RECORDS, ...c.owners },
+    locations: c.manifest ? new Map(c.objects.map((o, i) => [o, { file: 'app.yaml', document: i + 1 }])) : undefined,
+  });
+  return runChecks(snapshot, { pendingThresholdMs: parseDuration(c.pendingThreshold ?? '5m') }, [check]).findings;
 }
