@@ -15,7 +15,8 @@ export const pvcMultiAttach = defineCheck({
   find(snapshot) {
     const findings: FindingDraft[] = [];
     for (const claim of snapshot.claims) {
-      if (!(claim.spec?.accessModes ?? []).some((m) => m === 'ReadWriteOnce' || m === 'ReadWriteOncePod')) continue;
+      const mode = (claim.spec?.accessModes ?? []).find((m) => m === 'ReadWriteOncePod' || m === 'ReadWriteOnce');
+      if (!mode) continue;
       const pv = claim.spec?.volumeName;
       if (!pv) continue;
       const stuck = snapshot.attachmentsOf(pv).filter((va) => {
@@ -36,7 +37,7 @@ export const pvcMultiAttach = defineCheck({
             { kind: 'Node', name: va.spec!.nodeName },
             { kind: 'Pod', namespace: pod.metadata?.namespace, name: pod.metadata?.name ?? '' },
           ],
-          message: `claim ${claim.metadata?.name} (ReadWriteOnce, PV ${pv}) is still attached to node ${va.spec!.nodeName}, which is ${readinessText(oldNode)}, while pod ${pod.metadata?.name} waits for it on node ${pod.spec?.nodeName}`,
+          message: `claim ${claim.metadata?.name} (${mode}, PV ${pv}) is still attached to node ${va.spec!.nodeName}, which is ${readinessText(oldNode)}, while pod ${pod.metadata?.name} waits for it on node ${pod.spec?.nodeName}`,
           evidence: [
             `VolumeAttachment ${va.metadata?.name}: node ${va.spec!.nodeName}, attached ${va.status?.attached ? 'true' : 'false'}`,
             ...quoteEvents(snapshot, snapshot.eventsFor('Pod', pod, ['FailedAttachVolume']), 1),
