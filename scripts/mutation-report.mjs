@@ -39,6 +39,8 @@ export function scoreReport(report) {
   const byFile = new Map();
   const survivors = [];
   const notJudged = [];
+  /** folder -> mutator -> surviving or uncovered mutants */
+  const kinds = new Map();
   for (const [file, { source, mutants }] of Object.entries(report.files)) {
     const functions = functionRanges(file, source);
     const lines = source.split('\n');
@@ -63,10 +65,14 @@ export function scoreReport(report) {
         if (m.status === 'Survived') s.survived++;
         if (m.status === 'NoCoverage') s.noCoverage++;
       }
-      if (m.status === 'Survived' || m.status === 'NoCoverage') survivors.push(entry);
+      if (m.status === 'Survived' || m.status === 'NoCoverage') {
+        survivors.push(entry);
+        const k = kinds.get(folder) ?? kinds.set(folder, new Map()).get(folder);
+        k.set(m.mutatorName, (k.get(m.mutatorName) ?? 0) + 1);
+      }
     }
   }
-  return { byFolder, byFile, survivors, notJudged };
+  return { byFolder, byFile, survivors, notJudged, kinds };
 }
 
 const pct = (s) => `${((100 * s.detected) / Math.max(1, s.total)).toFixed(1).padStart(5)}%`;
@@ -74,7 +80,7 @@ const counts = (s) => `(${s.detected}/${s.total}; ${s.survived} survived, ${s.no
 
 /** Prints the scores per folder and writes the survivors' list beside the report. */
 export function printReport(reportFile, out = process.stdout) {
-  const { byFolder, byFile, survivors, notJudged } = scoreReport(JSON.parse(fs.readFileSync(reportFile, 'utf8')));
+  const { byFolder, byFile, survivors, notJudged, kinds } = scoreReport(JSON.parse(fs.readFileSync(reportFile, 'utf8')));
   const sorted = (map) => [...map].sort(([a], [b]) => a.localeCompare(b));
   out.write('\nmutation score per folder (killed + timed out / all judged):\n');
   for (const [folder, s] of sorted(byFolder)) out.write(`  ${folder.padEnd(16)} ${pct(s)}  ${counts(s)}\n`);
@@ -82,6 +88,15 @@ export function printReport(reportFile, out = process.stdout) {
   fs.writeFileSync(
     list,
     [
+      '# surviving and uncovered mutants by kind, per folder',
+      ...sorted(kinds).map(
+        ([folder, k]) =>
+          `${folder}: ${[...k]
+            .sort(([, a], [, b]) => b - a)
+            .map(([name, n]) => `${name} ${n}`)
+            .join(', ')}`,
+      ),
+      '',
       '# score per file',
       ...sorted(byFile).map(([file, s]) => `${pct(s)}  ${file}  ${counts(s)}`),
       '',
