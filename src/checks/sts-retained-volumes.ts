@@ -65,7 +65,7 @@ export const stsRetainedVolumes = defineCheck({
             related: pvs.map((name) => ({ kind: 'PersistentVolume', name })),
             message: here
               ? `${noun} ${pvs.length === 1 ? 'holds' : 'hold'} the data of ${list.length === 1 ? 'ordinal' : 'ordinals'} ${ordinals} of statefulset ${set} (${pvs.length === 1 ? 'its claimRef carries' : 'their claimRefs carry'} the uid of a deleted claim): restore gives each ordinal its own PV back`
-              : `${noun} held ${list.length === 1 ? 'claim' : 'claims'} ${listOf(list.map((h) => h.claimName))} of namespace ${source}, which has no statefulset ${set} any more: restore --from-namespace ${source} gives them to ${list.length === 1 ? 'ordinal' : 'ordinals'} ${ordinals} of statefulset ${set}`,
+              : `${noun} held ${list.length === 1 ? 'claim' : 'claims'} ${listOf(list.map((h) => h.claimName))} of namespace ${source}, which has no statefulset ${set} any more: restore --from-namespace ${source} gives ${list.length === 1 ? 'it to ordinal' : 'them to ordinals'} ${ordinals} of statefulset ${set}`,
             evidence: list.map(
               (h) => `PV ${h.volume.metadata?.name}: ${phaseSince(h.volume, snapshot.now) ?? h.volume.status?.phase ?? 'unknown'}, ${claimRefText(h.volume)}`,
             ),
