@@ -111,7 +111,8 @@ function planOwnerReferences(claim: Claim, threats: OwnerThreat[], retentionChan
   const kept = refs.filter((r) => !uids.has(r.uid));
   if (kept.length > 0) after.metadata!.ownerReferences = kept as never;
   else delete after.metadata!.ownerReferences;
-  const foreign = relevant.filter((t) => t.kind === 'foreign' && t.controller);
+  // Only the controlling owner's operator puts a reference back; other owners are just removed.
+  const controllers = relevant.flatMap((t) => (t.kind === 'foreign' ? t.owners.filter((o) => o.controller === true) : []));
   return {
     target: targetOf('PersistentVolumeClaim', claim),
     summary: `remove ownerReferences of claim ${name}: ${relevant.map(threatLabel).join('; ')}`,
@@ -121,9 +122,9 @@ function planOwnerReferences(claim: Claim, threats: OwnerThreat[], retentionChan
       { kind: 'patch', path: objectPath('PersistentVolumeClaim', name, claim.metadata?.namespace), patch, description: 'JSON patch with test preconditions' },
     ],
     permissions: [{ verb: 'patch', group: '', resource: 'persistentvolumeclaims', namespace: claim.metadata?.namespace }],
-    warnings: foreign.length
-      ? [`${foreign.map(threatLabel).join(', ')} controls this claim: the operator behind it may add the reference again; check its configuration`]
-      : [],
+    warnings: controllers.map(
+      (o) => `${o.kind} ${o.name} (uid ${o.uid}) controls this claim: the operator behind it may add the reference again; check its configuration`,
+    ),
     notes: ['the garbage collector no longer deletes the claim when those owners go'],
     owned: [pointer('metadata', 'ownerReferences')],
   };
