@@ -47,11 +47,29 @@ export function acceptsPod(node: Node, pod: Pod | undefined): boolean {
   const tolerations = pod?.spec?.tolerations ?? [];
   return (node.spec?.taints ?? [])
     .filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute')
-    .every((t) =>
-      tolerations.some(
-        (tol) =>
-          (tol.operator === 'Exists' && (!tol.key || tol.key === t.key)) ||
-          (tol.key === t.key && (tol.value ?? '') === (t.value ?? '') && (!tol.effect || tol.effect === t.effect)),
-      ),
-    );
+    .every((t) => tolerations.some((tol) => toleratesTaint(tol, t)));
+}
+
+type Toleration = NonNullable<NonNullable<Pod['spec']>['tolerations']>[number];
+type Taint = NonNullable<NonNullable<Node['spec']>['taints']>[number];
+
+/**
+ * k8s.io/api core/v1 Toleration.ToleratesTaint: an effect or key, when given,
+ * must be the taint's, whatever the operator; then Exists tolerates any value
+ * and Equal (or no operator) only the taint's own. Lt and Gt compare numbers
+ * only behind the TaintTolerationComparisonOperators gate (alpha, off by
+ * default through 1.37), so here they tolerate nothing.
+ */
+function toleratesTaint(tol: Toleration, taint: Taint): boolean {
+  if (tol.effect && tol.effect !== taint.effect) return false;
+  if (tol.key && tol.key !== taint.key) return false;
+  switch (tol.operator ?? '') {
+    case '':
+    case 'Equal':
+      return (tol.value ?? '') === (taint.value ?? '');
+    case 'Exists':
+      return true;
+    default:
+      return false;
+  }
 }
