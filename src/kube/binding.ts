@@ -126,6 +126,13 @@ export function requirementsOfNewClaim(
   return requirementsOfTemplate(template, { ...claim, className });
 }
 
+/** Why a PV's size does not do (a PV may state no capacity at all). */
+function capacityReason(capacity: number | undefined, request: number): string {
+  return capacity === undefined
+    ? `it states no capacity, and the claim asks for ${formatBytes(request)}`
+    : `capacity ${formatBytes(capacity)} is smaller than the request ${formatBytes(request)}`;
+}
+
 /**
  * The reasons a PV cannot satisfy what a claim asks for (capacity, access
  * modes, volumeMode, class), as checkVolumeSatisfyClaim and the access-mode
@@ -136,7 +143,7 @@ export function satisfyReasons(volume: Volume, req: ClaimRequirements, opts: { c
   const reasons: string[] = [];
   const capacity = capacityOf(volume);
   if (req.request !== undefined && (capacity === undefined || capacity < req.request)) {
-    reasons.push(`capacity ${formatBytes(capacity)} is smaller than the request ${formatBytes(req.request)}`);
+    reasons.push(capacityReason(capacity, req.request));
   }
   const pvModes = volume.spec?.accessModes ?? [];
   const missing = req.accessModes.filter((m) => !pvModes.includes(m));
@@ -175,7 +182,7 @@ export function mismatchReasons(volume: Volume, req: ClaimRequirements, delayBin
   }
   const capacity = capacityOf(volume);
   if (req.request !== undefined && (capacity === undefined || capacity < req.request)) {
-    reasons.push(`capacity ${formatBytes(capacity)} is smaller than the request ${formatBytes(req.request)}`);
+    reasons.push(capacityReason(capacity, req.request));
   }
   if (volumeModeOf(volume.spec) !== req.volumeMode) {
     reasons.push(`volumeMode ${volumeModeOf(volume.spec)} differs from the claim's ${req.volumeMode}`);

@@ -38,6 +38,47 @@ describe('mismatchReasons: why FindMatchingVolume (PV controller path) skips a P
   const rows: Array<[string, Volume, Partial<ClaimRequirements>, boolean, string[]]> = [
     ['a fitting Available PV matches', pv(), {}, false, []],
     ['too small', pv({ capacity: { storage: '1Gi' } }), {}, false, ['capacity 1Gi is smaller than the request 5Gi']],
+    ['exactly the size asked for matches', pv({ capacity: { storage: '5Gi' } }), {}, false, []],
+    ['one byte short', pv({ capacity: { storage: '5368709119' } }), {}, false, ['capacity 5368709119 is smaller than the request 5Gi']],
+    ['no capacity at all', pv({ capacity: undefined }), {}, false, ['it states no capacity, and the claim asks for 5Gi']],
+    ['a claim with no request fits any capacity', pv({ capacity: undefined }), { request: undefined }, false, []],
+    ['a PV without a phase is not refused for it', pv({}, { status: {} }), {}, false, []],
+    [
+      'reserved for another claim and Bound: the reservation is the reason, not the phase',
+      pv({ claimRef: { namespace: 'other', name: 'data-db-0', uid: 'x' } }, { status: { phase: 'Bound' } }),
+      {},
+      false,
+      ['reserved for another claim other/data-db-0'],
+    ],
+    [
+      "pre-bound with this claim's uid",
+      pv({ claimRef: { namespace: 'shop', name: 'data-db-0', uid: 'uid-now' }, storageClassName: 'slow' }, { status: { phase: 'Bound' } }),
+      { selector: { matchLabels: { tier: 'hot' } } },
+      true,
+      [],
+    ],
+    [
+      'pre-bound still needs the size',
+      pv({ claimRef: { namespace: 'shop', name: 'data-db-0' }, capacity: { storage: '1Gi' } }),
+      {},
+      false,
+      ['capacity 1Gi is smaller than the request 5Gi'],
+    ],
+    [
+      'several access modes, one missing',
+      pv({ accessModes: ['ReadWriteOnce', 'ReadOnlyMany'] }),
+      { accessModes: ['ReadWriteOnce', 'ReadWriteMany'] },
+      false,
+      ['access modes [ReadWriteOnce,ReadOnlyMany] lack ReadWriteMany'],
+    ],
+    [
+      "the beta class annotation is the PV's class",
+      pv({ storageClassName: 'fast' }, { metadata: { name: 'pv', annotations: { 'volume.beta.kubernetes.io/storage-class': 'slow' } } }),
+      {},
+      false,
+      ['storageClassName "slow" differs from the claim\'s "fast"'],
+    ],
+    ['a selector the labels match', pv({}, { metadata: { name: 'pv', labels: { tier: 'hot' } } }), { selector: { matchLabels: { tier: 'hot' } } }, false, []],
     ['access modes', pv({ accessModes: ['ReadOnlyMany'] }), {}, false, ['access modes [ReadOnlyMany] lack ReadWriteOnce']],
     ['volumeMode', pv({ volumeMode: 'Block' }), {}, false, ["volumeMode Block differs from the claim's Filesystem"]],
     [
@@ -103,6 +144,7 @@ describe('claims, classes and binding', () => {
   it('PersistentVolumeClaimHasClass: only a nil class can be defaulted', () => {
     expect(claimHasClass(claim({}))).toBe(false);
     expect(claimHasClass(claim({ storageClassName: '' }))).toBe(true);
+    expect(claimHasClass(claim({}, { 'volume.beta.kubernetes.io/storage-class': '' }))).toBe(true);
   });
   it('GetDefaultClass: with several defaults the newest wins', () => {
     const sc = (name: string, created: string): StorageClass => ({
@@ -110,6 +152,14 @@ describe('claims, classes and binding', () => {
       provisioner: 'x',
     });
     expect(defaultClass([sc('a', '2026-01-01T00:00:00Z'), sc('b', '2026-02-01T00:00:00Z')])?.metadata?.name).toBe('b');
+    expect(defaultClass([sc('b', '2026-02-01T00:00:00Z'), sc('a', '2026-01-01T00:00:00Z')])?.metadata?.name).toBe('b');
+    // Created in the same second: by name.
+    expect(defaultClass([sc('z', '2026-01-01T00:00:00Z'), sc('m', '2026-01-01T00:00:00Z')])?.metadata?.name).toBe('m');
+    // The beta annotation counts; only the exact "true" does; no default among none.
+    const beta: StorageClass = { metadata: { name: 'beta', annotations: { 'storageclass.beta.kubernetes.io/is-default-class': 'true' } }, provisioner: 'x' };
+    const notQuite: StorageClass = { metadata: { name: 'nq', annotations: { 'storageclass.kubernetes.io/is-default-class': 'True' } }, provisioner: 'x' };
+    expect(defaultClass([notQuite, beta])?.metadata?.name).toBe('beta');
+    expect(defaultClass([notQuite])).toBeUndefined();
   });
   it('IsVolumeBoundToClaim: name and namespace, and the uid when the claimRef has one', () => {
     const c = claim({});
