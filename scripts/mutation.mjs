@@ -6,6 +6,7 @@
 // the background (nohup npm run mutation &). `--report-only`: the scores of
 // the last run again.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printReport } from './mutation-report.mjs';
@@ -21,7 +22,7 @@ function toGlob(arg) {
 
 const args = process.argv.slice(2);
 if (!args.includes('--report-only')) {
-  const mutate = args.filter((a) => !a.startsWith('-')).map(toGlob);
+  const mutate = args.filter((a, i) => !a.startsWith('-') && !['--doc', '--measured'].includes(args[i - 1])).map(toGlob);
   const r = spawnSync('npx', ['stryker', 'run', ...(mutate.length ? ['--mutate', mutate.join(',')] : []), ...args.filter((a) => a.startsWith('-'))], {
     cwd: ROOT,
     stdio: 'inherit',
@@ -29,4 +30,11 @@ if (!args.includes('--report-only')) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-printReport(REPORT);
+// --doc FILE: the survivors as a document (docs/mutation-survivors.md), --measured TEXT: what run it was.
+const opt = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const doc = opt('--doc');
+printReport(
+  REPORT,
+  process.stdout,
+  doc ? { file: doc, measured: opt('--measured') ?? `the run of ${fs.statSync(REPORT).mtime.toISOString().slice(0, 10)}` } : undefined,
+);
