@@ -79,6 +79,8 @@ export function scoreReport(report) {
   return { byFolder, byFile, survivors, notJudged, kinds, compact };
 }
 
+/** A Map's entries by key. */
+const sorted = (map) => [...map].sort(([a], [b]) => a.localeCompare(b));
 const pct = (s) => `${((100 * s.detected) / Math.max(1, s.total)).toFixed(1).padStart(5)}%`;
 const counts = (s) => `(${s.detected}/${s.total}; ${s.survived} survived, ${s.noCoverage} not covered, ${s.notJudged} module-level not judged)`;
 
@@ -90,7 +92,6 @@ const GOALS = { 'src/fixes': 90, 'src/kube': 90, 'src/checks': 85, 'src/analysis
  * goal, as line:column and the kind of change: the gaps, stated.
  */
 function survivorsDoc({ byFolder, byFile, compact }, measured) {
-  const sorted = (map) => [...map].sort(([a], [b]) => a.localeCompare(b));
   const lines = [
     '# Surviving mutants',
     '',
@@ -117,7 +118,6 @@ export function printReport(reportFile, out = process.stdout, doc) {
   const scored = scoreReport(JSON.parse(fs.readFileSync(reportFile, 'utf8')));
   const { byFolder, byFile, survivors, notJudged, kinds } = scored;
   if (doc) fs.writeFileSync(doc.file, survivorsDoc(scored, doc.measured));
-  const sorted = (map) => [...map].sort(([a], [b]) => a.localeCompare(b));
   out.write('\nmutation score per folder (killed + timed out / all judged):\n');
   for (const [folder, s] of sorted(byFolder)) out.write(`  ${folder.padEnd(16)} ${pct(s)}  ${counts(s)}\n`);
   const list = path.join(path.dirname(reportFile), 'survivors.txt');

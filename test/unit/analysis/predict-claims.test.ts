@@ -8,24 +8,11 @@ import { predictClaims } from '../../../src/analysis/predict-claims.js';
 import type { KubeObject, StatefulSet } from '../../../src/kube/types.js';
 import { mergeForPreflight } from '../../../src/snapshot/preflight.js';
 import { snapshotFromObjects } from '../../../src/snapshot/from-objects.js';
+import { statefulSet } from '../../integration/fixtures.js';
 
-const set = (name: string, replicas: number, storageClassName?: string, namespace = 'shop'): StatefulSet => ({
-  apiVersion: 'apps/v1',
-  kind: 'StatefulSet',
-  metadata: { name, namespace },
-  spec: {
-    replicas,
-    serviceName: name,
-    selector: { matchLabels: { app: name } },
-    template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'x' }] } },
-    volumeClaimTemplates: [
-      {
-        metadata: { name: 'data' },
-        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, ...(storageClassName !== undefined ? { storageClassName } : {}) },
-      },
-    ],
-  },
-});
+// The integration scenarios' builder: one template "data", 1Gi, ReadWriteOnce; placed in shop.
+const set = (name: string, replicas: number, storageClassName?: string): StatefulSet =>
+  ({ ...statefulSet(name, { replicas, storageClassName }), metadata: { name, namespace: 'shop' } }) as StatefulSet;
 const cls = (name: string, provisioner: string, extra: Record<string, unknown> = {}): KubeObject =>
   ({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name }, provisioner, ...extra }) as KubeObject;
 const pv = (name: string, storageClassName: string, spec: Record<string, unknown> = {}, phase = 'Available'): KubeObject =>
