@@ -12,37 +12,10 @@ import { applyPlan } from '../../../src/fixes/apply-plan.js';
 import { planClaimRefFix } from '../../../src/fixes/fix-claimref.js';
 import type { Plan, PlannedChange } from '../../../src/fixes/plan.js';
 import { KubeClient } from '../../../src/kube/client.js';
+import { type Call, recordingClient, testClock } from './recording-client.js';
 import { ApiError, ConnectionError } from '../../../src/kube/errors.js';
 import type { KubeObject, StatefulSet, Volume } from '../../../src/kube/types.js';
 import { planRecreate } from '../../../src/fixes/recreate.js';
-
-interface Call {
-  method: string;
-  path: string;
-  query?: Record<string, unknown>;
-  body?: unknown;
-}
-
-/** Records requests; `answer` returns the response body or throws the error the server would give. */
-function recordingClient(answer: (call: Call) => unknown = () => ({})): { client: KubeClient; calls: Call[]; writes: () => Call[] } {
-  const calls: Call[] = [];
-  const client = {
-    server: 'https://recorded.invalid',
-    user: 'tester',
-    async request(method: string, p: string, opts: { query?: Record<string, unknown>; body?: unknown } = {}) {
-      const call = { method, path: p, query: opts.query, body: opts.body };
-      calls.push(call);
-      if (p.endsWith('/selfsubjectaccessreviews')) return { status: { allowed: true } };
-      return answer(call);
-    },
-    async list() {
-      return [];
-    },
-    // The real review, sent through this recorder's request.
-    mayI: KubeClient.prototype.mayI,
-  } as unknown as KubeClient;
-  return { client, calls, writes: () => calls.filter((c) => c.method !== 'GET' && !c.path.endsWith('/selfsubjectaccessreviews')) };
-}
 
 const released = (name: string): Volume => ({
   apiVersion: 'v1',
@@ -86,7 +59,7 @@ describe('applyPlan', () => {
     const { client, writes } = recordingClient();
     const root = backupRoot();
     const result = await applyPlan(client, claimRefPlan('pv-a'), { dryRun: 'none', backupRoot: root, confirm: async () => false });
-    expect(result.status).toBe('declined');
+    expect(result).toEqual({ status: 'declined', outcomes: [] });
     expect(writes()).toEqual([]);
     expect(fs.readdirSync(root)).toEqual([]);
   });
@@ -218,10 +191,6 @@ describe('applyPlan', () => {
       metadata: { name: 'db', namespace: 'shop', uid: 'u1', resourceVersion: '3', generation: 1, managedFields: [{ manager: 'helm', operation: 'Apply' }] },
       spec: { replicas: 0, selector: { matchLabels: { app: 'db' } }, serviceName: 'db', template: {}, volumeClaimTemplates: [] },
     } as StatefulSet;
-    const testClock = () => {
-      let t = 0;
-      return { now: () => t, sleep: async (ms: number) => void (t += ms) };
-    };
 
     /** The set's name as the server holds it: the old object until its DELETE, then whatever `after` says. */
     function server(after: (deletes: number) => KubeObject | undefined) {

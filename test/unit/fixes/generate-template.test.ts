@@ -213,3 +213,82 @@ describe('cleanManifest and planTemplateApply', () => {
     expect('after' in plan && (plan.after as StatefulSet).spec?.volumeClaimTemplates?.map((t) => t.metadata?.name)).toEqual(['data', 'logs', 'cache']);
   });
 });
+
+describe('generate-template, at the edges', () => {
+  const values = (set: StatefulSet, claims: Claim[], volumes: Volume[]) => generateTemplates(set, claims, volumes, {})[0]!.provenance;
+
+  it("takes evidence only from this set's ordinal claims in its namespace", () => {
+    const set = sts([{ name: 'cache' }]);
+    const spec = { storageClassName: 'fast', accessModes: ['ReadWriteMany'], resources: { requests: { storage: '7Gi' } } };
+    const strangers = [
+      claim('cache-db-x0', spec),
+      claim('cache-db-0x', spec),
+      claim('cache-db-', spec),
+      claim('cache-dbx-0', spec),
+      claim('xcache-db-0', spec),
+      claim('cache-db-0', spec, 'other'),
+    ];
+    const foreignPv = pv('pv-o', 'cache-db-1', { capacity: { storage: '9Gi' }, accessModes: ['ReadOnlyMany'], storageClassName: 'slow' }, 'Released', 'other');
+    expect(values(set, strangers, [foreignPv])).toEqual([
+      'size 1Gi: default',
+      'accessModes [ReadWriteOnce]: default',
+      "storageClassName: unset, so the cluster's default StorageClass applies (default)",
+    ]);
+    expect(values(set, [...strangers, claim('cache-db-12', spec)], [])).toEqual([
+      'size 7Gi: from existing claim cache-db-12',
+      'accessModes [ReadWriteMany]: from existing claim cache-db-12',
+      'storageClassName "fast": from existing claim cache-db-12',
+    ]);
+  });
+
+  it('takes from the PV what the claim does not say', () => {
+    const set = sts([{ name: 'cache' }]);
+    const bare = claim('cache-db-0', {});
+    const volume = pv('pv-c', 'cache-db-0', { capacity: { storage: '3Gi' }, accessModes: ['ReadOnlyMany'], storageClassName: 'slow' });
+    expect(values(set, [bare], [volume])).toEqual([
+      'size 3Gi: from PV pv-c (claimRef cache-db-0)',
+      'accessModes [ReadOnlyMany]: from PV pv-c',
+      'storageClassName "slow": from PV pv-c',
+    ]);
+    // a PV without capacity or access modes gives neither
+    expect(values(set, [], [pv('pv-e', 'cache-db-0', {})])).toEqual([
+      'size 1Gi: default',
+      'accessModes [ReadWriteOnce]: default',
+      'storageClassName "": from PV pv-e',
+    ]);
+  });
+
+  it('a name mounted as a file system by one container and as a device by another is a block volume', () => {
+    const set = sts([{ name: 'raw' }, { name: 'raw', device: true }]);
+    const [g] = generateTemplates(set, [], [], {});
+    expect(g!.template.spec?.volumeMode).toBe('Block');
+    expect(g!.provenance.at(-1)).toBe('volumeMode Block: the container uses it as a volumeDevice');
+    const fs = generateTemplates(sts([{ name: 'raw' }]), [], [], {});
+    expect(fs[0]!.template.spec).not.toHaveProperty('volumeMode');
+    expect(fs[0]!.template.spec).not.toHaveProperty('storageClassName');
+  });
+
+  it('cleanManifest drops annotations left empty, and takes a set without metadata', () => {
+    const onlyLastApplied = sts([], { annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}' } });
+    expect(cleanManifest(onlyLastApplied).metadata).not.toHaveProperty('annotations');
+    expect(cleanManifest({ apiVersion: 'apps/v1', kind: 'StatefulSet' } as StatefulSet)).toEqual({ apiVersion: 'apps/v1', kind: 'StatefulSet' });
+  });
+
+  it('planTemplateApply: one template in the singular, with what the re-create says and owns; a set being deleted is refused, not a no-op', () => {
+    const set = sts([{ name: 'logs' }]);
+    const plan = planTemplateApply({ sts: set, generated: generateTemplates(set, [], [], { size: '2Gi' }), rollPods: ['db-1', 'db-0'] });
+    expect(plan).toMatchObject({
+      summary: 'add volumeClaimTemplate "logs" to statefulset db (orphaning delete + create)',
+      owned: ['/spec/volumeClaimTemplates'],
+      notes: expect.arrayContaining(['template "logs" size 2Gi: from --size']),
+    });
+    const steps = 'steps' in plan ? plan.steps : [];
+    expect(steps.find((s) => s.kind === 'create')!.description).toBe('create the StatefulSet with the added volumeClaimTemplates');
+    expect(steps.find((s) => s.kind === 'wait-adoption')).toMatchObject({ rollPods: ['db-1', 'db-0'] });
+    const deleting = sts([{ name: 'data' }], { deletionTimestamp: '2026-12-07T00:00:00Z' });
+    expect(planTemplateApply({ sts: deleting, generated: [], rollPods: [] })).toEqual({
+      target: { kind: 'StatefulSet', namespace: 'shop', name: 'db' },
+      reasons: ['it is being deleted'],
+    });
+  });
+});

@@ -68,6 +68,13 @@ describe('pointers', () => {
     expect(isKeyed('/spec/taints/[=x]')).toBe(false);
     expect(isKeyed('/spec/taints/key=x')).toBe(false);
     expect(isKeyed('/spec/taints/0')).toBe(false);
+    // the whole segment, not a part of it
+    expect(isKeyed('/spec/taints/x[key=a]')).toBe(false);
+    expect(isKeyed('/spec/taints/[key=a]x')).toBe(false);
+  });
+
+  it('finds no element through a null on the way', () => {
+    expect(concretePointer({ a: null }, '/a/b/[key=x]')).toBeUndefined();
   });
 });
 
@@ -85,6 +92,11 @@ describe('deepEqual', () => {
     expect(deepEqual(undefined, null)).toBe(false);
     expect(deepEqual('1', 1)).toBe(false);
     expect(deepEqual(undefined, undefined)).toBe(true);
+    // either side: an undefined value is no key, null is no object, a string is no object
+    expect(deepEqual({ a: 1 }, { a: 1, b: undefined })).toBe(true);
+    expect(deepEqual({}, null)).toBe(false);
+    expect(deepEqual('ab', { 0: 'a', 1: 'b' })).toBe(false);
+    expect(deepEqual({ 0: 'a', 1: 'b' }, 'ab')).toBe(false);
   });
 });
 

@@ -44,6 +44,10 @@ describe('recover-node refuses while the node may be alive', () => {
     expect(reasons(renewedAgo(-30))).toEqual(['its Lease was renewed 0s ago (duration 40s): its kubelet may be alive']);
   });
 
+  it('a Lease that was never renewed is no sign of life', () => {
+    expect('steps' in planRecoverNode(input({ lease: { spec: { leaseDurationSeconds: 40 } } }))).toBe(true);
+  });
+
   it('refuses when the Lease cannot be read, with every reason at once', () => {
     const node = dead();
     node.status!.conditions![0] = { type: 'Ready', status: 'True' };

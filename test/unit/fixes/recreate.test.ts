@@ -3,7 +3,7 @@
 // (managedFields taken as sent, the garbage collector, adoption) is proven on
 // the control plane in test/integration/owners.test.ts.
 import { describe, expect, it } from 'vitest';
-import { LAST_APPLIED, planRecreate, recreatedObject } from '../../../src/fixes/recreate.js';
+import { LAST_APPLIED, planRecreate, recreatedObject, withoutServerFields } from '../../../src/fixes/recreate.js';
 import type { PlannedChange, Refusal } from '../../../src/fixes/plan.js';
 import type { StatefulSet } from '../../../src/kube/types.js';
 
@@ -342,5 +342,11 @@ describe('planRecreate', () => {
     const deleting = owned();
     deleting.metadata!.deletionTimestamp = '2026-01-01T00:00:00Z' as unknown as Date;
     expect((planRecreate(deleting, grow, opts) as Refusal).reasons).toEqual(['it is being deleted']);
+  });
+});
+
+describe('withoutServerFields, on a set without metadata', () => {
+  it('still drops the status and names the kind', () => {
+    expect(withoutServerFields({ status: { replicas: 1 } } as StatefulSet)).toEqual({ apiVersion: 'apps/v1', kind: 'StatefulSet' });
   });
 });

@@ -7,7 +7,7 @@
 // test/integration/resize.test.ts runs both against the control plane.
 import { describe, expect, it } from 'vitest';
 import { planRecoverExpansion, recoverySizeProblem } from '../../../src/fixes/recover-expansion.js';
-import { planResize, type ResizeInput } from '../../../src/fixes/resize.js';
+import { largestRequest, planResize, type ResizeInput } from '../../../src/fixes/resize.js';
 import type { Claim, StatefulSet, StorageClass } from '../../../src/kube/types.js';
 
 const sts = (templateSize = '1Gi'): StatefulSet => ({
@@ -180,6 +180,80 @@ describe('resize', () => {
   });
 });
 
+describe('resize, at the edges', () => {
+  it('says what each claim change and the set change leave behind', () => {
+    const plan = planResize(input(), 'x');
+    expect(plan.changes[0]).toMatchObject({
+      warnings: [],
+      notes: ["the volume-expand controller hands it to the CSI driver's resizer; the kubelet then grows the file system where a pod mounts it"],
+    });
+    expect(plan.changes[2]).toMatchObject({
+      notes: ['pods and claims stay (same uids); new ordinals get claims of the new size'],
+      owned: ['/spec/volumeClaimTemplates'],
+    });
+    expect(plan.changes[2]!.steps.find((s) => s.kind === 'create')!.description).toBe('create the StatefulSet with volumeClaimTemplate data asking for 2Gi');
+  });
+
+  it('grows the template it is told to, not the first one', () => {
+    const plan = planResize(input({ template: 'logs', claims: [claim('logs-db-0', '1Gi')] }), 'x');
+    const set = plan.changes.at(-1)!.after as StatefulSet;
+    expect(set.spec?.volumeClaimTemplates?.map((t) => `${t.metadata?.name} ${t.spec?.resources?.requests?.storage}`)).toEqual(['data 1Gi', 'logs 2Gi']);
+  });
+
+  it('grows a template that asked for no size', () => {
+    const bare = sts();
+    delete bare.spec!.volumeClaimTemplates![0]!.spec!.resources;
+    const plan = planResize(input({ sts: bare, claims: [] }), 'x');
+    expect(plan.refusals).toEqual([]);
+    expect(plan.changes.map((c) => c.summary)).toEqual([expect.stringMatching(/^re-create statefulset db with volumeClaimTemplate data at 2Gi \(was /)]);
+  });
+
+  it('a set the re-create refuses (being deleted) refuses the whole resize', () => {
+    const deleting = sts();
+    deleting.metadata!.deletionTimestamp = '2026-12-07T00:00:00Z';
+    const plan = planResize(input({ sts: deleting }), 'x');
+    expect(plan.changes).toEqual([]);
+    expect(reasons(plan)).toEqual(['StatefulSet/db: it is being deleted']);
+  });
+
+  it('a claim without a status is "not Bound"; a resize not yet infeasible, or with conditions, is said as it is', () => {
+    const noStatus = { ...claim('data-db-0', '1Gi'), status: undefined };
+    const resizing = claim('data-db-1', '2Gi', { capacity: '1Gi', status: { conditions: [{ type: 'Resizing', status: 'True' }] } });
+    const plan = planResize(input({ claims: [noStatus, resizing], size: '3Gi' }), 'x');
+    expect(reasons(plan)).toEqual([
+      'PersistentVolumeClaim/data-db-0: it is not Bound: only bound persistent volume claims can be expanded',
+      'PersistentVolumeClaim/data-db-1: it is mid-resize (asks for 2Gi, has 1Gi, Resizing): let it finish',
+    ]);
+  });
+
+  it('a LimitRange item of another type, or without a max, limits nothing', () => {
+    const ranges = [
+      { metadata: { name: 'for-containers' }, spec: { limits: [{ type: 'Container', max: { storage: '1Gi' } }] } },
+      { metadata: { name: 'min-only' }, spec: { limits: [{ type: 'PersistentVolumeClaim', min: { storage: '1Mi' } }] } },
+      { metadata: { name: 'empty' } },
+    ];
+    expect(reasons(planResize(input({ limitRanges: ranges }), 'x'))).toEqual([]);
+    const tight = [...ranges, { metadata: { name: 'for-claims' }, spec: { limits: [{ type: 'PersistentVolumeClaim', max: { storage: '1Gi' } }] } }];
+    expect(reasons(planResize(input({ limitRanges: tight }), 'x'))).toEqual(['StatefulSet/db: LimitRange for-claims allows claims of at most 1Gi, not 2Gi']);
+  });
+
+  it('largestRequest: the largest claim of the template in the namespace, a claim without a request counting as 0', () => {
+    const claims = [
+      claim('data-db-0', '1Gi'),
+      claim('data-db-1', '3Gi'),
+      claim('data-db-2', '2Gi'),
+      claim('logs-db-0', '9Gi'),
+      claim('data-db-3', '9Gi', { namespace: 'other' }),
+      { ...claim('data-db-4', '1Gi'), spec: {} },
+    ];
+    expect(largestRequest(sts(), 'data', claims)).toEqual({ size: 3 * 2 ** 30, claim: 'data-db-1' });
+    // the first of equal sizes stays the largest
+    expect(largestRequest(sts(), 'data', [claim('data-db-0', '1Gi'), claim('data-db-1', '1Gi')])).toEqual({ size: 2 ** 30, claim: 'data-db-0' });
+    expect(largestRequest(sts(), 'data', [{ ...claim('data-db-0', '1Gi'), spec: {} }])).toEqual({ size: 0, claim: 'data-db-0' });
+    expect(largestRequest(sts(), 'data', [])).toBeUndefined();
+  });
+});
+
 describe('recover-expansion', () => {
   const failed = claim('data-db-0', '10Gi', { capacity: '1Gi', status: { allocatedResourceStatuses: { storage: 'NodeResizeInfeasible' } } });
 
@@ -190,6 +264,8 @@ describe('recover-expansion', () => {
     for (const size of [2 ** 30, 10 * 2 ** 30, 11 * 2 ** 30])
       expect(recoverySizeProblem(failed, size)).toBe('--to must be more than status.capacity 1Gi and less than the request 10Gi of claim data-db-0');
     expect(recoverySizeProblem({ ...failed, status: {} }, 1)).toBeUndefined();
+    // no request to stay below: nothing to judge
+    expect(recoverySizeProblem({ ...failed, spec: {} }, 2 ** 40)).toBeUndefined();
   });
 
   it('lowers the request of an infeasible expansion, warns when the resizer has not given up, refuses with nothing to recover', () => {
@@ -210,6 +286,7 @@ describe('recover-expansion', () => {
       reasons: ['it asks for 1Gi and has 1Gi: no expansion to recover'],
       noop: true,
     });
+    expect(planRecoverExpansion({ ...failed, spec: {} }, '2Gi')).toMatchObject({ reasons: [expect.stringMatching(/: no expansion to recover$/)], noop: true });
     expect(planRecoverExpansion({ ...failed, status: { phase: 'Pending' } }, '2Gi')).toEqual({
       target: { kind: 'PersistentVolumeClaim', namespace: 'shop', name: 'data-db-0' },
       reasons: ['it has no status.capacity (not Bound): there is no expansion to recover'],
