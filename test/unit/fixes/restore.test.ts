@@ -116,6 +116,11 @@ describe('planVolumeRestore', () => {
     expect(plan.warnings).toEqual([]);
   });
 
+  it('with replicas and no templates, warns of nothing missing either (the ordinals of no template are known)', () => {
+    const plan = planVolumeRestore(input({ target: { namespace: 'new', name: 'web', start: 0, replicas: 3 }, sources: [source('data', 1)] }), 'restore');
+    expect(plan.warnings).toEqual([]);
+  });
+
   it('with templates and no replicas, warns of nothing missing either', () => {
     const plan = planVolumeRestore(
       input({ target: { namespace: 'new', name: 'web', start: 0, templates: new Map([['data', template('data')]]) }, sources: [source('data', 7)] }),
