@@ -16,12 +16,18 @@ import ts from 'typescript';
 
 const NOT_VALID = new Set(['CompileError', 'RuntimeError', 'Ignored']);
 
-/** [start, end) offsets of every function body in a source text. */
+/**
+ * [start, end) offsets of every function body in a source text: the code that
+ * runs when the function is called. A function's own head is not in it: an
+ * arrow function at module level (`fixClaimRef: (...v) => ...` in a table) is
+ * created when the module loads, so the mutant that replaces the whole
+ * function is static, like the table's strings.
+ */
 function functionRanges(fileName, source) {
   const sf = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true);
   const ranges = [];
   const visit = (node) => {
-    if (ts.isFunctionLike(node) && 'body' in node && node.body) ranges.push([node.getStart(sf), node.end]);
+    if (ts.isFunctionLike(node) && 'body' in node && node.body) ranges.push([node.body.getStart(sf), node.body.end]);
     ts.forEachChild(node, visit);
   };
   visit(sf);
