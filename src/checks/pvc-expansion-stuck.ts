@@ -65,7 +65,7 @@ export const pvcExpansionStuck = defineCheck({
                   ? `pods ${snapshot
                       .podsUsingClaim(claim)
                       .map((p) => p.metadata?.name)
-                      .join(', ')} use it but are not on a node`
+                      .join(', ')} use it but none is running on a node`
                   : undefined,
               ),
             ],

@@ -57,17 +57,25 @@ export const stsTemplateClassMissing = defineCheck({
           );
           continue;
         }
-        if (!claimHasClass(template) && snapshot.defaultClass()) continue;
+        const defaultClass = snapshot.defaultClass();
+        if (!claimHasClass(template) && defaultClass) continue;
         if (!snapshot.has('persistentvolumes') || servedByStaticVolumes()) continue;
+        // storageClassName "" asks for no class: a default class exists and is not applied (the binder
+        // defaults only an unset class), which the message must not call "no default".
+        const declined = defaultClass?.metadata?.name;
         findings.push(
           setFinding(sts, {
             related: [],
-            message: `volumeClaimTemplate "${tname}" of statefulset ${sts.metadata?.name} names no StorageClass, the cluster has no default StorageClass, and no free PV without a class can satisfy it`,
+            message: declined
+              ? `volumeClaimTemplate "${tname}" of statefulset ${sts.metadata?.name} asks for no StorageClass (storageClassName ""), so the default StorageClass ${declined} does not apply, and no free PV without a class can satisfy it`
+              : `volumeClaimTemplate "${tname}" of statefulset ${sts.metadata?.name} names no StorageClass, the cluster has no default StorageClass, and no free PV without a class can satisfy it`,
             evidence: [
               `storageClassName: ${template.spec?.storageClassName === '' ? '""' : 'unset'}`,
-              snapshot.storageClasses.length
-                ? `default StorageClass: none among [${snapshot.storageClasses.map((s) => s.metadata?.name).join(', ')}]`
-                : 'the cluster has no StorageClass at all',
+              declined
+                ? `default StorageClass: ${declined}, not applied to storageClassName ""`
+                : snapshot.storageClasses.length
+                  ? `default StorageClass: none among [${snapshot.storageClasses.map((s) => s.metadata?.name).join(', ')}]`
+                  : 'the cluster has no StorageClass at all',
             ],
           }),
         );
