@@ -91,10 +91,26 @@ describe('pendingCause', () => {
 
   it('is decided once per claim and snapshot', () => {
     const c = claim({ storageClassName: 'gone' });
-    const s = snapshot([c]);
+    const s = snapshot([c, local]);
     expect(pendingCause(s, c)).toBe('class-missing');
+    // decided again, it would now be no-match
     c.spec!.storageClassName = 'local';
     expect(pendingCause(s, c)).toBe('class-missing');
+    expect(pendingCause(snapshot([c, local]), c)).toBe('no-match');
+  });
+
+  it('a volumeName the PV is already bound to is no cause, even when nothing else would match', () => {
+    const c = claim({ volumeName: 'pv-b', storageClassName: 'local' });
+    const boundToIt = pv(
+      'pv-b',
+      { storageClassName: 'local', capacity: { storage: '500Mi' }, claimRef: { namespace: 'shop', name: 'data-db-0', uid: 'c-new' } },
+      'Bound',
+    );
+    expect(causeOf(c, [local, boundToIt])).toBeUndefined();
+  });
+
+  it('a volumeName naming a free PV of another class is a volume-name cause', () => {
+    expect(causeOf(claim({ volumeName: 'pv-f', storageClassName: 'fast' }), [sc('fast'), pv('pv-f', { storageClassName: 'slow' })])).toBe('volume-name');
   });
 });
 
@@ -128,6 +144,8 @@ describe('the parts of the decision', () => {
     expect(effectiveClass(s, claim())).toEqual({ name: 'standard', storageClass: def, defaulted: true });
     expect(effectiveClass(s, claim({ storageClassName: '' }))).toEqual({ name: '', storageClass: undefined, defaulted: false });
     expect(effectiveClass(snapshot([]), claim())).toEqual({ name: '', storageClass: undefined, defaulted: false });
+    // a named class is the class, default or not
+    expect(effectiveClass(s, claim({ storageClassName: 'fast' }))).toEqual({ name: 'fast', storageClass: undefined, defaulted: false });
   });
 
   it('canProvision: a class that exists and is not no-provisioner', () => {

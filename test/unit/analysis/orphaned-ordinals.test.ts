@@ -69,3 +69,13 @@ describe('orphanedOrdinals', () => {
     expect(one!.splits).toEqual([{ template: 'data', set: 'web' }]);
   });
 });
+
+describe('the splits of a prefix', () => {
+  it('never splits at a leading or trailing dash', () => {
+    const [trailing] = orphanedOrdinals(snapshotFromObjects([pv('pv', ref('shop', 'data--0'))]));
+    expect(trailing!.prefix).toBe('data-');
+    expect(trailing!.splits).toEqual([]);
+    const [leading] = orphanedOrdinals(snapshotFromObjects([pv('pv', ref('shop', '-web-0'))]));
+    expect(leading!.splits).toEqual([]);
+  });
+});

@@ -109,6 +109,9 @@ describe('restoreSourceProblem', () => {
         mayResolve: false,
       });
     }
+    // a content without a reference yet is not another snapshot's
+    const { volumeSnapshotRef: _ref, ...bare } = content(ownRef).spec!;
+    expect(problemOf(claim(source()), [s, { ...content(ownRef), spec: bare } as VolumeSnapshotContent])).toBeUndefined();
     // a reference without a uid yet names the snapshot by name alone
     expect(problemOf(claim(source()), [s, content({ name: 'snap', namespace: 'shop' })])).toBeUndefined();
   });
@@ -159,6 +162,10 @@ describe('restoreSourceProblem', () => {
       mayResolve: false,
     });
     expect(problemOf(claim(source(), '2Gi'), [s, c])).toBeUndefined();
+    // a claim that asks for no size is not compared
+    const noRequest = claim(source());
+    delete noRequest.spec!.resources;
+    expect(problemOf(noRequest, [s, c])).toBeUndefined();
     expect(problemOf(claim(source(), '1Gi'), [vs(bound()), c])).toBeUndefined();
   });
 });

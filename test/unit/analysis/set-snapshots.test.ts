@@ -69,6 +69,9 @@ const objects = [
   vs('d0-newest-deleting', 'data-db-0', '2026-01-01T11:30:00Z', true, true),
   vs('d0-no-time', 'data-db-0', undefined),
   vs('d1-only', 'data-db-1', '2026-01-01T08:00:00Z'),
+  // listed after the newest: an older one, and one of the same time, do not replace it
+  vs('d1-older', 'data-db-1', '2026-01-01T07:00:00Z'),
+  vs('d1-same-time', 'data-db-1', '2026-01-01T08:00:00Z'),
 ];
 
 describe("a set's claims as snapshot sources", () => {
