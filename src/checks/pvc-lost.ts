@@ -19,9 +19,13 @@ export const pvcLost = defineCheck({
       const pv = snapshot.has('persistentvolumes') ? snapshot.volume(pvName) : undefined;
       const state = !snapshot.has('persistentvolumes')
         ? `its PV ${pvName ?? '(none)'} could not be read`
-        : pv
-          ? `its PV ${pvName} is bound to ${pv.spec?.claimRef?.namespace}/${pv.spec?.claimRef?.name} uid=${pv.spec?.claimRef?.uid ?? '(none)'}`
-          : `its PV ${pvName ?? '(none)'} no longer exists`;
+        : !pv
+          ? `its PV ${pvName ?? '(none)'} no longer exists`
+          : !pv.spec?.claimRef
+            ? `its PV ${pvName} has no claimRef: it no longer names this claim`
+            : pv.spec.claimRef.uid
+              ? `its PV ${pvName} is bound to ${pv.spec.claimRef.namespace}/${pv.spec.claimRef.name} uid=${pv.spec.claimRef.uid}`
+              : `its PV ${pvName} is reserved for ${pv.spec.claimRef.namespace}/${pv.spec.claimRef.name} (a claimRef without uid)`;
       findings.push(
         claimFinding(snapshot, claim, {
           related: pvName ? [{ kind: 'PersistentVolume', name: pvName }] : [],
