@@ -76,7 +76,8 @@ describe.skipIf(!!skipReason)('audit -f --preflight on the real control plane', 
     const { report } = await audit(['-f', manifest([changed]), '--preflight']);
     const f = report.findings.find((x) => x.code === 'STS-011' && x.object.name === 'web' && x.object.namespace === ns);
     expect(f?.message).toContain('will be refused: volumeClaimTemplates differs');
-    expect(f?.fix?.command).toBe(`kubectl sts-storage generate-template web -n ${ns} --apply`);
+    // The manifest only grows the template: resize is the command that makes that change.
+    expect(f?.fix?.command).toBe(`kubectl sts-storage resize web -n ${ns} --to 5Gi`);
 
     // What `kubectl apply` sends: a patch of the changed fields.
     const err = await cluster.patch('StatefulSet', 'web', ns, { spec: { volumeClaimTemplates: changed.spec.volumeClaimTemplates } }).then(
