@@ -294,6 +294,87 @@ describe('planPrebind plans', () => {
   });
 });
 
+describe('planPrebind, from the first tests', () => {
+  const free = (over: Partial<NonNullable<Volume['spec']>> = {}): Volume => ({
+    metadata: { name: 'pv-1', uid: 'u', resourceVersion: '5', annotations: { 'pv.kubernetes.io/bound-by-controller': 'yes' } },
+    spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/x' }, ...over },
+    status: { phase: 'Available' },
+  });
+
+  it('sets a uid-less claimRef and drops bound-by-controller', () => {
+    const plan = planPrebind({ volume: free(), target, requirements: req, force: false }) as PlannedChange;
+    expect(plan.after.spec?.claimRef).toEqual({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: 'shop', name: 'data-db-0' });
+    // The ordinal whose data it holds now is recorded (PV-012 reads it); undo owns it.
+    expect(plan.after.metadata?.annotations).toEqual({ 'sts-storage.kubectl.io/held-claim': 'shop/data-db-0' });
+    const step = plan.steps[0]!;
+    expect(step.kind === 'patch' && step.patch.slice(-2)).toEqual([
+      { op: 'remove', path: '/metadata/annotations/pv.kubernetes.io~1bound-by-controller' },
+      { op: 'add', path: '/metadata/annotations/sts-storage.kubectl.io~1held-claim', value: 'shop/data-db-0' },
+    ]);
+    expect(plan.owned).toContain('/metadata/annotations/sts-storage.kubectl.io~1held-claim');
+  });
+
+  it('refuses an incompatible pair with every reason', () => {
+    const r = planPrebind({
+      volume: free({ capacity: { storage: '500Mi' }, accessModes: ['ReadOnlyMany'], volumeMode: 'Block', storageClassName: 'fast' }),
+      target,
+      requirements: req,
+      force: false,
+    }) as Refusal;
+    expect(r.reasons).toHaveLength(4);
+  });
+
+  it('refuses a PV bound to a live claim unless --force', () => {
+    const volume = free({ claimRef: { namespace: 'other', name: 'x', uid: 'live' } });
+    const current: Claim = { metadata: { name: 'x', namespace: 'other', uid: 'live' }, status: { phase: 'Bound' } };
+    expect(isPlan(planPrebind({ volume, target, requirements: req, currentClaim: current, force: false }))).toBe(false);
+    expect(isPlan(planPrebind({ volume, target, requirements: req, currentClaim: current, force: true }))).toBe(true);
+  });
+
+  it("lists the binder's checks when nothing says what the claim will ask for", () => {
+    const plan = planPrebind({ volume: free(), target, force: false }) as PlannedChange;
+    expect(plan.warnings).toEqual([
+      'what claim shop/data-db-0 will ask for is not known (no live StatefulSet, no -f, no --size): the binder binds it only with its request at most 1Gi, access modes among ReadWriteOnce, volumeMode Filesystem, volumeAttributesClassName "", storageClassName ""; otherwise it stays Pending',
+    ]);
+  });
+
+  it('replaces a stale claimRef (testing its uid) and switches Delete to Retain when asked', () => {
+    const volume = free({ persistentVolumeReclaimPolicy: 'Delete', claimRef: { namespace: 'old', name: 'data-db-0', uid: 'gone', resourceVersion: '9' } });
+    const plan = planPrebind({ volume, target, requirements: req, retain: true, force: false }) as PlannedChange;
+    const step = plan.steps[0]!;
+    expect(step.kind === 'patch' && step.patch.slice(2)).toEqual([
+      { op: 'test', path: '/spec/claimRef/uid', value: 'gone' },
+      { op: 'add', path: '/spec/claimRef', value: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: 'shop', name: 'data-db-0' } },
+      { op: 'replace', path: '/spec/persistentVolumeReclaimPolicy', value: 'Retain' },
+      { op: 'remove', path: '/metadata/annotations/pv.kubernetes.io~1bound-by-controller' },
+      { op: 'add', path: '/metadata/annotations/sts-storage.kubectl.io~1held-claim', value: 'shop/data-db-0' },
+    ]);
+    expect(plan.owned).toContain('/spec/persistentVolumeReclaimPolicy');
+    expect(plan.summary).toBe('reserve PV pv-1 for claim shop/data-db-0 (was old/data-db-0, uid gone), reclaimPolicy Delete -> Retain');
+  });
+
+  it('leaves a PV bound to that very claim alone (removing the uid would make the claim Lost)', () => {
+    const volume = free({ claimRef: { namespace: 'shop', name: 'data-db-0', uid: 'c1' } });
+    const claim: Claim = { metadata: { name: 'data-db-0', namespace: 'shop', uid: 'c1' }, spec: { volumeName: 'pv-1' }, status: { phase: 'Bound' } };
+    const r = planPrebind({ volume, target, requirements: req, claim, force: false }) as Refusal;
+    expect(r).toEqual({ target: { kind: 'PersistentVolume', name: 'pv-1' }, reasons: ['it is already bound to claim shop/data-db-0'], noop: true });
+  });
+
+  it('refuses a PV whose node affinity no node satisfies', () => {
+    const volume = free({
+      nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['gone'] }] }] } },
+    });
+    const r = planPrebind({
+      volume,
+      target,
+      requirements: req,
+      nodes: [{ metadata: { name: 'n1', labels: { 'kubernetes.io/hostname': 'n1' } } }],
+      force: false,
+    }) as Refusal;
+    expect(r.reasons.join()).toMatch(/node affinity/);
+  });
+});
+
 describe('binderChecks', () => {
   it('says "(none)" for a PV without access modes, and its defaults', () => {
     expect(binderChecks({ metadata: { name: 'x' }, spec: { capacity: { storage: '1500Mi' } } })).toBe(
