@@ -120,6 +120,12 @@ describe('planPrebind has nothing to do', () => {
 });
 
 describe('planPrebind plans', () => {
+  it('over a stale claimRef of the same name: the claim there now is another (its uid differs), so this is no no-op', () => {
+    const volume = pv({ claimRef: { namespace: 'shop', name: 'data-db-0', uid: 'old' } }, undefined);
+    const r = plan({ volume, claim: claim('data-db-0', 'new', 'Pending'), currentClaim: claim('data-db-0', 'new', 'Pending') });
+    expect('steps' in r && r.summary).toBe('reserve PV pv-1 for claim shop/data-db-0 (was shop/data-db-0, uid old)');
+  });
+
   it('the whole change for a PV taken by force from a live claim, with its policy switched and the binder mark removed', () => {
     const volume = pv(
       { persistentVolumeReclaimPolicy: 'Delete', claimRef: { namespace: 'old', name: 'data', uid: 'old-uid', resourceVersion: '77' } },
