@@ -36,7 +36,13 @@ describe('planClaimRefFix has nothing to do', () => {
       reasons: ['its claimRef (shop/scratch) has no uid: already pre-bound (--full clears it entirely)'],
       noop: true,
     });
-    expect('steps' in planClaimRefFix(pv({ claimRef: ref('scratch') }), undefined, { full: true, force: false })).toBe(true);
+    const full = planClaimRefFix(pv({ claimRef: ref('scratch') }), undefined, { full: true, force: false }) as PlannedChange;
+    // no uid to test: the preconditions are the PV's own
+    expect(full.steps[0]!.kind === 'patch' && full.steps[0]!.patch.map((op) => `${op.op} ${op.path}`)).toEqual([
+      'test /metadata/uid',
+      'test /metadata/resourceVersion',
+      'remove /spec/claimRef',
+    ]);
   });
 });
 

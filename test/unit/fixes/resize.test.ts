@@ -264,8 +264,10 @@ describe('recover-expansion', () => {
     for (const size of [2 ** 30, 10 * 2 ** 30, 11 * 2 ** 30])
       expect(recoverySizeProblem(failed, size)).toBe('--to must be more than status.capacity 1Gi and less than the request 10Gi of claim data-db-0');
     expect(recoverySizeProblem({ ...failed, status: {} }, 1)).toBeUndefined();
-    // no request to stay below: nothing to judge
+    // no capacity or no request to stay between: nothing to judge, whatever the size
+    expect(recoverySizeProblem({ ...failed, status: {} }, 20 * 2 ** 30)).toBeUndefined();
     expect(recoverySizeProblem({ ...failed, spec: {} }, 2 ** 40)).toBeUndefined();
+    expect(recoverySizeProblem({ ...failed, spec: {} }, 1)).toBeUndefined();
   });
 
   it('lowers the request of an infeasible expansion, warns when the resizer has not given up, refuses with nothing to recover', () => {

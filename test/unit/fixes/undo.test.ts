@@ -386,6 +386,41 @@ describe('planUndo', () => {
     ]);
   });
 
+  it('gives that warning to the StatefulSet only, not to the other objects undone with it', () => {
+    const { backup, c, s } = resizeBackup(`${CANNOT_SHRINK}; it stays at 2Gi`);
+    const pvBefore = {
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name: 'pv-0', uid: 'p', resourceVersion: '4' },
+      spec: { persistentVolumeReclaimPolicy: 'Delete' },
+    } as KubeObject;
+    const pvAfter = { ...pvBefore, spec: { persistentVolumeReclaimPolicy: 'Retain' } } as KubeObject;
+    const v = backup.add({
+      target: { kind: 'PersistentVolume', name: 'pv-0', uid: 'p', resourceVersion: '4' },
+      summary: '',
+      before: pvBefore,
+      after: pvAfter,
+      steps: [],
+      permissions: [],
+      warnings: [],
+      notes: [],
+      owned: ['/spec/persistentVolumeReclaimPolicy'],
+    });
+    v.status = 'applied';
+    const { changes } = planUndo(
+      backup,
+      new Map<BackupEntry, KubeObject | undefined>([
+        [c, claimAfter],
+        [s, setAfter],
+        [v, pvAfter],
+      ]),
+    );
+    expect(changes.map((x) => [x.target.kind, x.warnings.length])).toEqual([
+      ['StatefulSet', 1],
+      ['PersistentVolume', 0],
+    ]);
+  });
+
   it('gives no such warning when the claims can go back, or for changes that are not of a StatefulSet', () => {
     const { backup, c, s } = resizeBackup(undefined);
     const { changes } = planUndo(
