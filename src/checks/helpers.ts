@@ -61,6 +61,9 @@ export const commands = {
   prebind: (volume: string, namespace: string, claim: string) => `${PLUGIN} prebind ${volume} --claim ${namespace}/${claim}`,
   generateTemplate: (sts: StatefulSet) => `${PLUGIN} generate-template ${sts.metadata?.name} -n ${sts.metadata?.namespace}`,
   protect: (sts: StatefulSet, flags = '') => `${PLUGIN} protect ${sts.metadata?.name} -n ${sts.metadata?.namespace}${flags}`,
+  // --template only when the set has more than one: resize asks for it then.
+  resize: (sts: StatefulSet, size: string, template: string) =>
+    `${PLUGIN} resize ${sts.metadata?.name} -n ${sts.metadata?.namespace} --to ${size}${(sts.spec?.volumeClaimTemplates ?? []).length > 1 ? ` --template ${template}` : ''}`,
   fixMounts: (sts: StatefulSet, renames: Array<[string, string]>) =>
     `${PLUGIN} fix-mounts ${sts.metadata?.name} -n ${sts.metadata?.namespace}${renames.map(([a, b]) => ` --rename ${a}=${b}`).join('')}`,
 };

@@ -1,5 +1,5 @@
 import { defineCheck, type FindingDraft } from './check.js';
-import { listOf, PLUGIN, setFinding } from './helpers.js';
+import { commands, listOf, setFinding } from './helpers.js';
 import { requestOf } from '../kube/binding.js';
 import { formatBytes } from '../kube/quantity.js';
 import { ordinalOfClaim } from '../kube/statefulset.js';
@@ -46,7 +46,7 @@ export const stsClaimSizesUneven = defineCheck({
               ? {}
               : {
                   fix: {
-                    command: `${PLUGIN} resize ${sts.metadata?.name} -n ${sts.metadata?.namespace} --to ${formatBytes(largest)}${(sts.spec?.volumeClaimTemplates ?? []).length > 1 ? ` --template ${name}` : ''}`,
+                    command: commands.resize(sts, formatBytes(largest), name),
                     description: 'grow the template (and any smaller claim) to the largest claim',
                   },
                 }),

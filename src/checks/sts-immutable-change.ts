@@ -1,5 +1,5 @@
 import { defineCheck, type FindingDraft } from './check.js';
-import { PLUGIN, setFinding } from './helpers.js';
+import { commands, setFinding } from './helpers.js';
 import { objectKey } from '../kube/types.js';
 import { parseQuantity } from '../kube/quantity.js';
 import { immutableUpdateRefusals } from '../kube/server-messages.js';
@@ -98,7 +98,7 @@ export const stsImmutableChange = defineCheck({
           ...(grown
             ? {
                 fix: {
-                  command: `${PLUGIN} resize ${name} -n ${ns} --to ${grown.size}${(sts.spec?.volumeClaimTemplates ?? []).length > 1 ? ` --template ${grown.template}` : ''}`,
+                  command: commands.resize(sts, grown.size, grown.template),
                   description: `grow the claims of template ${grown.template} and re-create the set with it at ${grown.size} (an orphaning delete: pods and claims stay)`,
                 },
               }
