@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// `npm run bench:fleet -- [--scale 1k|10k] [--clusters 3] [--reps 3] [--rtt 50]`:
+// `npm run bench:fleet -- [--scale 1k|10k] [--clusters 3] [--reps 3] [--rtt 0,100,200]`:
 // several bench instances of the project's control plane, each seeded like
 // `npm run bench`'s, audited one by one and then all at once with
-// --all-contexts. Prints each single audit, their sum and their slowest, and
-// the fleet audit's wall time: the fleet should cost about the slowest
-// cluster, not the sum. Here the planes share this machine's cores with the
-// audit; --rtt puts each behind a TCP proxy that delays every chunk by half
-// that many milliseconds each way, as clusters in other regions are.
+// --all-contexts. Prints, for each round-trip time, each single audit, their
+// sum and their slowest, and the fleet audit's wall time: the fleet should
+// cost about the slowest cluster, not the sum. Here the planes share this
+// machine's two cores with the audit (round trip 0), so every audit is
+// CPU-bound; a round trip above 0 puts each plane behind a TCP proxy that
+// delays every chunk by half that many milliseconds each way, as clusters in
+// other regions are.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -29,7 +31,7 @@ const scale = opt('scale', '1k');
 if (!SCALES[scale]) throw new Error(`--scale ${scale}: use 1k or 10k`);
 const clusters = Number(opt('clusters', '3'));
 const reps = Number(opt('reps', '3'));
-const rtt = Number(opt('rtt', '0'));
+const rtts = opt('rtt', '0,100,200').split(',').map(Number);
 const log = (m) => process.stderr.write(`[bench:fleet] ${m}\n`);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -75,6 +77,22 @@ async function main() {
     log(`${name}: ${added} units seeded now (the rest were there)`);
     planes.push({ name, kubeconfig });
   }
+  const rows = [];
+  for (const rtt of rtts) rows.push(await measure(planes, names, rtt));
+  const lines = [
+    `fleet audit, ${clusters} control planes of ${scale} volumes each, medians of ${reps} (whole processes; ms):`,
+    '  round trip  slowest single  sum of singles  --all-contexts  x slowest  x sum  singles as parallel processes',
+    ...rows.map(
+      (r) =>
+        `  ${(r.rtt ? `${r.rtt} ms` : '0 (here)').padEnd(10)}  ${r.slowest.toFixed(0).padStart(14)}  ${r.sum.toFixed(0).padStart(14)}  ${r.wall.toFixed(0).padStart(14)}  ${(r.wall / r.slowest).toFixed(2).padStart(9)}  ${(r.wall / r.sum).toFixed(2).padStart(5)}  ${r.parallel.toFixed(0).padStart(29)}`,
+    ),
+    ...rows.map((r) => `goal at ${r.rtt} ms: the fleet audit within 1.5x the slowest single audit: ${r.wall <= 1.5 * r.slowest ? 'met' : 'NOT met'}`),
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** The single audits, the fleet audit and the singles as parallel processes, each plane rtt ms away. */
+async function measure(planes, names, rtt) {
   // One kubeconfig, a context per plane.
   const merged = { apiVersion: 'v1', kind: 'Config', clusters: [], users: [], contexts: [], 'current-context': names[0] };
   const proxies = [];
@@ -106,21 +124,10 @@ async function main() {
     await Promise.all(names.map(single));
     together.push(performance.now() - t);
   }
-  const each = names.map((n) => median(singles[n]));
-  const slowest = Math.max(...each);
-  const sum = each.reduce((a, b) => a + b, 0);
-  const wall = median(fleet);
-  const parallel = median(together);
-  const lines = [
-    `fleet audit, ${clusters} control planes of ${scale} volumes each${rtt ? `, each ${rtt} ms away (round trip)` : ' on this machine'}, medians of ${reps} (whole processes):`,
-    ...names.map((n, i) => `  audit --context ${n}: ${each[i].toFixed(0)} ms`),
-    `  sum of the single audits: ${sum.toFixed(0)} ms; slowest: ${slowest.toFixed(0)} ms`,
-    `  audit --all-contexts: ${wall.toFixed(0)} ms (${(wall / slowest).toFixed(2)}x the slowest, ${(wall / sum).toFixed(2)}x the sum)`,
-    `  the single audits started together, one process each: ${parallel.toFixed(0)} ms (the fleet audit is ${(wall / parallel).toFixed(2)}x that)`,
-    `goal: the fleet audit within 1.5x the slowest single audit: ${wall <= 1.5 * slowest ? 'met' : 'NOT met'}`,
-  ];
-  process.stdout.write(lines.join('\n') + '\n');
   for (const p of proxies) p.close();
+  const each = names.map((n) => median(singles[n]));
+  log(`round trip ${rtt} ms: ${names.map((n, i) => `${n} ${each[i].toFixed(0)} ms`).join(', ')}`);
+  return { rtt, slowest: Math.max(...each), sum: each.reduce((a, b) => a + b, 0), wall: median(fleet), parallel: median(together) };
 }
 
 main().catch((err) => {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm run bench:soak -- [--scale 1k|10k|50k] [--minutes 10] [--rate 50]`: `serve`
+// `npm run bench:soak -- [--scale 1k|10k|50k] [--minutes 10] [--rate 50] [--node-options ...]
+// [--malloc-mmap-threshold 65536] [--serve-args "--no-low-memory"]`: `serve`
 // against a seeded bench control plane while claims change --rate times a
 // second (labels patched, so every change reaches every watch and audit), for
 // --minutes. Samples serve's resident memory every 10 s and prints it over
@@ -30,20 +31,31 @@ const minutes = Number(opt('minutes', '10'));
 const rate = Number(opt('rate', '50'));
 // V8 flags for serve (as the chart's NODE_OPTIONS sets them), e.g. --max-old-space-size=192
 const nodeOptions = opt('node-options', '');
+// glibc's MALLOC_MMAP_THRESHOLD_, as the chart sets it (0: glibc's own, which rises as large blocks are freed)
+const mmapThreshold = Number(opt('malloc-mmap-threshold', '65536'));
+// serve's own flags beyond the scope and timings (e.g. --no-low-memory)
+const serveArgs = opt('serve-args', '').split(' ').filter(Boolean);
 const log = (m) => process.stderr.write(`[bench:soak] ${m}\n`);
 const mib = (bytes) => (bytes / 1024 / 1024).toFixed(0);
 
 /** One unlabelled sample of serve's /metrics text (0 when absent). */
 const sample = (text, name) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? 0);
 
-const rssOf = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
+const statusOf = (pid, field) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
+const rssOf = (pid) => statusOf(pid, 'VmRSS');
+// The kernel's high-water mark of resident memory: the true peak, which 10-second samples can miss.
+const peakRssOf = (pid) => statusOf(pid, 'VmHWM');
 
 /** serve with these scope flags, once it answers /readyz. */
 async function startServe(kubeconfig, scope) {
-  const serve = spawn(process.execPath, [BIN, 'serve', ...scope, '--kubeconfig', kubeconfig, '--listen', '127.0.0.1:0', '--interval', '5s', '--settle', '1s'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: nodeOptions },
-  });
+  const serve = spawn(
+    process.execPath,
+    [BIN, 'serve', ...scope, '--kubeconfig', kubeconfig, '--listen', '127.0.0.1:0', '--interval', '5s', '--settle', '1s', ...serveArgs],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: nodeOptions, ...(mmapThreshold ? { MALLOC_MMAP_THRESHOLD_: String(mmapThreshold) } : {}) },
+    },
+  );
   let stderr = '';
   serve.stderr.on('data', (d) => (stderr = (stderr + d).slice(-20000)));
   const url = await new Promise((resolve, reject) => {
@@ -121,9 +133,9 @@ async function main() {
   const auditSum = sample(final, 'sts_storage_audit_duration_seconds_sum');
   const auditCount = sample(final, 'sts_storage_audit_duration_seconds_count');
   const cpuSeconds = sample(final, 'sts_storage_process_cpu_seconds_total');
+  const peak = peakRssOf(serve.pid);
   serve.kill('SIGTERM');
   client.close();
-  const peak = Math.max(...samples.map((x) => x.rss));
   // Growth, not GC's saw-tooth: the median RSS of the first and of the second half after warm-up.
   const steady = samples.slice(Math.min(2, samples.length - 1));
   const first = steady.slice(0, Math.ceil(steady.length / 2));
@@ -131,13 +143,13 @@ async function main() {
   const medianRss = (xs) => [...xs.map((x) => x.rss)].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const changesBetween = second.at(-1).changes - first[0].changes;
   const lines = [
-    `soak: serve -A on ${scale} volumes (${mib(json)} MiB of JSON in the watched kinds), ${rate} changes/s for ${minutes} min${nodeOptions ? `, NODE_OPTIONS=${nodeOptions}` : ''}`,
+    `soak: serve -A on ${scale} volumes (${mib(json)} MiB of JSON in the watched kinds), ${rate} changes/s for ${minutes} min${nodeOptions ? `, NODE_OPTIONS=${nodeOptions}` : ''}${mmapThreshold ? `, MALLOC_MMAP_THRESHOLD_=${mmapThreshold}` : ''}${serveArgs.length ? `, serve ${serveArgs.join(' ')}` : ''}`,
     '  time   RSS MiB  heap used MiB  heap total MiB  changes  audits',
     ...samples.map(
       (x) =>
         `  ${String(x.s.toFixed(0)).padStart(4)}s  ${mib(x.rss).padStart(7)}  ${mib(x.heap).padStart(13)}  ${mib(x.heapTotal).padStart(14)}  ${String(x.changes).padStart(7)}  ${String(x.audits).padStart(6)}`,
     ),
-    `peak RSS ${mib(peak)} MiB = ${(peak / json).toFixed(2)}x the objects' JSON; heap used at most ${mib(Math.max(...samples.map((x) => x.heap)))} MiB`,
+    `peak RSS (the kernel's high-water mark) ${mib(peak)} MiB = ${(peak / json).toFixed(2)}x the objects' JSON; heap used at most ${mib(Math.max(...samples.map((x) => x.heap)))} MiB`,
     `serve watching an empty cluster: ${mib(floor)} MiB (the runtime, paid once); above it, the peak is ${((peak - floor) / json).toFixed(2)}x the objects' JSON`,
     `audits took ${((1000 * auditSum) / Math.max(1, auditCount)).toFixed(0)} ms on average (${auditCount} audits); serve used ${cpuSeconds.toFixed(0)} s of CPU in all`,
     `median RSS, first half ${mib(medianRss(first))} MiB, second half ${mib(medianRss(second))} MiB, over ${changesBetween} changes`,

@@ -1,16 +1,16 @@
 // What `serve` answers on its port: /metrics (Prometheus text format, from
 // prom-client), /healthz (the process runs), /readyz (ready once the first
 // audit of a whole snapshot is done) and /report (that audit as the JSON of
-// `audit -o json`, with the watcher's state).
+// `audit -o json`, compact, with the watcher's state).
 import http from 'node:http';
 import type { Registry } from 'prom-client';
-import type { AuditReport } from '../output/report.js';
 import type { WatcherStatus } from './storage-watcher.js';
 
 export interface EndpointSources {
   registry: Registry;
   status: () => WatcherStatus;
-  report: () => AuditReport | undefined;
+  /** the last audit's report as JSON (an object), undefined before the first */
+  report: () => string | undefined;
 }
 
 export function createEndpoints(sources: EndpointSources): http.Server {
@@ -43,8 +43,9 @@ export function createEndpoints(sources: EndpointSources): http.Server {
       case '/report': {
         const report = sources.report();
         const s = sources.status();
-        if (!report) return send(503, 'application/json', `${JSON.stringify({ ready: false, status: s }, null, 2)}\n`);
-        return send(200, 'application/json', `${JSON.stringify({ ...report, status: s }, null, 2)}\n`);
+        if (report === undefined) return send(503, 'application/json', `${JSON.stringify({ ready: false, status: s })}\n`);
+        // The report's members, then the state now: what JSON.stringify({ ...report, status }) writes.
+        return send(200, 'application/json', `${report.slice(0, -1)},"status":${JSON.stringify(s)}}\n`);
       }
       default:
         return send(404, 'text/plain; charset=utf-8', 'not found: /metrics, /healthz, /readyz, /report\n');

@@ -2,9 +2,10 @@
 // list's resourceVersion; a 410 Gone empties the version and lists again,
 // and objects gone in the new list are dropped) fed by this tool's own client.
 // Objects are cut down by the same slim() as a one-shot audit's lists, so the
-// store holds what the checks read and no more, and their strings are shared
-// through a pool. ListWatch stops on any other error; this store restarts it
-// after a backoff, resuming from the last resourceVersion it saw.
+// store holds what the checks read and no more, and their strings and equal
+// subtrees are shared through a pool (frozen: nothing may change a kept
+// object). ListWatch stops on any other error; this store restarts it after a
+// backoff, resuming from the last resourceVersion it saw.
 import { ListWatch } from '@kubernetes/client-node/dist/cache.js';
 import type { Watch } from '@kubernetes/client-node/dist/watch.js';
 import type { KubernetesObject } from '@kubernetes/client-node/dist/types.js';
@@ -14,7 +15,7 @@ import type { KubeObject } from '../kube/types.js';
 import { collectionPath, type KindInfo } from '../kube/resources.js';
 import { unreadableReason } from '../kube/unreadable.js';
 import { slim } from '../snapshot/slim.js';
-import type { StringPool } from './string-pool.js';
+import type { SubtreePool } from './subtree-pool.js';
 
 export interface KindStoreState {
   resource: string;
@@ -45,8 +46,8 @@ export interface KindStoreOptions {
   /** how long the server keeps a watch open before ending it (it is then reopened from the same version) */
   watchSeconds?: number;
   maxBackoffMs?: number;
-  /** one copy of each repeated string across the stores (kept objects live for hours) */
-  pool?: StringPool;
+  /** one copy of each repeated string and subtree across the stores (kept objects live for hours) */
+  pool?: SubtreePool;
 }
 
 export class KindStore {

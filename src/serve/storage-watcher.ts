@@ -7,7 +7,7 @@ import type { ReadClient } from '../kube/read-client.js';
 import { ApiError } from '../kube/errors.js';
 import { serverVersionOf, type ServerVersion } from '../snapshot/cluster-snapshot.js';
 import { runChecks } from '../checks/run-checks.js';
-import { buildReport, type AuditReport } from '../output/report.js';
+import { buildReport } from '../output/report.js';
 import { setOwners } from '../output/set-owners.js';
 import { WatchedCluster } from './watched-cluster.js';
 import type { ServeMetrics } from './metrics.js';
@@ -53,8 +53,11 @@ export class StorageWatcher {
   private up = false;
   private serverVersion: ServerVersion | undefined;
   private stopped = false;
-  /** the report of the last audit of current stores */
-  report: AuditReport | undefined;
+  /**
+   * The report of the last audit of current stores, as /report sends it: kept as its JSON (3 MiB for
+   * 7,800 findings), lighter than the findings as objects, which would stay alive beside the next audit's.
+   */
+  reportJson: string | undefined;
 
   constructor(
     private readonly client: ReadClient,
@@ -93,7 +96,7 @@ export class StorageWatcher {
   }
 
   status(): WatcherStatus {
-    return { ready: this.report !== undefined, up: this.up, stale: this.stale, lastAudit: this.lastAudit, kinds: this.cluster.states() };
+    return { ready: this.reportJson !== undefined, up: this.up, stale: this.stale, lastAudit: this.lastAudit, kinds: this.cluster.states() };
   }
 
   private get stale(): boolean {
@@ -163,7 +166,7 @@ export class StorageWatcher {
     try {
       const snapshot = await this.cluster.snapshot(this.now(), this.serverVersion);
       const { findings, skipped } = runChecks(snapshot, { pendingThresholdMs: this.options.pendingThresholdMs });
-      this.report = buildReport(
+      const report = buildReport(
         {
           source: 'cluster',
           server: this.client.server,
@@ -176,7 +179,8 @@ export class StorageWatcher {
         setOwners(snapshot),
       );
       this.lastAudit = this.now();
-      this.metrics.recordAudit(this.report, (performance.now() - started) / 1000, this.lastAudit);
+      this.metrics.recordAudit(report, (performance.now() - started) / 1000, this.lastAudit);
+      this.reportJson = JSON.stringify(report);
     } catch (err) {
       this.dirty = true;
       this.options.log(`audit failed: ${(err as Error).message}`);

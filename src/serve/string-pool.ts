@@ -3,14 +3,14 @@
 // class and their finalizer 10,000 times each. JSON.parse makes a new copy of
 // every string value (V8 shares only property names and very short values), so
 // these copies were about half of the strings the stores held. The pool hands
-// out one copy of each value.
+// out one copy of each value (subtree-pool.ts asks it for each string it keeps).
 //
 // It must not itself grow with churn (every change brings a new
 // resourceVersion): it keeps two generations, and a value not seen for two of
 // them is forgotten; objects that hold it keep it, nothing else does.
 
 /** Values unique to one object, or to one version of it: pooling them saves nothing and only crowds the pool. */
-const UNIQUE_KEYS = new Set(['uid', 'resourceVersion', 'creationTimestamp']);
+export const UNIQUE_KEYS = new Set(['uid', 'resourceVersion', 'creationTimestamp']);
 
 export class StringPool {
   private current = new Map<string, string>();
@@ -46,29 +46,5 @@ export class StringPool {
     }
     this.current.set(kept, kept);
     return kept;
-  }
-
-  /** The object, its string values replaced in place by the pool's copies. */
-  internAll<T>(object: T): T {
-    this.internValues(object as unknown);
-    return object;
-  }
-
-  private internValues(value: unknown): void {
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) {
-        const item: unknown = value[i];
-        if (typeof item === 'string') value[i] = this.intern(item);
-        else if (item !== null && typeof item === 'object') this.internValues(item);
-      }
-    } else if (value !== null && typeof value === 'object') {
-      const record = value as Record<string, unknown>;
-      for (const key of Object.keys(record)) {
-        const field = record[key];
-        if (typeof field === 'string') {
-          if (!UNIQUE_KEYS.has(key)) record[key] = this.intern(field);
-        } else if (field !== null && typeof field === 'object') this.internValues(field);
-      }
-    }
   }
 }

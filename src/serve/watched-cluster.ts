@@ -9,7 +9,7 @@ import { emptyKindLists, KINDS, kindInfo, type ResourceName } from '../kube/reso
 import { ClusterSnapshot, type ServerVersion, type SnapshotData } from '../snapshot/cluster-snapshot.js';
 import { readOwnerRecords } from '../snapshot/owners/read-owner-records.js';
 import { KindStore, type KindStoreOptions, type KindStoreState } from './kind-store.js';
-import { StringPool } from './string-pool.js';
+import { SubtreePool } from './subtree-pool.js';
 
 /** A store's options, for every kind (namespace undefined: every namespace). */
 export type WatchedClusterOptions = Omit<KindStoreOptions, 'fieldSelector' | 'pool'>;
@@ -23,8 +23,8 @@ export class WatchedCluster {
     private readonly client: ReadClient,
     private readonly options: WatchedClusterOptions,
   ) {
-    // One pool for every kind: a claim, its volume and its pod repeat each other's names and classes.
-    const shared = { ...options, pool: new StringPool() };
+    // One pool for every kind: a claim, its volume and its pod repeat each other's names, classes and modes.
+    const shared = { ...options, pool: new SubtreePool() };
     this.stores = KINDS.map((spec) => new KindStore(client, spec, shared));
     this.pvEvents =
       options.namespace !== undefined && options.namespace !== 'default'

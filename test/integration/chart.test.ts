@@ -80,6 +80,15 @@ describe.skipIf(!!skipReason)('deploy/chart with the real helm', () => {
       docs.find((d) => d.kind === 'Deployment')!.spec!.template!.spec!.containers![0]!.env!.find((e) => e.name === 'NODE_OPTIONS')!.value;
     expect(nodeOptions(await render([]))).toBe('--max-old-space-size=384 --max-semi-space-size=2');
     expect(nodeOptions(await render(['--set', 'serve.maxHeapMiB=160', '--set', 'serve.youngGenerationMiB=0']))).toBe('--max-old-space-size=160');
+    // glibc's mmap threshold, as a string (env values are strings), and none at 0.
+    const mmapThreshold = (docs: Rendered[]) =>
+      docs.find((d) => d.kind === 'Deployment')!.spec!.template!.spec!.containers![0]!.env!.find((e) => e.name === 'MALLOC_MMAP_THRESHOLD_')?.value;
+    expect(mmapThreshold(await render([]))).toBe('65536');
+    expect(mmapThreshold(await render(['--set', 'serve.mallocMmapThreshold=0']))).toBeUndefined();
+    // serve's --low-memory is its default: the chart passes only the way out.
+    const serveArgs = (docs: Rendered[]) => docs.find((d) => d.kind === 'Deployment')!.spec!.template!.spec!.containers![0]!.args!;
+    expect(serveArgs(await render([]))).not.toContain('--no-low-memory');
+    expect(serveArgs(await render(['--set', 'serve.lowMemory=false']))).toContain('--no-low-memory');
   });
 
   const installAndAudit = async (cluster: Cluster, variant: 'cluster' | 'namespace') => {

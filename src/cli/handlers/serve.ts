@@ -7,6 +7,7 @@ import { VERSION_INFO } from '../../version.js';
 import { createMetrics } from '../../serve/metrics.js';
 import { StorageWatcher } from '../../serve/storage-watcher.js';
 import { createEndpoints } from '../../serve/http-endpoints.js';
+import { favourMemory } from '../../serve/memory-mode.js';
 
 export interface ServeArgs extends ClusterArgs {
   listen: string;
@@ -14,6 +15,7 @@ export interface ServeArgs extends ClusterArgs {
   settle: string;
   resync: string;
   'pending-threshold': string;
+  'low-memory': boolean;
 }
 
 /** host:port, [v6]:port or :port (every address), as Go's net.Listen takes it. */
@@ -32,6 +34,8 @@ export async function handle(args: ServeArgs, ctx: CommandContext): Promise<void
   const resyncMs = durationFlag('--resync', args.resync);
   const pendingThresholdMs = durationFlag('--pending-threshold', args['pending-threshold']);
   if (intervalMs <= 0 || resyncMs <= 0) throw new UsageError('--interval and --resync must be more than 0');
+  // Before the stores fill: the first list and audit are serve's peak.
+  if (args['low-memory']) favourMemory();
   const client = await clientFrom(args);
   const namespace = namespaceFrom(args, client);
   const log = (line: string) => say(io.stderr, io, `${new Date().toISOString()} ${line}`);
@@ -45,7 +49,7 @@ export async function handle(args: ServeArgs, ctx: CommandContext): Promise<void
     chunkSize: args['chunk-size'],
     log,
   });
-  const server = createEndpoints({ registry: metrics.registry, status: () => watcher.status(), report: () => watcher.report });
+  const server = createEndpoints({ registry: metrics.registry, status: () => watcher.status(), report: () => watcher.reportJson });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(new UsageError(`--listen ${args.listen}: ${err.code ?? ''} ${err.message}`.trim())));
     server.listen(listen.port, listen.host, () => resolve());
