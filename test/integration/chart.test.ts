@@ -84,6 +84,8 @@ describe.skipIf(!!skipReason)('deploy/chart with the real helm', () => {
     const mmapThreshold = (docs: Rendered[]) =>
       docs.find((d) => d.kind === 'Deployment')!.spec!.template!.spec!.containers![0]!.env!.find((e) => e.name === 'MALLOC_MMAP_THRESHOLD_')?.value;
     expect(mmapThreshold(await render([]))).toBe('65536');
+    // A values file (or --set-json) gives Helm a float: a large one must still reach glibc as digits, not 1.048576e+06.
+    expect(mmapThreshold(await render(['--set-json', 'serve.mallocMmapThreshold=1048576']))).toBe('1048576');
     expect(mmapThreshold(await render(['--set', 'serve.mallocMmapThreshold=0']))).toBeUndefined();
     // serve's --low-memory is its default: the chart passes only the way out.
     const serveArgs = (docs: Rendered[]) => docs.find((d) => d.kind === 'Deployment')!.spec!.template!.spec!.containers![0]!.args!;
