@@ -5,12 +5,9 @@
 // these copies were about half of the strings the stores held. The pool hands
 // out one copy of each value (subtree-pool.ts asks it for each string it keeps).
 //
-// It must not itself grow with churn (every change brings a new
-// resourceVersion): it keeps two generations, and a value not seen for two of
-// them is forgotten; objects that hold it keep it, nothing else does.
-
-/** Values unique to one object, or to one version of it: pooling them saves nothing and only crowds the pool. */
-export const UNIQUE_KEYS = new Set(['uid', 'resourceVersion', 'creationTimestamp']);
+// It must not itself grow with churn (every change brings new values): it
+// keeps two generations, and a value not seen for two of them is forgotten;
+// objects that hold it keep it, nothing else does.
 
 export class StringPool {
   private current = new Map<string, string>();
