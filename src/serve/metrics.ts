@@ -4,7 +4,8 @@
 // next audit. When the findings may be out of date (the API server cannot be
 // reached, a watch is down) the series are kept as last seen and
 // sts_storage_findings_stale says so: an outage is never an all-clear.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type MetricValue } from 'prom-client';
+import { ReplacedSeriesGauge } from './replaced-series-gauge.js';
 import type { AuditReport } from '../output/report.js';
 import type { KindStoreState } from './kind-store.js';
 
@@ -17,20 +18,23 @@ export interface ServeMetrics {
   recordWatchRestart(resource: string): void;
 }
 
+type FindingLabel = 'code' | 'severity' | 'namespace' | 'statefulset' | 'kind' | 'name';
+type MessageLabel = 'code' | 'namespace' | 'kind' | 'name' | 'message' | 'repair';
+
 export function createMetrics(info: { version: string; server: string }, now: () => number = Date.now): ServeMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'sts_storage_' });
   let lastAudit: number | undefined;
-  const finding = new Gauge({
+  const finding = new ReplacedSeriesGauge({
     name: 'sts_storage_finding',
     help: 'Findings of the audit, by code, severity, StatefulSet and object (the number of them; gone when resolved)',
-    labelNames: ['code', 'severity', 'namespace', 'statefulset', 'kind', 'name'] as const,
+    labelNames: ['code', 'severity', 'namespace', 'statefulset', 'kind', 'name'] satisfies FindingLabel[],
     registers: [registry],
   });
-  const message = new Gauge({
+  const message = new ReplacedSeriesGauge({
     name: 'sts_storage_finding_message',
     help: "A finding's message and repair command (1), for alert descriptions to quote; one per finding, keyed like sts_storage_finding",
-    labelNames: ['code', 'namespace', 'kind', 'name', 'message', 'repair'] as const,
+    labelNames: ['code', 'namespace', 'kind', 'name', 'message', 'repair'] satisfies MessageLabel[],
     registers: [registry],
   });
   const findings = new Gauge({
@@ -100,38 +104,26 @@ export function createMetrics(info: { version: string; server: string }, now: ()
   return {
     registry,
     recordAudit(report, seconds, at) {
-      finding.reset();
-      message.reset();
       findings.reset();
       skipped.reset();
+      // Findings of one code on one object (STS-009 for each claim of a set) share a series: its value counts them.
+      const counted = new Map<string, MetricValue<FindingLabel>>();
+      // Two findings alike in every label would write one series twice, which Prometheus refuses: kept once.
+      const messages = new Map<string, MetricValue<MessageLabel>>();
       for (const f of report.findings) {
         const [setNamespace, setName] = f.statefulSet?.split('/') ?? [];
         const namespace = f.object.namespace ?? setNamespace ?? '';
-        // Findings of one code on one object (STS-009 for each claim of a set) share a series: its value counts them.
-        finding.inc(
-          {
-            code: f.code,
-            severity: f.severity,
-            namespace,
-            statefulset: setName ?? '',
-            kind: f.object.kind,
-            name: f.object.name,
-          },
-          1,
-        );
-        message.set(
-          {
-            code: f.code,
-            namespace,
-            kind: f.object.kind,
-            name: f.object.name,
-            message: f.message,
-            repair: f.fix?.command ?? '',
-          },
-          1,
-        );
+        const labels = { code: f.code, severity: f.severity, namespace, statefulset: setName ?? '', kind: f.object.kind, name: f.object.name };
+        const key = Object.values(labels).join('\0');
+        const seen = counted.get(key);
+        if (seen) seen.value++;
+        else counted.set(key, { labels, value: 1 });
+        const said = { code: f.code, namespace, kind: f.object.kind, name: f.object.name, message: f.message, repair: f.fix?.command ?? '' };
+        messages.set(Object.values(said).join('\0'), { labels: said, value: 1 });
         findings.inc({ code: f.code, severity: f.severity });
       }
+      finding.replace([...counted.values()]);
+      message.replace([...messages.values()]);
       for (const s of report.skipped) skipped.set({ code: s.check, reason: s.notInstalled ? 'not installed' : s.reason }, 1);
       duration.observe(seconds);
       lastAudit = at;

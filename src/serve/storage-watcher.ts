@@ -6,7 +6,7 @@
 import type { ReadClient } from '../kube/read-client.js';
 import { ApiError } from '../kube/errors.js';
 import { serverVersionOf, type ServerVersion } from '../snapshot/cluster-snapshot.js';
-import { runChecks } from '../checks/run-checks.js';
+import { runChecks, type CheckRun } from '../checks/run-checks.js';
 import { buildReport } from '../output/report.js';
 import { setOwners } from '../output/set-owners.js';
 import { WatchedCluster } from './watched-cluster.js';
@@ -164,8 +164,7 @@ export class StorageWatcher {
     this.lastStart = this.now();
     const started = performance.now();
     try {
-      const snapshot = await this.cluster.snapshot(this.now(), this.serverVersion);
-      const { findings, skipped } = runChecks(snapshot, { pendingThresholdMs: this.options.pendingThresholdMs });
+      const { findings, skipped, owners } = await this.check();
       const report = buildReport(
         {
           source: 'cluster',
@@ -176,7 +175,7 @@ export class StorageWatcher {
         },
         findings,
         skipped,
-        setOwners(snapshot),
+        owners,
       );
       this.lastAudit = this.now();
       this.metrics.recordAudit(report, (performance.now() - started) / 1000, this.lastAudit);
@@ -190,6 +189,18 @@ export class StorageWatcher {
       // Changes that came in while the audit ran get their own.
       if (this.dirty) this.schedule();
     }
+  }
+
+  /**
+   * The checks over a snapshot of the stores. A function of its own so that the snapshot (its
+   * indexes and the checks' memos, a third of serve's heap at 10,000 volumes) can be collected
+   * before the report, its JSON and the metrics are built: held to the end of audit(), it raised
+   * the heap's peak by as much.
+   */
+  private async check(): Promise<CheckRun & { owners: ReturnType<typeof setOwners> }> {
+    const snapshot = await this.cluster.snapshot(this.now(), this.serverVersion);
+    const { findings, skipped } = runChecks(snapshot, { pendingThresholdMs: this.options.pendingThresholdMs });
+    return { findings, skipped, owners: setOwners(snapshot) };
   }
 
   /** The API server answers and every watch is open. */

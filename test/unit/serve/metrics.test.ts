@@ -53,6 +53,25 @@ describe('serve metrics', () => {
     expect((await series(m, 'sts_storage_audit_duration_seconds_count'))[0]!.value).toBe(2);
   });
 
+  it('two findings alike in every label are one series of each family (Prometheus refuses a series written twice)', async () => {
+    const m = createMetrics({ version: 'test', server: 'https://x' });
+    const report = auditOf('sts-scale-down-deletes-claims');
+    const f = report.findings.find((x) => x.code === 'STS-013')!;
+    m.recordAudit({ ...report, findings: [f, { ...f }] }, 0.01, Date.now());
+    expect((await series(m, 'sts_storage_finding')).map((s) => s.value)).toEqual([2]);
+    expect(await series(m, 'sts_storage_finding_message')).toHaveLength(1);
+    expect((await series(m, 'sts_storage_findings')).map((s) => s.value)).toEqual([2]);
+  });
+
+  it("writes a message's quotes, backslashes and new lines as the text format escapes them", async () => {
+    const m = createMetrics({ version: 'test', server: 'https://x' });
+    const report = auditOf('sts-scale-down-deletes-claims');
+    const f = report.findings.find((x) => x.code === 'STS-013')!;
+    m.recordAudit({ ...report, findings: [{ ...f, message: 'a "b" \\c\nd' }] }, 0.01, Date.now());
+    expect(await m.registry.metrics()).toContain('message="a \\"b\\" \\\\c\\nd"');
+    expect((await series(m, 'sts_storage_finding_message'))[0]!.labels['message']).toBe('a "b" \\c\nd');
+  });
+
   it('stale until the first audit, and whenever the health says so; the findings stay', async () => {
     const m = createMetrics({ version: 'test', server: 'https://x' });
     expect((await series(m, 'sts_storage_findings_stale'))[0]!.value).toBe(1);
