@@ -125,7 +125,7 @@ async function main() {
       const audits = sample(metrics, 'sts_storage_audit_duration_seconds_count');
       const heap = sample(metrics, 'sts_storage_nodejs_heap_size_used_bytes');
       const heapTotal = sample(metrics, 'sts_storage_nodejs_heap_size_total_bytes');
-      samples.push({ s: (Date.now() - started) / 1000, rss: rssOf(serve.pid), heap, heapTotal, changes, audits });
+      samples.push({ s: (Date.now() - started) / 1000, rss: rssOf(serve.pid), peak: peakRssOf(serve.pid), heap, heapTotal, changes, audits });
       nextSample += 10_000;
     }
     await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (Date.now() - tick))));
@@ -146,10 +146,10 @@ async function main() {
   const changesBetween = second.at(-1).changes - first[0].changes;
   const lines = [
     `soak: serve -A on ${scale} volumes (${mib(json)} MiB of JSON in the watched kinds), ${rate} changes/s for ${minutes} min${nodeOptions ? `, NODE_OPTIONS=${nodeOptions}` : ''}${mmapThreshold ? `, MALLOC_MMAP_THRESHOLD_=${mmapThreshold}` : ''}${serveArgs.length ? `, serve ${serveArgs.join(' ')}` : ''}`,
-    '  time   RSS MiB  heap used MiB  heap total MiB  changes  audits',
+    '  time   RSS MiB  peak so far  heap used MiB  heap total MiB  changes  audits',
     ...samples.map(
       (x) =>
-        `  ${String(x.s.toFixed(0)).padStart(4)}s  ${mib(x.rss).padStart(7)}  ${mib(x.heap).padStart(13)}  ${mib(x.heapTotal).padStart(14)}  ${String(x.changes).padStart(7)}  ${String(x.audits).padStart(6)}`,
+        `  ${String(x.s.toFixed(0)).padStart(4)}s  ${mib(x.rss).padStart(7)}  ${mib(x.peak).padStart(11)}  ${mib(x.heap).padStart(13)}  ${mib(x.heapTotal).padStart(14)}  ${String(x.changes).padStart(7)}  ${String(x.audits).padStart(6)}`,
     ),
     `peak RSS (the kernel's high-water mark) ${mib(peak)} MiB = ${(peak / json).toFixed(2)}x the objects' JSON (${mib(readyPeak)} MiB by the time serve was ready); heap used at most ${mib(Math.max(...samples.map((x) => x.heap)))} MiB`,
     `serve watching an empty cluster: ${mib(floor)} MiB (the runtime, paid once); above it, the peak is ${((peak - floor) / json).toFixed(2)}x the objects' JSON`,

@@ -3,11 +3,13 @@
 // audit of a whole snapshot is done) and /report (that audit as the JSON of
 // `audit -o json`, compact, with the watcher's state).
 import http from 'node:http';
-import type { Registry } from 'prom-client';
 import type { WatcherStatus } from './storage-watcher.js';
 
 export interface EndpointSources {
-  registry: Registry;
+  /** the Prometheus exposition, in pieces written one after the other */
+  metrics: () => Promise<(string | Buffer)[]>;
+  /** its content type (prom-client's) */
+  metricsType: string;
   status: () => WatcherStatus;
   /** the last audit's report as JSON (an object), undefined before the first */
   report: () => string | undefined;
@@ -23,8 +25,12 @@ export function createEndpoints(sources: EndpointSources): http.Server {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'text/plain; charset=utf-8', 'only GET\n');
     switch (path) {
       case '/metrics':
-        sources.registry.metrics().then(
-          (text) => send(200, sources.registry.contentType, text),
+        sources.metrics().then(
+          (pieces) => {
+            res.writeHead(200, { 'Content-Type': sources.metricsType, 'Cache-Control': 'no-store' });
+            if (req.method !== 'HEAD') for (const piece of pieces) res.write(piece);
+            res.end();
+          },
           (err: Error) => send(500, 'text/plain; charset=utf-8', `${err.message}\n`),
         );
         return;

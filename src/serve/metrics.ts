@@ -10,7 +10,14 @@ import type { AuditReport } from '../output/report.js';
 import type { KindStoreState } from './kind-store.js';
 
 export interface ServeMetrics {
+  /** every family but the findings' two, rendered at each scrape (process metrics change between scrapes) */
   registry: Registry;
+  /**
+   * The whole exposition, as prom-client writes it, in pieces to be sent one after the other: the
+   * registry's families, then the findings' series (15,600 lines at 10,000 volumes), rendered once per
+   * audit rather than at every scrape.
+   */
+  exposition(): Promise<(string | Buffer)[]>;
   /** After an audit of current stores: its findings and skips replace the last. */
   recordAudit(report: AuditReport, seconds: number, at: number): void;
   /** The stores' and the API server's health, set on every change of it. */
@@ -25,17 +32,19 @@ export function createMetrics(info: { version: string; server: string }, now: ()
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'sts_storage_' });
   let lastAudit: number | undefined;
+  // The findings' families have a registry of their own: rendered when an audit ends, kept as bytes.
+  const findingsRegistry = new Registry();
   const finding = new ReplacedSeriesGauge({
     name: 'sts_storage_finding',
     help: 'Findings of the audit, by code, severity, StatefulSet and object (the number of them; gone when resolved)',
     labelNames: ['code', 'severity', 'namespace', 'statefulset', 'kind', 'name'] satisfies FindingLabel[],
-    registers: [registry],
+    registers: [findingsRegistry],
   });
   const message = new ReplacedSeriesGauge({
     name: 'sts_storage_finding_message',
     help: "A finding's message and repair command (1), for alert descriptions to quote; one per finding, keyed like sts_storage_finding",
     labelNames: ['code', 'namespace', 'kind', 'name', 'message', 'repair'] satisfies MessageLabel[],
-    registers: [registry],
+    registers: [findingsRegistry],
   });
   const findings = new Gauge({
     name: 'sts_storage_findings',
@@ -101,8 +110,30 @@ export function createMetrics(info: { version: string; server: string }, now: ()
   stale.set(1);
   up.set(0);
 
+  let findingsText: Buffer = Buffer.alloc(0);
+  /**
+   * The findings' series as text, from the rows of one audit, which are then let go: the text is all
+   * that stays. Renders run one after another, each with its own audit's rows.
+   */
+  const render = async (findingRows: MetricValue<FindingLabel>[], messageRows: MetricValue<MessageLabel>[]) => {
+    finding.replace(findingRows);
+    message.replace(messageRows);
+    try {
+      findingsText = Buffer.from(await findingsRegistry.metrics());
+    } finally {
+      finding.replace([]);
+      message.replace([]);
+    }
+  };
+  let rendering = render([], []);
+
   return {
     registry,
+    async exposition() {
+      // The last audit's findings, never a half-rendered one (a scrape during a render waits for it).
+      await rendering;
+      return [await registry.metrics(), findingsText];
+    },
     recordAudit(report, seconds, at) {
       findings.reset();
       skipped.reset();
@@ -122,8 +153,9 @@ export function createMetrics(info: { version: string; server: string }, now: ()
         messages.set(Object.values(said).join('\0'), { labels: said, value: 1 });
         findings.inc({ code: f.code, severity: f.severity });
       }
-      finding.replace([...counted.values()]);
-      message.replace([...messages.values()]);
+      const findingRows = [...counted.values()];
+      const messageRows = [...messages.values()];
+      rendering = rendering.catch(() => undefined).then(() => render(findingRows, messageRows));
       for (const s of report.skipped) skipped.set({ code: s.check, reason: s.notInstalled ? 'not installed' : s.reason }, 1);
       duration.observe(seconds);
       lastAudit = at;

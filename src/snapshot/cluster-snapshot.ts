@@ -14,7 +14,7 @@ import type {
   VolumeSnapshotContent,
   KubeObject,
 } from '../kube/types.js';
-import { keyOf, objectKey } from '../kube/types.js';
+import { ByNamespace, groupByNamespace, indexByNamespace } from './by-namespace.js';
 import { defaultClass } from '../kube/binding.js';
 import { parseOrdinalName, templateNames } from '../kube/statefulset.js';
 import { timeOf } from '../kube/time.js';
@@ -88,6 +88,8 @@ function groupBy<T>(items: T[], key: (item: T) => string | undefined): Map<strin
   return map;
 }
 
+const namespacedName = (o: KubeObject): [string | undefined, string | undefined] => [o.metadata?.namespace, o.metadata?.name];
+
 function indexBy<T>(items: T[], key: (item: T) => string): Map<string, T> {
   const map = new Map<string, T>();
   for (const item of items) map.set(key(item), item);
@@ -111,60 +113,65 @@ export class ClusterSnapshot implements SnapshotData {
   liveStatefulSets?: Map<string, StatefulSet>;
   owners!: OwnerRecords;
 
-  private readonly claimsByKey: Map<string, Claim>;
+  private readonly claimsByKey: ByNamespace<Claim>;
   private readonly volumesByName: Map<string, Volume>;
-  private readonly volumesByClaimRef: Map<string, Volume[]>;
+  private readonly volumesByClaimRef: ByNamespace<Volume[]>;
   private readonly classesByName: Map<string, StorageClass>;
-  private readonly servicesByKey: Map<string, Service>;
+  private readonly servicesByKey: ByNamespace<Service>;
   private readonly nodesByName: Map<string, Node>;
-  private readonly eventsByObject: Map<string, KubeEvent[]>;
-  private readonly podsByClaim: Map<string, Pod[]>;
-  private readonly podsByOwner: Map<string, Pod[]>;
-  private readonly setsByClaimPrefix: Map<string, { sts: StatefulSet; template: string }>;
+  /** by the involved object's kind, then its namespace and name */
+  private readonly eventsByObject: Map<string, ByNamespace<KubeEvent[]>>;
+  private readonly podsByClaim: ByNamespace<Pod[]>;
+  private readonly podsByOwner: ByNamespace<Pod[]>;
+  private readonly setsByClaimPrefix: ByNamespace<{ sts: StatefulSet; template: string }>;
   private defaultStorageClass: StorageClass | undefined;
   private openVolumes: Volume[] | undefined;
   // The snapshot lookups are built on first use: most audits never ask.
-  private snapshotsByKey: Map<string, VolumeSnapshot> | undefined;
+  private snapshotsByKey: ByNamespace<VolumeSnapshot> | undefined;
   private contentsByName: Map<string, VolumeSnapshotContent> | undefined;
-  private snapshotsBySource: Map<string, VolumeSnapshot[]> | undefined;
+  private snapshotsBySource: ByNamespace<VolumeSnapshot[]> | undefined;
 
   constructor(data: SnapshotData) {
     Object.assign(this, data);
     this.owners ??= NO_OWNER_RECORDS;
-    this.claimsByKey = indexBy(this.claims, objectKey);
+    this.claimsByKey = indexByNamespace(this.claims, namespacedName);
     this.volumesByName = indexBy(this.volumes, (v) => v.metadata?.name ?? '');
-    this.volumesByClaimRef = groupBy(this.volumes, (v) => (v.spec?.claimRef ? keyOf(v.spec.claimRef.namespace, v.spec.claimRef.name) : undefined));
+    this.volumesByClaimRef = groupByNamespace(this.volumes, (v) => (v.spec?.claimRef ? [v.spec.claimRef.namespace, v.spec.claimRef.name] : undefined));
     this.classesByName = indexBy(this.storageClasses, (s) => s.metadata?.name ?? '');
-    this.servicesByKey = indexBy(this.services, objectKey);
+    this.servicesByKey = indexByNamespace(this.services, namespacedName);
     this.nodesByName = indexBy(this.nodes, (n) => n.metadata?.name ?? '');
-    this.eventsByObject = groupBy(this.events, (e) => eventKey(e.involvedObject.kind, e.involvedObject.namespace, e.involvedObject.name));
-    this.podsByClaim = new Map();
-    this.podsByOwner = new Map();
+    this.eventsByObject = new Map();
+    for (const [kind, events] of groupBy(this.events, (e) => e.involvedObject.kind ?? '')) {
+      this.eventsByObject.set(
+        kind,
+        groupByNamespace(events, (e) => [e.involvedObject.namespace, e.involvedObject.name]),
+      );
+    }
+    this.podsByClaim = new ByNamespace();
+    this.podsByOwner = new ByNamespace();
     for (const pod of this.pods) {
       const ns = pod.metadata?.namespace;
       for (const v of pod.spec?.volumes ?? []) {
         if (v.persistentVolumeClaim?.claimName) {
-          const k = keyOf(ns, v.persistentVolumeClaim.claimName);
-          const list = this.podsByClaim.get(k) ?? [];
-          list.push(pod);
-          this.podsByClaim.set(k, list);
+          const list = this.podsByClaim.get(ns, v.persistentVolumeClaim.claimName);
+          if (list) list.push(pod);
+          else this.podsByClaim.set(ns, v.persistentVolumeClaim.claimName, [pod]);
         }
       }
       for (const owner of pod.metadata?.ownerReferences ?? []) {
         if (owner.kind === 'StatefulSet' && owner.controller) {
-          const k = keyOf(ns, owner.name);
-          const list = this.podsByOwner.get(k) ?? [];
-          list.push(pod);
-          this.podsByOwner.set(k, list);
+          const list = this.podsByOwner.get(ns, owner.name);
+          if (list) list.push(pod);
+          else this.podsByOwner.set(ns, owner.name, [pod]);
         }
       }
     }
     // "<template>-<set>" -> set, so a claim name finds its set by stripping
     // the ordinal: one map lookup per claim instead of a scan over the sets.
-    this.setsByClaimPrefix = new Map();
+    this.setsByClaimPrefix = new ByNamespace();
     for (const sts of this.statefulSets) {
       for (const template of templateNames(sts)) {
-        this.setsByClaimPrefix.set(keyOf(sts.metadata?.namespace, `${template}-${sts.metadata?.name ?? ''}`), { sts, template });
+        this.setsByClaimPrefix.set(sts.metadata?.namespace, `${template}-${sts.metadata?.name ?? ''}`, { sts, template });
       }
     }
     this.defaultStorageClass = defaultClass(this.storageClasses);
@@ -175,7 +182,7 @@ export class ClusterSnapshot implements SnapshotData {
   }
 
   claim(namespace: string | undefined, name: string | undefined): Claim | undefined {
-    return this.claimsByKey.get(keyOf(namespace, name));
+    return this.claimsByKey.get(namespace, name);
   }
 
   volume(name: string | undefined): Volume | undefined {
@@ -184,7 +191,7 @@ export class ClusterSnapshot implements SnapshotData {
 
   /** PVs whose claimRef names this namespace/name, whatever their uid. */
   volumesReferencing(namespace: string | undefined, name: string | undefined): Volume[] {
-    return this.volumesByClaimRef.get(keyOf(namespace, name)) ?? [];
+    return this.volumesByClaimRef.get(namespace, name) ?? [];
   }
 
   /**
@@ -198,8 +205,8 @@ export class ClusterSnapshot implements SnapshotData {
   }
 
   volumeSnapshot(namespace: string | undefined, name: string | undefined): VolumeSnapshot | undefined {
-    this.snapshotsByKey ??= indexBy(this.volumeSnapshots, objectKey);
-    return this.snapshotsByKey.get(keyOf(namespace, name));
+    this.snapshotsByKey ??= indexByNamespace(this.volumeSnapshots, namespacedName);
+    return this.snapshotsByKey.get(namespace, name);
   }
 
   snapshotContent(name: string | undefined): VolumeSnapshotContent | undefined {
@@ -209,10 +216,10 @@ export class ClusterSnapshot implements SnapshotData {
 
   /** The VolumeSnapshots taken of a claim (spec.source.persistentVolumeClaimName). */
   snapshotsOfClaim(namespace: string | undefined, claim: string): VolumeSnapshot[] {
-    this.snapshotsBySource ??= groupBy(this.volumeSnapshots, (s) =>
-      s.spec?.source?.persistentVolumeClaimName ? keyOf(s.metadata?.namespace, s.spec.source.persistentVolumeClaimName) : undefined,
+    this.snapshotsBySource ??= groupByNamespace(this.volumeSnapshots, (s) =>
+      s.spec?.source?.persistentVolumeClaimName ? [s.metadata?.namespace, s.spec.source.persistentVolumeClaimName] : undefined,
     );
-    return this.snapshotsBySource.get(keyOf(namespace, claim)) ?? [];
+    return this.snapshotsBySource.get(namespace, claim) ?? [];
   }
 
   storageClass(name: string | undefined): StorageClass | undefined {
@@ -224,7 +231,7 @@ export class ClusterSnapshot implements SnapshotData {
   }
 
   service(namespace: string | undefined, name: string | undefined): Service | undefined {
-    return this.servicesByKey.get(keyOf(namespace, name));
+    return this.servicesByKey.get(namespace, name);
   }
 
   node(name: string): Node | undefined {
@@ -234,7 +241,7 @@ export class ClusterSnapshot implements SnapshotData {
   /** Events about one object, matched by kind, namespace, name and (when both carry one) uid, newest first. */
   eventsFor(kind: string, object: KubeObject, reasons?: string[]): KubeEvent[] {
     const uid = object.metadata?.uid;
-    const list = this.eventsByObject.get(eventKey(kind, object.metadata?.namespace, object.metadata?.name)) ?? [];
+    const list = this.eventsByObject.get(kind)?.get(object.metadata?.namespace, object.metadata?.name) ?? [];
     return list
       .filter((e) => !uid || !e.involvedObject.uid || e.involvedObject.uid === uid)
       .filter((e) => !reasons || reasons.includes(e.reason ?? ''))
@@ -242,11 +249,11 @@ export class ClusterSnapshot implements SnapshotData {
   }
 
   podsUsingClaim(claim: Claim): Pod[] {
-    return this.podsByClaim.get(objectKey(claim)) ?? [];
+    return this.podsByClaim.get(claim.metadata?.namespace, claim.metadata?.name) ?? [];
   }
 
   podsOf(sts: StatefulSet): Pod[] {
-    return this.podsByOwner.get(objectKey(sts)) ?? [];
+    return this.podsByOwner.get(sts.metadata?.namespace, sts.metadata?.name) ?? [];
   }
 
   /**
@@ -261,7 +268,7 @@ export class ClusterSnapshot implements SnapshotData {
     let owner = names.get(name);
     if (owner === undefined) {
       const shape = parseOrdinalName(name);
-      const hit = shape && this.setsByClaimPrefix.get(keyOf(namespace, shape.prefix));
+      const hit = shape && this.setsByClaimPrefix.get(namespace, shape.prefix);
       owner = hit ? { ...hit, ordinal: shape.ordinal } : null;
       names.set(name, owner);
     }
@@ -362,10 +369,6 @@ export class ClusterSnapshot implements SnapshotData {
   locationOf(object: KubeObject): SourceLocation | undefined {
     return this.locations?.get(object);
   }
-}
-
-function eventKey(kind: string | undefined, namespace: string | undefined, name: string | undefined): string {
-  return `${kind ?? ''}/${namespace ?? ''}/${name ?? ''}`;
 }
 
 export function eventTime(e: KubeEvent): number | undefined {

@@ -49,7 +49,12 @@ export async function handle(args: ServeArgs, ctx: CommandContext): Promise<void
     chunkSize: args['chunk-size'],
     log,
   });
-  const server = createEndpoints({ registry: metrics.registry, status: () => watcher.status(), report: () => watcher.reportJson });
+  const server = createEndpoints({
+    metrics: () => metrics.exposition(),
+    metricsType: metrics.registry.contentType,
+    status: () => watcher.status(),
+    report: () => watcher.reportJson,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(new UsageError(`--listen ${args.listen}: ${err.code ?? ''} ${err.message}`.trim())));
     server.listen(listen.port, listen.host, () => resolve());

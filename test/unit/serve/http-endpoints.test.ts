@@ -8,6 +8,7 @@ import { ALL_CHECKS } from '../../../src/checks/index.js';
 import { runChecks } from '../../../src/checks/run-checks.js';
 import { buildReport } from '../../../src/output/report.js';
 import { createEndpoints } from '../../../src/serve/http-endpoints.js';
+import { createMetrics, type ServeMetrics } from '../../../src/serve/metrics.js';
 import type { WatcherStatus } from '../../../src/serve/storage-watcher.js';
 import { snapshotFromObjects } from '../../../src/snapshot/from-objects.js';
 import { FIXTURE_NOW, loadFixture } from '../checks/fixture-loader.js';
@@ -15,13 +16,19 @@ import { FIXTURE_NOW, loadFixture } from '../checks/fixture-loader.js';
 const servers: Array<{ close: () => void }> = [];
 afterEach(() => servers.splice(0).forEach((s) => s.close()));
 
-async function serveWith(report: string | undefined, status: WatcherStatus) {
-  const server = createEndpoints({ registry: new Registry(), status: () => status, report: () => report });
+async function serveWith(report: string | undefined, status: WatcherStatus, metrics?: ServeMetrics) {
+  const registry = new Registry();
+  const server = createEndpoints({
+    metrics: metrics ? () => metrics.exposition() : async () => [await registry.metrics()],
+    metricsType: registry.contentType,
+    status: () => status,
+    report: () => report,
+  });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return async (path: string) => {
-    const res = await fetch(`http://127.0.0.1:${port}${path}`);
+  return async (path: string, method = 'GET') => {
+    const res = await fetch(`http://127.0.0.1:${port}${path}`, { method });
     return { status: res.status, type: res.headers.get('content-type'), body: await res.text() };
   };
 }
@@ -54,5 +61,27 @@ describe('serve /report', () => {
     const answer = await get('/report');
     expect(answer.status).toBe(503);
     expect(JSON.parse(answer.body)).toEqual({ ready: false, status: { ...status, ready: false } });
+  });
+});
+
+describe('serve /metrics', () => {
+  it("sends the exposition's pieces whole and in order, as Prometheus' text format; HEAD sends none", async () => {
+    const [c] = loadFixture('sts-scale-down-deletes-claims');
+    const snapshot = snapshotFromObjects(c!.objects, { source: 'cluster', now: FIXTURE_NOW, scope: {} });
+    const { findings, skipped } = runChecks(snapshot, { pendingThresholdMs: 300_000 }, ALL_CHECKS);
+    const metrics = createMetrics({ version: 'test', server: 'https://x' });
+    metrics.recordAudit(buildReport({ source: 'cluster', allNamespaces: true }, findings, skipped), 0.01, Date.now());
+    const get = await serveWith(undefined, status, metrics);
+    const answer = await get('/metrics');
+    expect(answer.status).toBe(200);
+    expect(answer.type).toBe(metrics.registry.contentType);
+    const pieces = await metrics.exposition();
+    expect(pieces).toHaveLength(2);
+    // the process families change between two scrapes; the findings' rendered piece does not
+    expect(answer.body.endsWith(pieces[1]!.toString())).toBe(true);
+    expect(answer.body).toContain('sts_storage_finding{code="STS-013"');
+    expect(answer.body).toContain('# TYPE sts_storage_up gauge');
+    const head = await get('/metrics', 'HEAD');
+    expect(head).toMatchObject({ status: 200, body: '' });
   });
 });

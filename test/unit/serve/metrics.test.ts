@@ -15,7 +15,8 @@ function auditOf(fixture: string) {
   return buildReport({ source: 'cluster', allNamespaces: true }, findings, skipped);
 }
 
-const series = async (m: ReturnType<typeof createMetrics>, name: string) => parseMetrics(await m.registry.metrics()).filter((s) => s.name === name);
+const text = async (m: ReturnType<typeof createMetrics>) => (await m.exposition()).join('');
+const series = async (m: ReturnType<typeof createMetrics>, name: string) => parseMetrics(await text(m)).filter((s) => s.name === name);
 
 describe('serve metrics', () => {
   it('one sts_storage_finding series per finding, with its message beside it; gone when resolved', async () => {
@@ -53,6 +54,30 @@ describe('serve metrics', () => {
     expect((await series(m, 'sts_storage_audit_duration_seconds_count'))[0]!.value).toBe(2);
   });
 
+  it('each family once, HELP and TYPE before its samples, whether its series are rendered per scrape or per audit', async () => {
+    const m = createMetrics({ version: 'test', server: 'https://x' });
+    m.recordAudit(auditOf('sts-scale-down-deletes-claims'), 0.01, Date.now());
+    const lines = (await text(m)).split('\n');
+    const helps = lines.filter((l) => l.startsWith('# HELP ')).map((l) => l.split(' ')[2]);
+    expect(new Set(helps).size).toBe(helps.length);
+    expect(helps).toEqual(expect.arrayContaining(['sts_storage_finding', 'sts_storage_finding_message', 'sts_storage_findings', 'sts_storage_up']));
+    // every sample follows its own family's TYPE line, with no other family in between
+    let family = '';
+    for (const line of lines) {
+      if (line.startsWith('# TYPE ')) family = line.split(' ')[2]!;
+      else if (line && !line.startsWith('#')) expect(line.startsWith(family)).toBe(true);
+    }
+  });
+
+  it('a scrape sees the last audit recorded, even when two are recorded at once', async () => {
+    const m = createMetrics({ version: 'test', server: 'https://x' });
+    m.recordAudit(auditOf('sts-scale-down-deletes-claims'), 0.01, Date.now());
+    m.recordAudit(buildReport({ source: 'cluster', allNamespaces: true }, [], []), 0.01, Date.now());
+    expect(await series(m, 'sts_storage_finding')).toEqual([]);
+    m.recordAudit(auditOf('sts-scale-down-deletes-claims'), 0.01, Date.now());
+    expect((await series(m, 'sts_storage_finding')).length).toBeGreaterThan(0);
+  });
+
   it('two findings alike in every label are one series of each family (Prometheus refuses a series written twice)', async () => {
     const m = createMetrics({ version: 'test', server: 'https://x' });
     const report = auditOf('sts-scale-down-deletes-claims');
@@ -68,7 +93,7 @@ describe('serve metrics', () => {
     const report = auditOf('sts-scale-down-deletes-claims');
     const f = report.findings.find((x) => x.code === 'STS-013')!;
     m.recordAudit({ ...report, findings: [{ ...f, message: 'a "b" \\c\nd' }] }, 0.01, Date.now());
-    expect(await m.registry.metrics()).toContain('message="a \\"b\\" \\\\c\\nd"');
+    expect(await text(m)).toContain('message="a \\"b\\" \\\\c\\nd"');
     expect((await series(m, 'sts_storage_finding_message'))[0]!.labels['message']).toBe('a "b" \\c\nd');
   });
 
