@@ -3,7 +3,9 @@
 // Every finding is a series; a finding that is resolved disappears with the
 // next audit. When the findings may be out of date (the API server cannot be
 // reached, a watch is down) the series are kept as last seen and
-// sts_storage_findings_stale says so: an outage is never an all-clear.
+// sts_storage_findings_stale says so: an outage is never an all-clear. The
+// findings' two families, most of the text, are rendered once per audit and
+// sent as bytes; the rest is rendered at each scrape.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type MetricValue } from 'prom-client';
 import { ReplacedSeriesGauge } from './replaced-series-gauge.js';
 import type { AuditReport } from '../output/report.js';
