@@ -7,7 +7,7 @@
 // and turns the result into what the user sees.
 import type { KubeClient } from '../kube/client.js';
 import { ApiError, ConnectionError } from '../kube/errors.js';
-import type { Claim, KubeObject, VolumeSnapshot } from '../kube/types.js';
+import type { Claim, KubeObject, StatefulSet, VolumeSnapshot } from '../kube/types.js';
 import { parseQuantity } from '../kube/quantity.js';
 import { managersOf } from '../analysis/owner.js';
 import { Backup, type BackupEntry } from './backup.js';
@@ -345,6 +345,23 @@ async function waitForSnapshotReady(client: KubeClient, step: Extract<Step, { ki
  * patch whose check fails only means "read again".
  */
 async function releaseClaims(client: KubeClient, step: Extract<Step, { kind: 'release-claims' }>, clock: Clock): Promise<void> {
+  // The controller acts on the set as its cache holds it, which lags the API: a sync that still saw
+  // whenDeleted: Delete could put the reference back on a claim after it was removed here, and a
+  // reference the garbage collector has not seen yet is not orphaned by the delete, so the claim
+  // would be collected with the set (seen once in CI, on 1.33: the claim came back with a new uid).
+  // The controller syncs a set one sync at a time and writes status.observedGeneration from the set
+  // it synced: once that reaches the patched generation, every sync of the old spec is done, and no
+  // later one adds a reference.
+  await waitUntil(
+    clock,
+    'the StatefulSet controller to sync the set as patched (status.observedGeneration; is kube-controller-manager running?)',
+    async () => {
+      const set = (await exists(client, step.ownerPath)) as StatefulSet | undefined;
+      if (!set || set.metadata?.uid !== step.ownerUid) throw new PreconditionError('it was deleted or replaced since it was read');
+      return (set.status?.observedGeneration ?? 0) >= (set.metadata?.generation ?? 0);
+    },
+    60_000,
+  );
   const claimsPath = `/api/v1/namespaces/${encodeURIComponent(step.namespace)}/persistentvolumeclaims`;
   await waitUntil(
     clock,

@@ -22,7 +22,8 @@ export type Step =
   | { kind: 'delete-orphan'; path: string; uid: string; generation: number; description: string }
   | { kind: 'create'; path: string; body: KubeObject; description: string }
   | { kind: 'wait-adoption'; namespace: string; name: string; description: string; rollPods: string[] }
-  | { kind: 'release-claims'; namespace: string; ownerUid: string; description: string }
+  /** after the set's patch to whenDeleted: Retain: wait until its controller has synced it as patched, then free its claims */
+  | { kind: 'release-claims'; namespace: string; ownerPath: string; ownerUid: string; description: string }
   /** the owner re-creates the set: wait for a new uid under its controller, at the new template size, with its pods adopted */
   | { kind: 'wait-recreated'; namespace: string; name: string; oldUid: string; controllerUid: string; template: string; size: string; description: string }
   /** after a VolumeSnapshot's create: wait until it is readyToUse, so nothing later in the plan runs before the data is safe */

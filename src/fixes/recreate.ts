@@ -91,8 +91,10 @@ export function keepClaimsThroughDelete(sts: StatefulSet): { steps: Step[]; perm
       {
         kind: 'release-claims',
         namespace: ns,
+        ownerPath: objectPath('StatefulSet', sts.metadata?.name ?? '', ns),
         ownerUid: sts.metadata?.uid ?? '',
-        description: "remove the StatefulSet's ownerReference from its claims (JSON patch, uid-checked), so no claim can be collected with it",
+        description:
+          "once the StatefulSet controller has synced the set as patched, remove the set's ownerReference from its claims (JSON patch, uid-checked), so no claim can be collected with it",
       },
     ],
     permissions: [

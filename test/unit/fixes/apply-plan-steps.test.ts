@@ -608,20 +608,20 @@ describe('applyPlan: waiting for a VolumeSnapshot', () => {
 });
 
 describe('applyPlan: releasing claims from their StatefulSet', () => {
-  const release: Step = { kind: 'release-claims', namespace: 'shop', ownerUid: 'set-uid', description: 'release' };
+  const setPath = '/apis/apps/v1/namespaces/shop/statefulsets/db';
+  const release: Step = { kind: 'release-claims', namespace: 'shop', ownerPath: setPath, ownerUid: 'set-uid', description: 'release' };
   const claimsPath = '/api/v1/namespaces/shop/persistentvolumeclaims';
   const claim = (name: string, refs: Array<{ uid: string }>) => ({ metadata: { name, ownerReferences: refs } });
+  // the set as its controller left it after syncing the patch (status.observedGeneration = generation)
+  const set = (observed = 4, uid = 'set-uid') => ({ metadata: { name: 'db', uid, generation: 4 }, status: { observedGeneration: observed } });
+  const synced = (call: Call) => (call.method === 'GET' && call.path === setPath ? set() : {});
 
   it("removes the set's reference from each claim that holds it, checked by uid at its index, until none does", async () => {
     let lists = 0;
-    const { writes, outcome } = await outcomeOf(
-      () => ({}),
-      change([release]),
-      {},
-      () =>
-        ++lists === 1
-          ? [claim('data-db-0', [{ uid: 'other' }, { uid: 'set-uid' }]), claim('data-db-1', [{ uid: 'set-uid' }]), claim('mine', [{ uid: 'other' }])]
-          : [claim('mine', [{ uid: 'other' }]), { metadata: { name: 'plain' } }],
+    const { writes, outcome } = await outcomeOf(synced, change([release]), {}, () =>
+      ++lists === 1
+        ? [claim('data-db-0', [{ uid: 'other' }, { uid: 'set-uid' }]), claim('data-db-1', [{ uid: 'set-uid' }]), claim('mine', [{ uid: 'other' }])]
+        : [claim('mine', [{ uid: 'other' }]), { metadata: { name: 'plain' } }],
     );
     expect(outcome.status).toBe('applied');
     expect(writes()).toEqual([
@@ -654,6 +654,7 @@ describe('applyPlan: releasing claims from their StatefulSet', () => {
       let lists = 0;
       const { outcome } = await outcomeOf(
         (call) => {
+          if (call.method === 'GET') return set();
           throw new ApiError(status, 'x', 'moved', 'PATCH', call.path);
         },
         change([release]),
@@ -667,6 +668,7 @@ describe('applyPlan: releasing claims from their StatefulSet', () => {
   it('any other error stops the change', async () => {
     const { outcome } = await outcomeOf(
       (call) => {
+        if (call.method === 'GET') return set();
         throw new ApiError(403, 'Forbidden', 'persistentvolumeclaims "data-db-0" is forbidden', 'PATCH', call.path);
       },
       change([release]),
@@ -678,24 +680,61 @@ describe('applyPlan: releasing claims from their StatefulSet', () => {
 
   it('times out after a minute of claims that stay held', async () => {
     let lists = 0;
-    const { outcome } = await outcomeOf(
-      () => ({}),
-      change([release]),
-      {},
-      () => (lists++, [claim('data-db-0', [{ uid: 'set-uid' }])]),
-    );
+    const { outcome } = await outcomeOf(synced, change([release]), {}, () => (lists++, [claim('data-db-0', [{ uid: 'set-uid' }])]));
     expect(outcome.message).toBe("timed out after 60s waiting for the claims to be free of the StatefulSet's ownerReference");
     // every half second of the minute, and not once after it
     expect(lists).toBe(120);
   });
 
-  it('is not run in a dry run', async () => {
-    const { calls } = await outcomeOf(
-      () => ({}),
+  it('first waits until the controller has synced the set as patched: no claim is read or written before', async () => {
+    let gets = 0;
+    let patched = false;
+    const { calls, outcome } = await outcomeOf(
+      (call) => {
+        if (call.method === 'GET' && call.path === setPath) return set(++gets < 3 ? 3 : 4);
+        if (call.method === 'PATCH') patched = true;
+        return {};
+      },
       change([release]),
-      { dryRun: 'server' },
+      {},
+      () => (patched ? [] : [claim('data-db-0', [{ uid: 'set-uid' }])]),
+    );
+    expect(outcome.status).toBe('applied');
+    expect(gets).toBe(3);
+    const order = calls.map((c) => c.method).filter((m) => m !== 'POST');
+    // GET (3 then), then LIST and PATCH
+    expect(order.slice(0, 3)).toEqual(['GET', 'GET', 'GET']);
+    expect(order.indexOf('LIST')).toBe(3);
+  });
+
+  it('a set replaced or gone while waiting stops the change before any claim is touched', async () => {
+    for (const answer of [() => set(4, 'new-uid'), () => undefined]) {
+      const { calls, outcome } = await outcomeOf(
+        (call) => (call.method === 'GET' ? answer() : {}),
+        change([release]),
+        {},
+        () => [claim('data-db-0', [{ uid: 'set-uid' }])],
+      );
+      expect(outcome.status).toBe('failed');
+      expect(calls.filter((c) => c.method === 'LIST' || c.method === 'PATCH')).toEqual([]);
+    }
+  });
+
+  it('times out after a minute of a set its controller has not synced, naming what it waited for', async () => {
+    const { calls, outcome } = await outcomeOf(
+      (call) => (call.method === 'GET' ? set(3) : {}),
+      change([release]),
+      {},
       () => [claim('data-db-0', [{ uid: 'set-uid' }])],
     );
+    expect(outcome.message).toBe(
+      'timed out after 60s waiting for the StatefulSet controller to sync the set as patched (status.observedGeneration; is kube-controller-manager running?)',
+    );
+    expect(calls.filter((c) => c.method === 'LIST' || c.method === 'PATCH')).toEqual([]);
+  });
+
+  it('is not run in a dry run', async () => {
+    const { calls } = await outcomeOf(synced, change([release]), { dryRun: 'server' }, () => [claim('data-db-0', [{ uid: 'set-uid' }])]);
     expect(calls.filter((c) => c.method === 'LIST' || c.method === 'PATCH')).toEqual([]);
   });
 });

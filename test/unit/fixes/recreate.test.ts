@@ -139,8 +139,10 @@ describe('planRecreate', () => {
       {
         kind: 'release-claims',
         namespace: 'shop',
+        ownerPath: '/apis/apps/v1/namespaces/shop/statefulsets/db',
         ownerUid: 'old-uid',
-        description: "remove the StatefulSet's ownerReference from its claims (JSON patch, uid-checked), so no claim can be collected with it",
+        description:
+          "once the StatefulSet controller has synced the set as patched, remove the set's ownerReference from its claims (JSON patch, uid-checked), so no claim can be collected with it",
       },
     ]);
     expect(change.warnings).toEqual([
@@ -246,9 +248,10 @@ describe('planRecreate', () => {
             "path": "/apis/apps/v1/namespaces/shop/statefulsets/db",
           },
           {
-            "description": "remove the StatefulSet's ownerReference from its claims (JSON patch, uid-checked), so no claim can be collected with it",
+            "description": "once the StatefulSet controller has synced the set as patched, remove the set's ownerReference from its claims (JSON patch, uid-checked), so no claim can be collected with it",
             "kind": "release-claims",
             "namespace": "shop",
+            "ownerPath": "/apis/apps/v1/namespaces/shop/statefulsets/db",
             "ownerUid": "old-uid",
           },
           {
