@@ -1,5 +1,5 @@
 // A gauge whose series are replaced all at once, each audit, and read only
-// when scraped. prom-client keeps a labelled gauge's series in a map, each
+// when rendered (createMetrics renders the findings' families once an audit). prom-client keeps a labelled gauge's series in a map, each
 // under a key of all its label values joined (a finding's whole message among
 // them), with an entry and a labels object: at 10,000 volumes the 7,800
 // findings made 15,600 keys, 5 MiB that every audit rebuilt and discarded

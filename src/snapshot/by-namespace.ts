@@ -29,15 +29,19 @@ export function indexByNamespace<T>(items: T[], key: (item: T) => [string | unde
   return index;
 }
 
+/** The item added to the group under its namespace and name, after those already there. */
+export function addToGroup<T>(groups: ByNamespace<T[]>, namespace: string | undefined, name: string | undefined, item: T): void {
+  const list = groups.get(namespace, name);
+  if (list) list.push(item);
+  else groups.set(namespace, name, [item]);
+}
+
 /** The items under each namespace and name, in their order; items without a key are left out. */
 export function groupByNamespace<T>(items: T[], key: (item: T) => [string | undefined, string | undefined] | undefined): ByNamespace<T[]> {
   const index = new ByNamespace<T[]>();
   for (const item of items) {
     const k = key(item);
-    if (!k) continue;
-    const list = index.get(k[0], k[1]);
-    if (list) list.push(item);
-    else index.set(k[0], k[1], [item]);
+    if (k) addToGroup(index, k[0], k[1], item);
   }
   return index;
 }

@@ -14,7 +14,7 @@ import type {
   VolumeSnapshotContent,
   KubeObject,
 } from '../kube/types.js';
-import { ByNamespace, groupByNamespace, indexByNamespace } from './by-namespace.js';
+import { addToGroup, ByNamespace, groupByNamespace, indexByNamespace } from './by-namespace.js';
 import { defaultClass } from '../kube/binding.js';
 import { parseOrdinalName, templateNames } from '../kube/statefulset.js';
 import { timeOf } from '../kube/time.js';
@@ -153,16 +153,12 @@ export class ClusterSnapshot implements SnapshotData {
       const ns = pod.metadata?.namespace;
       for (const v of pod.spec?.volumes ?? []) {
         if (v.persistentVolumeClaim?.claimName) {
-          const list = this.podsByClaim.get(ns, v.persistentVolumeClaim.claimName);
-          if (list) list.push(pod);
-          else this.podsByClaim.set(ns, v.persistentVolumeClaim.claimName, [pod]);
+          addToGroup(this.podsByClaim, ns, v.persistentVolumeClaim.claimName, pod);
         }
       }
       for (const owner of pod.metadata?.ownerReferences ?? []) {
         if (owner.kind === 'StatefulSet' && owner.controller) {
-          const list = this.podsByOwner.get(ns, owner.name);
-          if (list) list.push(pod);
-          else this.podsByOwner.set(ns, owner.name, [pod]);
+          addToGroup(this.podsByOwner, ns, owner.name, pod);
         }
       }
     }
@@ -263,18 +259,17 @@ export class ClusterSnapshot implements SnapshotData {
    * audit's time and garbage.
    */
   claimOwner(namespace: string | undefined, name: string): Readonly<ClaimOwner> | undefined {
-    let names = this.ownerByClaimName.get(namespace);
-    if (!names) this.ownerByClaimName.set(namespace, (names = new Map()));
-    let owner = names.get(name);
+    let owner = this.ownerByClaimName.get(namespace, name);
     if (owner === undefined) {
       const shape = parseOrdinalName(name);
       const hit = shape && this.setsByClaimPrefix.get(namespace, shape.prefix);
       owner = hit ? { ...hit, ordinal: shape.ordinal } : null;
-      names.set(name, owner);
+      this.ownerByClaimName.set(namespace, name, owner);
     }
     return owner ?? undefined;
   }
-  private readonly ownerByClaimName = new Map<string | undefined, Map<string, ClaimOwner | null>>();
+  /** null: the name is no claim of a set */
+  private readonly ownerByClaimName = new ByNamespace<ClaimOwner | null>();
 
   /** The existing claims of a set ("<template>-<set>-<n>", any ordinal), indexed on first use. */
   claimsOf(sts: StatefulSet): Claim[] {
