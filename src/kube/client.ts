@@ -15,6 +15,7 @@ const USER_AGENT = `kubectl-sts-storage/${VERSION_INFO.version} (${process.platf
 import { createRequire } from 'node:module';
 import type http from 'node:http';
 import type https from 'node:https';
+import type tls from 'node:tls';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ApiError, ConfigError, ConnectionError, UnexpectedResponseError, type ApiErrorCause } from './errors.js';
 
@@ -143,8 +144,13 @@ function firstLine(err: unknown): string {
 // executable and the code-cached loader (bin/launch.cjs) run the bundle as a
 // script, where import() has no loader.
 const requireBuiltin = createRequire(import.meta.url);
-let transports: { http: typeof http; https: typeof https } | undefined;
-const loadTransports = () => (transports ??= { http: requireBuiltin('node:http') as typeof http, https: requireBuiltin('node:https') as typeof https });
+let transports: { http: typeof http; https: typeof https; tls: typeof tls } | undefined;
+const loadTransports = () =>
+  (transports ??= {
+    http: requireBuiltin('node:http') as typeof http,
+    https: requireBuiltin('node:https') as typeof https,
+    tls: requireBuiltin('node:tls') as typeof tls,
+  });
 
 /** Reads and writes. Only fixes/apply-plan.ts holds one as such; everything else gets it as a ReadClient. */
 export class KubeClient implements ReadClient {
@@ -187,17 +193,28 @@ export class KubeClient implements ReadClient {
       else
         this.agent = new https.Agent({
           keepAlive: true,
-          ca: opts.ca,
-          cert: opts.cert,
-          key: opts.key,
-          pfx: opts.pfx,
-          passphrase: opts.passphrase,
+          secureContext: this.secureContext(opts),
           servername: opts.servername,
           ...(opts.rejectUnauthorized !== undefined ? { rejectUnauthorized: opts.rejectUnauthorized } : {}),
         });
     }
     opts.agent = this.agent;
     return opts;
+  }
+
+  /**
+   * The CA and client credentials made ready once for every connection of this client. An agent
+   * given them as ca/cert/key makes a context per connection instead, parsing the key and the CA
+   * again each time: an audit opens about 15 connections per cluster, and those contexts were
+   * about a tenth of a fleet audit's CPU (measured with --cpu-prof, three clusters of 1k volumes).
+   */
+  private secureContext(opts: https.RequestOptions): tls.SecureContext {
+    try {
+      const { ca, cert, key, pfx, passphrase } = opts;
+      return loadTransports().tls.createSecureContext({ ca, cert, key, pfx, passphrase });
+    } catch (err) {
+      throw new ConfigError(`cannot use the client certificate and key of user "${this.user}": ${firstLine(err)}`);
+    }
   }
 
   /** The server's URL of a path, with the query's set values. */

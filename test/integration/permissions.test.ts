@@ -81,6 +81,23 @@ describe.skipIf(!!skipReason)('permissions and credentials on the real control p
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('a client key that is not a key: one line naming the user, exit 3, no stack trace', async () => {
+    const admin = fs.readFileSync(kubeconfig, 'utf8');
+    const server = /server: (\S+)/.exec(admin)![1];
+    const ca = /certificate-authority-data: (\S+)/.exec(admin)![1];
+    const cert = /client-certificate-data: (\S+)/.exec(admin)![1];
+    const notAKey = Buffer.from('-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n').toString('base64');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kc-')), 'kubeconfig');
+    fs.writeFileSync(
+      file,
+      `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: ${server}, certificate-authority-data: ${ca}}}]\nusers: [{name: broken-key, user: {client-certificate-data: ${cert}, client-key-data: ${notAKey}}}]\ncontexts: [{name: c, context: {cluster: c, user: broken-key}}]\ncurrent-context: c\n`,
+    );
+    const r = await runCli(['audit', '-A'], { kubeconfig: file });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('cannot use the client certificate and key of user "broken-key"');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   it('names that do not exist: exit 2 with a clear message, nothing written', async () => {
     const ns = await sandbox.cluster.namespace('names');
     const cases: Array<[string[], string]> = [
