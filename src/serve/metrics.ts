@@ -8,6 +8,7 @@
 // sent as bytes; the rest is rendered at each scrape.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type MetricValue } from 'prom-client';
 import { ReplacedSeriesGauge } from './replaced-series-gauge.js';
+import { CompressedText, type TextPiece } from './compressed-text.js';
 import type { AuditReport } from '../output/report.js';
 import type { KindStoreState } from './kind-store.js';
 
@@ -17,9 +18,9 @@ export interface ServeMetrics {
   /**
    * The whole exposition, as prom-client writes it, in pieces to be sent one after the other: the
    * registry's families, then the findings' series (15,600 lines at 10,000 volumes), rendered once per
-   * audit rather than at every scrape.
+   * audit rather than at every scrape, and kept compressed.
    */
-  exposition(): Promise<(string | Buffer)[]>;
+  exposition(): Promise<TextPiece[]>;
   /** After an audit of current stores: its findings and skips replace the last. */
   recordAudit(report: AuditReport, seconds: number, at: number): void;
   /** The stores' and the API server's health, set on every change of it. */
@@ -112,7 +113,7 @@ export function createMetrics(info: { version: string; server: string }, now: ()
   stale.set(1);
   up.set(0);
 
-  let findingsText: Buffer = Buffer.alloc(0);
+  let findingsText = CompressedText.of('');
   /**
    * The findings' series as text, from the rows of one audit, which are then let go: the text is all
    * that stays. Renders run one after another, each with its own audit's rows.
@@ -121,7 +122,7 @@ export function createMetrics(info: { version: string; server: string }, now: ()
     finding.replace(findingRows);
     message.replace(messageRows);
     try {
-      findingsText = Buffer.from(await findingsRegistry.metrics());
+      findingsText = CompressedText.of(await findingsRegistry.metrics());
     } finally {
       finding.replace([]);
       message.replace([]);

@@ -12,6 +12,7 @@ import { setOwners } from '../output/set-owners.js';
 import { WatchedCluster } from './watched-cluster.js';
 import type { ServeMetrics } from './metrics.js';
 import type { KindStoreState } from './kind-store.js';
+import { CompressedText } from './compressed-text.js';
 
 export interface StorageWatcherOptions {
   /** undefined: every namespace */
@@ -54,10 +55,11 @@ export class StorageWatcher {
   private serverVersion: ServerVersion | undefined;
   private stopped = false;
   /**
-   * The report of the last audit of current stores, as /report sends it: kept as its JSON (3 MiB for
-   * 7,800 findings), lighter than the findings as objects, which would stay alive beside the next audit's.
+   * The report of the last audit of current stores, as /report sends it: its JSON without the opening
+   * brace (/report puts the watcher's state first), compressed: 3.6 MiB of JSON at 7,800 findings
+   * kept as 0.3 MiB. The findings as objects would weigh more, and stay alive beside the next audit's.
    */
-  reportJson: string | undefined;
+  reportMembers: CompressedText | undefined;
 
   constructor(
     private readonly client: ReadClient,
@@ -96,7 +98,7 @@ export class StorageWatcher {
   }
 
   status(): WatcherStatus {
-    return { ready: this.reportJson !== undefined, up: this.up, stale: this.stale, lastAudit: this.lastAudit, kinds: this.cluster.states() };
+    return { ready: this.reportMembers !== undefined, up: this.up, stale: this.stale, lastAudit: this.lastAudit, kinds: this.cluster.states() };
   }
 
   private get stale(): boolean {
@@ -179,7 +181,7 @@ export class StorageWatcher {
       );
       this.lastAudit = this.now();
       this.metrics.recordAudit(report, (performance.now() - started) / 1000, this.lastAudit);
-      this.reportJson = JSON.stringify(report);
+      this.reportMembers = CompressedText.of(Buffer.from(JSON.stringify(report)).subarray(1));
     } catch (err) {
       this.dirty = true;
       this.options.log(`audit failed: ${(err as Error).message}`);

@@ -53,7 +53,7 @@ export async function handle(args: ServeArgs, ctx: CommandContext): Promise<void
     metrics: () => metrics.exposition(),
     metricsType: metrics.registry.contentType,
     status: () => watcher.status(),
-    report: () => watcher.reportJson,
+    reportMembers: () => watcher.reportMembers,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(new UsageError(`--listen ${args.listen}: ${err.code ?? ''} ${err.message}`.trim())));

@@ -1,12 +1,16 @@
-// /report is kept as the audit's JSON and the watcher's state is added per
-// request: what it sends must be what JSON.stringify({ ...report, status })
-// would. A real HTTP server on a free loopback port; the report is a real one.
+// /report is kept as the audit's JSON, compressed, and the watcher's state is
+// added per request: what it sends must be what JSON.stringify({ status,
+// ...report }) would, gzip-compressed or not as the client asks. A real HTTP
+// server on a free loopback port; the report is a real one.
 import type { AddressInfo } from 'node:net';
+import http from 'node:http';
+import zlib from 'node:zlib';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../../../src/checks/index.js';
 import { runChecks } from '../../../src/checks/run-checks.js';
 import { buildReport } from '../../../src/output/report.js';
+import { CompressedText } from '../../../src/serve/compressed-text.js';
 import { createEndpoints } from '../../../src/serve/http-endpoints.js';
 import { createMetrics, type ServeMetrics } from '../../../src/serve/metrics.js';
 import type { WatcherStatus } from '../../../src/serve/storage-watcher.js';
@@ -16,22 +20,50 @@ import { FIXTURE_NOW, loadFixture } from '../checks/fixture-loader.js';
 const servers: Array<{ close: () => void }> = [];
 afterEach(() => servers.splice(0).forEach((s) => s.close()));
 
+/**
+ * GETs (or HEADs) through node:http, which decompresses nothing: the answer's bytes as sent, its
+ * encoding, and its text (gunzipped when it came compressed).
+ */
+function fetchRaw(port: number, path: string, method: string, acceptEncoding: string) {
+  return new Promise<{ status: number; type?: string; encoding?: string; vary?: string; body: string }>((resolve, reject) => {
+    http
+      .request({ host: '127.0.0.1', port, path, method, headers: { 'Accept-Encoding': acceptEncoding } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const bytes = Buffer.concat(chunks);
+          const encoding = res.headers['content-encoding'];
+          try {
+            // (a HEAD has no body to decompress)
+            const body = (encoding === 'gzip' && bytes.length > 0 ? zlib.gunzipSync(bytes) : bytes).toString();
+            resolve({ status: res.statusCode!, type: res.headers['content-type'], encoding, vary: res.headers['vary'], body });
+          } catch (err) {
+            reject(err);
+          }
+        });
+      })
+      .on('error', reject)
+      .end();
+  });
+}
+
 async function serveWith(report: string | undefined, status: WatcherStatus, metrics?: ServeMetrics) {
   const registry = new Registry();
+  // As the watcher keeps it: the JSON without its opening brace, compressed.
+  const members = report === undefined ? undefined : CompressedText.of(report.slice(1));
   const server = createEndpoints({
     metrics: metrics ? () => metrics.exposition() : async () => [await registry.metrics()],
     metricsType: registry.contentType,
     status: () => status,
-    report: () => report,
+    reportMembers: () => members,
   });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return async (path: string, method = 'GET') => {
-    const res = await fetch(`http://127.0.0.1:${port}${path}`, { method });
-    return { status: res.status, type: res.headers.get('content-type'), body: await res.text() };
-  };
+  return (path: string, method = 'GET', acceptEncoding = 'identity') => fetchRaw(port, path, method, acceptEncoding);
 }
+
+const pieceText = (p: string | Buffer | CompressedText) => (p instanceof CompressedText ? zlib.gunzipSync(p.gzip).toString() : p.toString());
 
 const status: WatcherStatus = {
   ready: true,
@@ -49,11 +81,15 @@ describe('serve /report', () => {
     const report = buildReport({ source: 'cluster', allNamespaces: true }, findings, skipped);
     expect(report.findings.length).toBeGreaterThan(0);
     const get = await serveWith(JSON.stringify(report), status);
-    const answer = await get('/report');
-    expect(answer.status).toBe(200);
-    expect(answer.type).toBe('application/json');
-    expect(answer.body).toBe(`${JSON.stringify({ ...report, status })}\n`);
-    expect(JSON.parse(answer.body)).toEqual({ ...JSON.parse(JSON.stringify(report)), status });
+    const plain = await get('/report');
+    expect(plain).toMatchObject({ status: 200, type: 'application/json', encoding: undefined, vary: 'Accept-Encoding' });
+    expect(plain.body).toBe(`${JSON.stringify({ status, ...report })}\n`);
+    expect(JSON.parse(plain.body)).toEqual({ ...JSON.parse(JSON.stringify(report)), status });
+    // Compressed for a client that accepts gzip, the same text.
+    const gzipped = await get('/report', 'GET', 'gzip, deflate');
+    expect(gzipped).toMatchObject({ status: 200, encoding: 'gzip', body: plain.body });
+    // ... and not for one that refuses it.
+    expect(await get('/report', 'GET', 'gzip;q=0, identity')).toMatchObject({ encoding: undefined, body: plain.body });
   });
 
   it('says it is not ready before the first audit', async () => {
@@ -72,16 +108,21 @@ describe('serve /metrics', () => {
     const metrics = createMetrics({ version: 'test', server: 'https://x' });
     metrics.recordAudit(buildReport({ source: 'cluster', allNamespaces: true }, findings, skipped), 0.01, Date.now());
     const get = await serveWith(undefined, status, metrics);
-    const answer = await get('/metrics');
-    expect(answer.status).toBe(200);
-    expect(answer.type).toBe(metrics.registry.contentType);
     const pieces = await metrics.exposition();
     expect(pieces).toHaveLength(2);
-    // the process families change between two scrapes; the findings' rendered piece does not
-    expect(answer.body.endsWith(pieces[1]!.toString())).toBe(true);
-    expect(answer.body).toContain('sts_storage_finding{code="STS-013"');
-    expect(answer.body).toContain('# TYPE sts_storage_up gauge');
-    const head = await get('/metrics', 'HEAD');
+    // As Prometheus asks (gzip), and as a client that takes no compression.
+    for (const [acceptEncoding, encoding] of [
+      ['gzip', 'gzip'],
+      ['identity', undefined],
+    ] as const) {
+      const answer = await get('/metrics', 'GET', acceptEncoding);
+      expect(answer).toMatchObject({ status: 200, type: metrics.registry.contentType, encoding });
+      // the process families change between two scrapes; the findings' rendered piece does not
+      expect(answer.body.endsWith(pieceText(pieces[1]!))).toBe(true);
+      expect(answer.body).toContain('sts_storage_finding{code="STS-013"');
+      expect(answer.body).toContain('# TYPE sts_storage_up gauge');
+    }
+    const head = await get('/metrics', 'HEAD', 'gzip');
     expect(head).toMatchObject({ status: 200, body: '' });
   });
 });
