@@ -14,6 +14,7 @@ import {
   requirementsOf,
   satisfyReasons,
 } from '../kube/binding.js';
+import { compareText } from '../kube/text-order.js';
 
 /** Released (or releasing) PVs whose claimRef names this claim but carries another uid. */
 export function staleClaimRefVolumes(snapshot: ClusterSnapshot, claim: Claim): Volume[] {
@@ -86,7 +87,7 @@ export function matchVolumes(snapshot: ClusterSnapshot, claim: Claim): { matches
     if (reasons.length === 0) matches.push(volume);
     else nearMisses.push({ volume, reasons });
   }
-  nearMisses.sort((a, b) => a.reasons.length - b.reasons.length || (a.volume.metadata?.name ?? '').localeCompare(b.volume.metadata?.name ?? ''));
+  nearMisses.sort((a, b) => a.reasons.length - b.reasons.length || compareText(a.volume.metadata?.name ?? '', b.volume.metadata?.name ?? ''));
   return { matches, nearMisses };
 }
 

@@ -18,6 +18,7 @@ import type { Claim, StatefulSet, StorageClass, Volume } from '../kube/types.js'
 import { claimClass, claimHasClass, NO_PROVISIONER } from '../kube/binding.js';
 import { isOrdinalInRange, startOrdinal, templateNames } from '../kube/statefulset.js';
 import type { ClusterSnapshot } from '../snapshot/cluster-snapshot.js';
+import { compareText } from '../kube/text-order.js';
 
 export type RetentionPolicy = 'Retain' | 'Delete';
 
@@ -150,7 +151,7 @@ function decideExposure(snapshot: ClusterSnapshot, sts: StatefulSet): SetExposur
       volumeDeletedWithClaim: deletesData(volume?.spec?.persistentVolumeReclaimPolicy),
     });
   }
-  claims.sort((a, b) => a.ordinal - b.ordinal || a.template.localeCompare(b.template));
+  claims.sort((a, b) => a.ordinal - b.ordinal || compareText(a.template, b.template));
   const deletingClasses: DeletingClass[] = [];
   for (const template of sts.spec?.volumeClaimTemplates ?? []) {
     const name = template.metadata?.name ?? '';

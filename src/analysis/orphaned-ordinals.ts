@@ -10,6 +10,7 @@
 import type { Volume } from '../kube/types.js';
 import { parseOrdinalName } from '../kube/statefulset.js';
 import type { ClusterSnapshot } from '../snapshot/cluster-snapshot.js';
+import { compareText } from '../kube/text-order.js';
 
 export interface OrdinalVolume {
   volume: Volume;
@@ -45,9 +46,8 @@ export function orphanedOrdinals(snapshot: ClusterSnapshot): OrphanedOrdinals[] 
     group.members.push({ volume, claim: ref.name, ordinal: shape.ordinal });
     groups.set(key, group);
   }
-  for (const g of groups.values())
-    g.members.sort((a, b) => a.ordinal - b.ordinal || (a.volume.metadata?.name ?? '').localeCompare(b.volume.metadata?.name ?? ''));
-  return [...groups.values()].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.prefix.localeCompare(b.prefix));
+  for (const g of groups.values()) g.members.sort((a, b) => a.ordinal - b.ordinal || compareText(a.volume.metadata?.name ?? '', b.volume.metadata?.name ?? ''));
+  return [...groups.values()].sort((a, b) => compareText(a.namespace, b.namespace) || compareText(a.prefix, b.prefix));
 }
 
 /** "data-web" is template data of set web; "pvc-db-data-db" splits three ways. */

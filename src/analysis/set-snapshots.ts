@@ -5,6 +5,7 @@ import type { Claim, StatefulSet, Volume, VolumeSnapshot } from '../kube/types.j
 import { ordinalOfClaim } from '../kube/statefulset.js';
 import { isReadySnapshot, resolveSnapshotClass, snapshotTakenAt, type ClassResolution } from '../kube/volume-snapshot.js';
 import type { ClusterSnapshot } from '../snapshot/cluster-snapshot.js';
+import { compareText } from '../kube/text-order.js';
 
 export interface SourceClaim {
   claim: Claim;
@@ -24,7 +25,7 @@ export function sourceClaims(snapshot: ClusterSnapshot, sts: StatefulSet): Sourc
     const volume = claim.status?.phase === 'Bound' ? snapshot.volume(claim.spec?.volumeName) : undefined;
     out.push({ claim, ...owner, volume, driver: volume?.spec?.csi?.driver });
   }
-  return out.sort((a, b) => a.template.localeCompare(b.template) || a.ordinal - b.ordinal);
+  return out.sort((a, b) => compareText(a.template, b.template) || a.ordinal - b.ordinal);
 }
 
 /** The class each driver of the set's volumes would snapshot with, or why none. */

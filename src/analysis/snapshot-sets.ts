@@ -6,6 +6,7 @@ import { ordinalOfClaim } from '../kube/statefulset.js';
 import { formatBytes } from '../kube/quantity.js';
 import { restoreSizeBytes, SNAPSHOT_SET_LABEL, snapshotTakenAt, STATEFULSET_UID_ANNOTATION } from '../kube/volume-snapshot.js';
 import type { ClusterSnapshot } from '../snapshot/cluster-snapshot.js';
+import { compareText } from '../kube/text-order.js';
 
 export interface SnapshotRow {
   snapshot: string;
@@ -48,7 +49,7 @@ export function snapshotSetsOf(snapshot: ClusterSnapshot, sts: StatefulSet): Sna
   const claimsNow = new Set(snapshot.claimsOf(sts).map((c) => c.metadata?.name ?? ''));
   const out: SnapshotSet[] = [];
   for (const { id, items } of groups.values()) {
-    items.sort((a, b) => a.template.localeCompare(b.template) || a.ordinal - b.ordinal);
+    items.sort((a, b) => compareText(a.template, b.template) || a.ordinal - b.ordinal);
     const rows: SnapshotRow[] = items.map(({ vs, claim, template, ordinal }) => {
       const content = snapshot.snapshotContent(vs.status?.boundVolumeSnapshotContentName);
       const taken = snapshotTakenAt(vs, content);
@@ -78,5 +79,5 @@ export function snapshotSetsOf(snapshot: ClusterSnapshot, sts: StatefulSet): Sna
   }
   // Newest set first: the one a restore most likely wants.
   const newest = (s: SnapshotSet) => Math.max(0, ...s.rows.map((r) => (r.takenAt ? Date.parse(r.takenAt) : 0)));
-  return out.sort((a, b) => newest(b) - newest(a) || (a.id ?? '').localeCompare(b.id ?? ''));
+  return out.sort((a, b) => newest(b) - newest(a) || compareText(a.id ?? '', b.id ?? ''));
 }

@@ -4,6 +4,7 @@ import type { Check, CheckOptions, Finding, FollowsFrom } from './check.js';
 import { DEFAULT_CHECK_OPTIONS, SEVERITY_RANK } from './check.js';
 import { keyOf } from '../kube/types.js';
 import { NOT_INSTALLED } from '../kube/resources.js';
+import { compareText } from '../kube/text-order.js';
 
 export interface SkippedCheck {
   check: string;
@@ -109,10 +110,10 @@ function locationIndex(snapshot: ClusterSnapshot): Map<string, SourceLocation> |
 
 export function compareFindings(a: Finding, b: Finding): number {
   return (
-    (a.statefulSet ?? '\uffff').localeCompare(b.statefulSet ?? '\uffff') ||
+    compareText(a.statefulSet ?? '\uffff', b.statefulSet ?? '\uffff') ||
     SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
-    a.code.localeCompare(b.code) ||
-    (a.object.namespace ?? '').localeCompare(b.object.namespace ?? '') ||
-    a.object.name.localeCompare(b.object.name)
+    compareText(a.code, b.code) ||
+    compareText(a.object.namespace ?? '', b.object.namespace ?? '') ||
+    compareText(a.object.name, b.object.name)
   );
 }

@@ -3,6 +3,7 @@ import { claimRefText, listOf, PLUGIN, setFinding } from './helpers.js';
 import { phaseSince } from '../kube/lifecycle.js';
 import { parseOrdinalName, templateNames } from '../kube/statefulset.js';
 import type { StatefulSet, Volume } from '../kube/types.js';
+import { compareText } from '../kube/text-order.js';
 
 interface Held {
   volume: Volume;
@@ -52,8 +53,8 @@ export const stsRetainedVolumes = defineCheck({
     for (const [sts, bySource] of held) {
       const ns = sts.metadata?.namespace ?? '';
       const set = sts.metadata?.name ?? '';
-      for (const [source, list] of [...bySource].sort(([a], [b]) => (a === ns ? -1 : b === ns ? 1 : a.localeCompare(b)))) {
-        list.sort((a, b) => a.ordinal - b.ordinal || a.claimName.localeCompare(b.claimName));
+      for (const [source, list] of [...bySource].sort(([a], [b]) => (a === ns ? -1 : b === ns ? 1 : compareText(a, b)))) {
+        list.sort((a, b) => a.ordinal - b.ordinal || compareText(a.claimName, b.claimName));
         const pvs = list.map((h) => h.volume.metadata?.name ?? '');
         const ordinals = listOf([...new Set(list.map((h) => String(h.ordinal)))]);
         const here = source === ns;

@@ -11,6 +11,7 @@ import { requirementsOf, requirementsOfNewClaim } from '../kube/binding.js';
 import { claimNameFor, parseOrdinalClaimName, type ClaimTemplate } from '../kube/statefulset.js';
 import { planPrebind } from './prebind.js';
 import { dropChangesIfRefused, type Plan, type PlannedChange, type Refusal } from './plan.js';
+import { compareText } from '../kube/text-order.js';
 
 /** A PV and the ordinal (of one template) whose data it holds. */
 export interface RestoreSource {
@@ -55,7 +56,7 @@ export function volumesByClaimRef(volumes: Volume[], namespace: string, set: str
 export function planVolumeRestore(input: RestoreInput, command: string): Plan & { warnings: string[] } {
   const { target } = input;
   const plan: Plan & { warnings: string[] } = { command, changes: [], refusals: [], warnings: [], atomic: true };
-  const sorted = [...input.sources].sort((a, b) => a.template.localeCompare(b.template) || a.ordinal - b.ordinal);
+  const sorted = [...input.sources].sort((a, b) => compareText(a.template, b.template) || a.ordinal - b.ordinal);
   const bySlot = new Map<string, RestoreSource[]>();
   for (const s of sorted) bySlot.set(`${s.template}/${s.ordinal}`, [...(bySlot.get(`${s.template}/${s.ordinal}`) ?? []), s]);
 

@@ -6,6 +6,7 @@
 import type { Claim, StorageClass, Volume } from './types.js';
 import { parseQuantity, formatBytes } from './quantity.js';
 import { matchesLabelSelector } from './labels.js';
+import { compareText } from './text-order.js';
 
 export const BETA_STORAGE_CLASS_ANNOTATION = 'volume.beta.kubernetes.io/storage-class';
 export const ANN_BOUND_BY_CONTROLLER = 'pv.kubernetes.io/bound-by-controller';
@@ -43,7 +44,7 @@ export function defaultClass(classes: StorageClass[]): StorageClass | undefined 
     const ta = String(a.metadata?.creationTimestamp ?? '');
     const tb = String(b.metadata?.creationTimestamp ?? '');
     if (ta !== tb) return ta > tb ? -1 : 1;
-    return (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '');
+    return compareText(a.metadata?.name ?? '', b.metadata?.name ?? '');
   });
   return defaults[0];
 }

@@ -2,6 +2,7 @@
 // kubectl leave on the objects they write (sources: each project's code, see
 // docs/owners.md). Read here and nowhere else.
 import type { KubeObject } from './types.js';
+import { compareText } from './text-order.js';
 
 export const HELM_RELEASE_NAME = 'meta.helm.sh/release-name';
 export const HELM_RELEASE_NAMESPACE = 'meta.helm.sh/release-namespace';
@@ -71,7 +72,7 @@ export function managerOf(o: KubeObject, ...path: string[]): string | undefined 
   };
   const entries = managedFieldsOf(o).filter((e) => !e.subresource && owns(e));
   // Several owners share a value applied alike; the latest writer is the one to name.
-  return entries.sort((a, b) => String(b.time ?? '').localeCompare(String(a.time ?? '')))[0]?.manager;
+  return entries.sort((a, b) => compareText(String(b.time ?? ''), String(a.time ?? '')))[0]?.manager;
 }
 
 /** A controller ownerReference to something other than a built-in kind. */

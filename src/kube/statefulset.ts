@@ -1,6 +1,7 @@
 // StatefulSet semantics from pkg/controller/statefulset/stateful_set_utils.go.
 import { distance } from 'fastest-levenshtein';
 import type { PodSpec, StatefulSet } from './types.js';
+import { compareText } from './text-order.js';
 
 /** getPersistentVolumeClaimName: "<template>-<set>-<ordinal>". */
 export function claimNameFor(template: string, set: string, ordinal: number): string {
@@ -139,5 +140,5 @@ export function closestName(name: string, candidates: string[]): string | undefi
   if (candidates.length === 0) return undefined;
   const contains = candidates.filter((c) => c.includes(name) || name.includes(c));
   const pool = contains.length > 0 ? contains : candidates;
-  return [...pool].sort((a, b) => distance(a, name) - distance(b, name) || a.localeCompare(b))[0];
+  return [...pool].sort((a, b) => distance(a, name) - distance(b, name) || compareText(a, b))[0];
 }

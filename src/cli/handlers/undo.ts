@@ -11,6 +11,7 @@ import { wrapText } from '../../output/text.js';
 import { planUndo } from '../../fixes/undo.js';
 import { getObject } from '../../fixes/read.js';
 import type { KubeObject, Volume } from '../../kube/types.js';
+import { compareText } from '../../kube/text-order.js';
 
 export interface UndoArgs extends ClusterArgs, RepairArgs {
   backup?: string;
@@ -36,7 +37,7 @@ async function listForThisCluster(args: UndoArgs, root: string, ctx: CommandCont
   } catch {
     // No usable kubeconfig: every cluster's backups, said so below.
   }
-  const all = listBackups(root).sort((a, b) => b.record.created.localeCompare(a.record.created));
+  const all = listBackups(root).sort((a, b) => compareText(b.record.created, a.record.created));
   const here = server ? all.filter((b) => !b.record.server || b.record.server === server) : all;
   const ns = args.namespace;
   // A PV belongs to the namespace of the claim its backed-up claimRef names.
