@@ -29,6 +29,8 @@ export interface StorageWatcherOptions {
   maxBackoffMs?: number;
   log: (line: string) => void;
   clock?: () => number;
+  /** run before each audit (serve --low-memory: a full collection) */
+  beforeAudit?: () => void;
 }
 
 export interface WatcherStatus {
@@ -164,6 +166,7 @@ export class StorageWatcher {
     this.dirty = false;
     this.firstPending = undefined;
     this.lastStart = this.now();
+    this.options.beforeAudit?.();
     const started = performance.now();
     try {
       const { findings, skipped, owners } = await this.check();

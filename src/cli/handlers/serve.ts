@@ -7,7 +7,7 @@ import { VERSION_INFO } from '../../version.js';
 import { createMetrics } from '../../serve/metrics.js';
 import { StorageWatcher } from '../../serve/storage-watcher.js';
 import { createEndpoints } from '../../serve/http-endpoints.js';
-import { favourMemory } from '../../serve/memory-mode.js';
+import { collectorBeforeAudits, favourMemory } from '../../serve/memory-mode.js';
 
 export interface ServeArgs extends ClusterArgs {
   listen: string;
@@ -36,6 +36,7 @@ export async function handle(args: ServeArgs, ctx: CommandContext): Promise<void
   if (intervalMs <= 0 || resyncMs <= 0) throw new UsageError('--interval and --resync must be more than 0');
   // Before the stores fill: the first list and audit are serve's peak.
   if (args['low-memory']) favourMemory();
+  const beforeAudit = args['low-memory'] ? collectorBeforeAudits() : undefined;
   const client = await clientFrom(args);
   const namespace = namespaceFrom(args, client);
   const log = (line: string) => say(io.stderr, io, `${new Date().toISOString()} ${line}`);
@@ -48,6 +49,7 @@ export async function handle(args: ServeArgs, ctx: CommandContext): Promise<void
     pendingThresholdMs,
     chunkSize: args['chunk-size'],
     log,
+    beforeAudit,
   });
   const server = createEndpoints({
     metrics: () => metrics.exposition(),
