@@ -166,9 +166,9 @@ export class StorageWatcher {
     this.dirty = false;
     this.firstPending = undefined;
     this.lastStart = this.now();
-    this.options.beforeAudit?.();
     const started = performance.now();
     try {
+      this.options.beforeAudit?.();
       const { findings, skipped, owners } = await this.check();
       const report = buildReport(
         {
