@@ -35,8 +35,11 @@ export async function handle(args: ServeArgs, ctx: CommandContext): Promise<void
   const pendingThresholdMs = durationFlag('--pending-threshold', args['pending-threshold']);
   if (intervalMs <= 0 || resyncMs <= 0) throw new UsageError('--interval and --resync must be more than 0');
   // Before the stores fill: the first list and audit are serve's peak.
-  if (args['low-memory']) favourMemory();
-  const beforeAudit = args['low-memory'] ? collectorBeforeAudits() : undefined;
+  let beforeAudit: (() => void) | undefined;
+  if (args['low-memory']) {
+    favourMemory();
+    beforeAudit = collectorBeforeAudits();
+  }
   const client = await clientFrom(args);
   const namespace = namespaceFrom(args, client);
   const log = (line: string) => say(io.stderr, io, `${new Date().toISOString()} ${line}`);

@@ -16,6 +16,7 @@ import { createMetrics, type ServeMetrics } from '../../../src/serve/metrics.js'
 import type { WatcherStatus } from '../../../src/serve/storage-watcher.js';
 import { snapshotFromObjects } from '../../../src/snapshot/from-objects.js';
 import { FIXTURE_NOW, loadFixture } from '../checks/fixture-loader.js';
+import { pieceText } from './piece-text.js';
 
 const servers: Array<{ close: () => void }> = [];
 afterEach(() => servers.splice(0).forEach((s) => s.close()));
@@ -62,8 +63,6 @@ async function serveWith(report: string | undefined, status: WatcherStatus, metr
   const { port } = server.address() as AddressInfo;
   return (path: string, method = 'GET', acceptEncoding = 'identity') => fetchRaw(port, path, method, acceptEncoding);
 }
-
-const pieceText = (p: string | Buffer | CompressedText) => (p instanceof CompressedText ? zlib.gunzipSync(p.gzip).toString() : p.toString());
 
 const status: WatcherStatus = {
   ready: true,

@@ -1,15 +1,14 @@
 // The metrics serve exports, derived from real audit reports: a finding is a
 // series while it lasts and is gone after the audit that no longer finds it;
 // an outage marks the series stale and keeps them.
-import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { runChecks } from '../../../src/checks/run-checks.js';
 import { buildReport } from '../../../src/output/report.js';
-import { CompressedText } from '../../../src/serve/compressed-text.js';
 import { createMetrics } from '../../../src/serve/metrics.js';
 import { snapshotFromObjects } from '../../../src/snapshot/from-objects.js';
 import { loadFixture, FIXTURE_NOW } from '../checks/fixture-loader.js';
 import { parseMetrics } from '../../integration/metrics-text.js';
+import { pieceText } from './piece-text.js';
 
 function auditOf(fixture: string) {
   const snapshot = snapshotFromObjects(loadFixture(fixture)[0]!.objects, { source: 'cluster', now: FIXTURE_NOW });
@@ -17,8 +16,7 @@ function auditOf(fixture: string) {
   return buildReport({ source: 'cluster', allNamespaces: true }, findings, skipped);
 }
 
-const text = async (m: ReturnType<typeof createMetrics>) =>
-  (await m.exposition()).map((p) => (p instanceof CompressedText ? zlib.gunzipSync(p.gzip).toString() : p.toString())).join('');
+const text = async (m: ReturnType<typeof createMetrics>) => (await m.exposition()).map(pieceText).join('');
 const series = async (m: ReturnType<typeof createMetrics>, name: string) => parseMetrics(await text(m)).filter((s) => s.name === name);
 
 describe('serve metrics', () => {
